@@ -1,0 +1,95 @@
+"""Article + Entities -> the dict Whoosh indexes, and stored fields -> Python values again.
+
+Kept apart from the indexer so the searcher reads stored fields with the same rules that wrote them.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from search import schema
+from search.models import Article, Entities, Mention
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SPELL_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+
+
+def content_hash(article: Article) -> str:
+    """A stable fingerprint of everything we index from an article: unchanged hash, nothing to redo."""
+    h = hashlib.sha1()
+    for part in (article.title, article.body, article.published.isoformat() if article.published else "",
+                 article.date_source, article.source, article.url):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def simhash(text: str, bits: int = 64) -> int:
+    """64-bit SimHash over word 3-shingles: near-identical texts differ in few bits."""
+    words = _WORD.findall(text.lower())
+    if len(words) < 3:
+        words = words + ["", ""]
+    weights = [0] * bits
+    for i in range(len(words) - 2):
+        shingle = " ".join(words[i:i + 3])
+        value = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+        for b in range(bits):
+            weights[b] += 1 if value >> b & 1 else -1
+    return sum(1 << b for b in range(bits) if weights[b] > 0)
+
+
+def join_values(values: tuple[str, ...] | list[str]) -> str:
+    """Comma-joined facet values (commas inside a value would split it, so they become spaces)."""
+    return ",".join(v.replace(",", " ").strip() for v in values if v.strip())
+
+
+def split_values(stored: str | None) -> tuple[str, ...]:
+    return tuple(v for v in (stored or "").split(",") if v)
+
+
+def to_naive_utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def to_document(article: Article, entities: Entities, digest: str | None = None,
+                fingerprint: int | None = None) -> dict[str, Any]:
+    """The fields of one article as ``writer.update_document`` takes them."""
+    published = to_naive_utc(article.published)
+    doc: dict[str, Any] = {
+        schema.ID_FIELD: article.id,
+        schema.TITLE: article.title,
+        schema.BODY: article.body,
+        schema.DATE_SOURCE: article.date_source,
+        schema.SOURCE: article.source or "",
+        schema.URL: article.url or "",
+        schema.PATH: article.path,
+        schema.HASH: digest or content_hash(article),
+        schema.SIMHASH: fingerprint if fingerprint is not None else simhash(article.body or article.title),
+        schema.PERSON: join_values(entities.persons),
+        schema.COUNTRY: join_values(entities.countries),
+        schema.ORG: join_values(entities.orgs),
+        schema.PERSON_TEXT: " ".join(entities.persons),
+        schema.COUNTRY_TEXT: " ".join(entities.countries),
+        schema.ORG_TEXT: " ".join(entities.orgs),
+        schema.MENTIONS: [(m.text, m.kind, m.value) for m in entities.mentions],
+        schema.SPELL: " ".join(sorted({w.lower() for w in _SPELL_WORD.findall(article.title + " " + article.body)})),
+    }
+    if published is not None:
+        doc[schema.DATE] = published
+        doc[schema.MONTH] = published.strftime("%Y-%m")
+    return doc
+
+
+def stored_mentions(stored: Mapping[str, Any]) -> tuple[Mention, ...]:
+    return tuple(Mention(*m) for m in stored.get(schema.MENTIONS) or ())
+
+
+def stored_date(stored: Mapping[str, Any]) -> str | None:
+    value = stored.get(schema.DATE)
+    return value.date().isoformat() if isinstance(value, datetime) else None

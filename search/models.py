@@ -1,0 +1,196 @@
+"""The project's own records: what flows from corpus readers to the index and from the index to callers.
+
+Whoosh objects never leave ``search/``; everything callers see is one of these frozen dataclasses.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+SORTS = ("relevance", "newest", "oldest")
+FACET_NAMES = ("person", "country", "org")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as a corpus reader produced it (before entity extraction).
+
+    ``published`` is timezone-aware UTC or None; ``date_source`` says where it came from:
+    "metadata", "dateline", "text" or "" (unknown).
+    """
+
+    id: str
+    title: str
+    body: str
+    published: datetime | None = None
+    date_source: str = ""
+    source: str = ""
+    url: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One surface form of an entity in an article's text, and the canonical value it was typed as."""
+
+    text: str
+    kind: str  # "person" | "country" | "org"
+    value: str
+
+
+@dataclass(frozen=True)
+class Entities:
+    """The entities of one article, canonical and de-duplicated, in order of first mention.
+
+    ``surnames`` are lone surname mentions ("Volcker") that the article itself could not resolve to a
+    full name; the indexer resolves them against the corpus-wide person registry.
+    """
+
+    persons: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    orgs: tuple[str, ...] = ()
+    surnames: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A validated search: query text, facet filters, date range, sort and page."""
+
+    q: str = ""
+    persons: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    orgs: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = ""  # "" = relevance with a query, newest without
+    page: int = 1
+    per_page: int = 10
+    facet_limit: int = 10
+
+    def filters(self) -> dict[str, tuple[str, ...]]:
+        """Selected facet values by facet name."""
+        return {"person": self.persons, "country": self.countries, "org": self.orgs}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: what a results page shows and the API returns."""
+
+    id: str
+    title: str
+    date: str | None  # ISO 8601 date (YYYY-MM-DD) or None
+    source: str
+    url: str
+    snippet: str  # HTML-safe: escaped text with <mark> around matches
+    score: float | None
+    persons: tuple[str, ...]
+    countries: tuple[str, ...]
+    orgs: tuple[str, ...]
+    duplicates: int = 0  # how many near-duplicate stories collapsed into this hit
+    duplicate_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class DateBucket:
+    start: str  # ISO date, inclusive
+    end: str  # ISO date, inclusive
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """The result contract: the web API serialises ``to_dict()`` unchanged."""
+
+    query: str
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    suggestion: str | None
+    hits: tuple[Hit, ...]
+    facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
+    date_histogram: tuple[DateBucket, ...] = ()
+    sort: str = "relevance"
+    pages: int = 0  # last page that can be requested (depth cap applied)
+
+    def to_dict(self) -> dict[str, Any]:
+        facets: dict[str, Any] = {name: [asdict(v) for v in self.facets.get(name, ())] for name in FACET_NAMES}
+        facets["date"] = [asdict(b) for b in self.date_histogram]
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "pages": self.pages,
+            "sort": self.sort,
+            "took_ms": round(self.took_ms, 2),
+            "suggestion": self.suggestion,
+            "hits": [hit_to_dict(h) for h in self.hits],
+            "facets": facets,
+        }
+
+
+def hit_to_dict(hit: Hit) -> dict[str, Any]:
+    d = asdict(hit)
+    for key in ("persons", "countries", "orgs", "duplicate_ids"):
+        d[key] = list(d[key])
+    return d
+
+
+@dataclass(frozen=True)
+class ArticleDetail:
+    """A whole stored article with its entities, for the article page and ``/api/articles/<id>``."""
+
+    id: str
+    title: str
+    body: str
+    date: str | None
+    date_source: str
+    source: str
+    url: str
+    persons: tuple[str, ...]
+    countries: tuple[str, ...]
+    orgs: tuple[str, ...]
+    mentions: tuple[Mention, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for key in ("persons", "countries", "orgs"):
+            d[key] = list(d[key])
+        d["mentions"] = [asdict(m) for m in self.mentions]
+        return d
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    articles: int
+    last_modified: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "last_modified": self.last_modified.isoformat() if self.last_modified else None,
+        }
+
+
+@dataclass
+class IndexReport:
+    """What one ``news-search index`` run did."""
+
+    read: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    seconds: float = 0.0

@@ -1,0 +1,68 @@
+"""The index schema and its field names. Field names live here only.
+
+- ``title`` and ``body``: full text, English stemming, BM25F with the title boosted; both stored (hits,
+  snippets) and the body with character offsets so highlighting needs no re-analysis.
+- ``person`` / ``country`` / ``org``: multi-valued facets, comma-separated KEYWORD, stored with their
+  canonical spelling; the filter terms are lowercased. ``person_text`` etc. are the same names as
+  words, so ``person:putin`` finds "Vladimir Putin".
+- ``date`` (sortable) and ``month`` ("YYYY-MM") for histograms.
+- ``spell``: the article's distinct unstemmed words, the dictionary behind "did you mean".
+"""
+from __future__ import annotations
+
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from search.analysis import news_analyzer, plain_analyzer
+
+ID_FIELD = "id"
+TITLE = "title"
+BODY = "body"
+DATE = "date"
+MONTH = "month"
+DATE_SOURCE = "date_source"
+SOURCE = "source"
+URL = "url"
+PATH = "path"
+HASH = "hash"
+SIMHASH = "simhash"
+PERSON = "person"
+COUNTRY = "country"
+ORG = "org"
+PERSON_TEXT = "person_text"
+COUNTRY_TEXT = "country_text"
+ORG_TEXT = "org_text"
+MENTIONS = "mentions"
+SPELL = "spell"
+
+FACET_FIELDS = {"person": PERSON, "country": COUNTRY, "org": ORG}
+FACET_TEXT_FIELDS = {"person": PERSON_TEXT, "country": COUNTRY_TEXT, "org": ORG_TEXT}
+TITLE_BOOST = 3.0
+
+
+def make_schema() -> Schema:
+    """A fresh schema object (Whoosh pickles it into the index)."""
+    text = news_analyzer()
+    plain = plain_analyzer()
+    return Schema(
+        **{
+            ID_FIELD: ID(stored=True, unique=True),
+            TITLE: TEXT(analyzer=text, stored=True, field_boost=TITLE_BOOST),
+            BODY: TEXT(analyzer=text, stored=True, chars=True),
+            DATE: DATETIME(stored=True, sortable=True),
+            MONTH: ID(stored=True),
+            DATE_SOURCE: STORED(),
+            SOURCE: ID(stored=True),
+            URL: STORED(),
+            PATH: ID(stored=True),
+            HASH: STORED(),
+            SIMHASH: STORED(),
+            PERSON: KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+            COUNTRY: KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+            ORG: KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+            PERSON_TEXT: TEXT(analyzer=plain),
+            COUNTRY_TEXT: TEXT(analyzer=plain),
+            ORG_TEXT: TEXT(analyzer=plain),
+            MENTIONS: STORED(),
+            SPELL: KEYWORD(lowercase=True),
+        }
+    )
