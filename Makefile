@@ -1,0 +1,42 @@
+# Two entry points (see README): `make run` sets everything up and serves the site; `make test` runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# A local copy of Reuters-21578 (folder or .tar.gz) instead of downloading it, e.g. ../shared/corpora/reuters21578
+REUTERS_FROM ?=
+PYTEST_ARGS ?=
+
+.PHONY: install install-test run index serve test bench clean
+
+$(BIN)/news-search: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/news-search
+
+run: install
+	$(BIN)/news-search setup
+	$(BIN)/news-search corpus fetch reuters21578 $(if $(REUTERS_FROM),--from $(REUTERS_FROM),)
+	$(BIN)/news-search index
+	$(BIN)/news-search serve --port $(PORT)
+
+index: install
+	$(BIN)/news-search index
+
+serve: install
+	$(BIN)/news-search serve --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/entity_quality.py
+	$(BIN)/python bench/index_speed.py
+	$(BIN)/python bench/search_speed.py --index-dir bench/out/index
+	$(BIN)/python bench/web_load.py --index-dir bench/out/index
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache test-artifacts bench/out

@@ -1,0 +1,236 @@
+"""The ``news-search`` command: setup, corpus fetch, index, search, serve.
+
+The only module that prints. Domain errors (``SearchError``) become a one-line message and exit code 1
+(2 for usage errors, as click does); never a traceback.
+"""
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from search import settings
+from search.errors import BadParameter, SearchError
+from search.models import SORTS, IndexReport, SearchPage, SearchRequest
+
+logger = logging.getLogger(__name__)
+
+
+class _Group(click.Group):
+    """Turns the core's domain errors into a clear message instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SearchError as exc:
+            click.secho(f"Error: {exc.message}", fg="red", err=True)
+            ctx.exit(1)
+
+
+def _index_dir_option(func):
+    return click.option(
+        "--index-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help=f"Index folder [env NEWS_SEARCH_INDEX_DIR; default {settings.get('INDEX_DIR')}].",
+    )(func)
+
+
+@click.group(cls=_Group)
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens (to stderr).")
+def cli(verbose: bool) -> None:
+    """Search a news archive: full text plus person, country, organisation and date facets."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+# -- setup -----------------------------------------------------------------------------------------
+
+@cli.command()
+def setup() -> None:
+    """Download the NLTK models the entity pipeline needs (skips those already present)."""
+    from search.nlp import download_resources
+
+    outcome = download_resources(quiet=True)
+    for name, status in outcome.items():
+        click.echo(f"  {name:<34} {status}")
+    failed = [name for name, status in outcome.items() if status.startswith("failed")]
+    if failed:
+        raise click.ClickException(
+            f"could not download {', '.join(failed)}. Check the internet connection, or set NLTK_DATA "
+            "to a folder that already holds them.")
+    click.echo("NLTK resources ready.")
+
+
+# -- corpus ----------------------------------------------------------------------------------------
+
+@cli.group()
+def corpus() -> None:
+    """Get a public news corpus."""
+
+
+@corpus.command("fetch")
+@click.argument("name", type=click.Choice(["reuters21578"]))
+@click.option("--from", "source", type=click.Path(exists=True, path_type=Path), default=None,
+              help="A local copy (folder or .tar.gz) instead of downloading.")
+@click.option("--dest", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Corpus folder to put it in [default: NEWS_SEARCH_CORPUS_DIR or corpus/].")
+def corpus_fetch(name: str, source: Path | None, dest: Path | None) -> None:
+    """Download a public corpus (checked against SHA-256 sums) into the corpus folder."""
+    from search.fetch import fetch_reuters
+
+    report = fetch_reuters(dest or settings.corpus_dir(), source=source)
+    click.echo(str(report))
+
+
+# -- index -----------------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_index_dir_option
+@click.option("--rebuild", is_flag=True, help="Start the index over instead of updating it.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Entity-extraction processes [default: number of cores].")
+@click.option("--wait", type=click.FloatRange(0), default=0.0,
+              help="Seconds to wait for another running indexer before giving up [default: 0].")
+def index(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None,
+          wait: float) -> None:
+    """Index the articles below PATHS (default: the corpus folder), incrementally."""
+    from search.indexer import build_index
+
+    roots = list(paths) or [settings.corpus_dir()]
+    missing = [str(p) for p in roots if not p.exists()]
+    if missing:
+        raise click.BadParameter(f"no such file or folder: {', '.join(missing)}", param_hint="PATHS")
+    target = index_dir or settings.index_dir()
+    report = build_index(roots, target, workers=workers, rebuild=rebuild, wait=wait,
+                         progress=_progress_factory())
+    _echo_report(report, target)
+
+
+def _progress_factory():
+    """tqdm bars on a terminal; nothing when output is piped or logged."""
+    from tqdm import tqdm
+
+    enabled = sys.stderr.isatty()
+
+    def make(total: int, desc: str):
+        return tqdm(total=total, desc=desc, unit=" files" if desc == "reading" else " articles",
+                    disable=not enabled, leave=False, dynamic_ncols=True)
+
+    return make
+
+
+def _echo_report(report: IndexReport, target: Path) -> None:
+    click.echo(
+        f"Indexed into {target} in {report.seconds:.1f} s: read {report.read}, added {report.added}, "
+        f"updated {report.updated}, unchanged {report.unchanged}, removed {report.removed}, "
+        f"failed {len(report.failed)}."
+    )
+    for path, reason in report.failed[:50]:
+        click.secho(f"  skipped {path}: {reason}", fg="yellow", err=True)
+    if len(report.failed) > 50:
+        click.secho(f"  ... and {len(report.failed) - 50} more problems", fg="yellow", err=True)
+
+
+# -- search ----------------------------------------------------------------------------------------
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2018-12-31") from None
+
+
+@cli.command("search")
+@click.argument("query", required=False, default="")
+@click.option("--person", multiple=True, help="Only articles mentioning this person (repeatable).")
+@click.option("--country", multiple=True, help="Only articles mentioning this country (repeatable).")
+@click.option("--org", multiple=True, help="Only articles mentioning this organisation (repeatable).")
+@click.option("--from", "date_from", callback=_iso_date, help="Published on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", callback=_iso_date, help="Published on or before (YYYY-MM-DD).")
+@click.option("--sort", type=click.Choice(SORTS), default=None, help="[default: relevance with a query, else newest]")
+@click.option("--page", type=click.IntRange(1), default=1)
+@click.option("--per-page", type=click.IntRange(1, 100), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print exactly the web API's JSON.")
+@_index_dir_option
+def search_command(query: str, person: tuple[str, ...], country: tuple[str, ...], org: tuple[str, ...],
+                   date_from: date | None, date_to: date | None, sort: str | None, page: int,
+                   per_page: int | None, as_json: bool, index_dir: Path | None) -> None:
+    """Search the index: QUERY uses words, "phrases", AND/OR/NOT, title:/person:/country:/org:, prefix*."""
+    from search.index import open_index
+
+    if date_from and date_to and date_from > date_to:
+        raise BadParameter("from", date_from.isoformat(), "is after 'to'")
+    request = SearchRequest(
+        q=query, persons=person, countries=country, orgs=org, date_from=date_from, date_to=date_to,
+        sort=sort or "", page=page, per_page=per_page or int(settings.get("PER_PAGE")),
+        facet_limit=int(settings.get("FACET_LIMIT")),
+    )
+    ix = open_index(index_dir or settings.index_dir())
+    try:
+        with ix.searcher() as searcher:
+            result = searcher.search(request)
+    finally:
+        ix.close()
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        _echo_page(result)
+
+
+def _echo_page(page: SearchPage) -> None:
+    first = (page.page - 1) * page.per_page + 1
+    last = first + len(page.hits) - 1
+    click.echo(f"{page.total} articles ({page.took_ms:.1f} ms)"
+               + (f"; showing {first}-{last}, page {page.page}" if page.hits else ""))
+    if page.suggestion:
+        click.secho(f"Did you mean: {page.suggestion}", fg="yellow")
+    for hit in page.hits:
+        click.echo("")
+        click.secho(hit.title or "(untitled)", bold=True)
+        meta = " | ".join(x for x in (hit.date or "undated", hit.source, hit.id) if x)
+        click.secho(f"  {meta}", dim=True)
+        click.echo(f"  {_snippet_text(hit.snippet, highlight=sys.stdout.isatty())}")
+        chips = ", ".join(hit.persons[:4] + hit.countries[:4] + hit.orgs[:3])
+        if chips:
+            click.secho(f"  [{chips}]", fg="cyan")
+    for name in ("person", "country", "org"):
+        values = page.facets.get(name, ())
+        if values:
+            click.echo("")
+            click.echo(f"{name}: " + ", ".join(f"{v.value} ({v.count})" for v in values))
+
+
+def _snippet_text(snippet: str, highlight: bool) -> str:
+    """The HTML snippet as terminal text: <mark> becomes bold (or nothing when piped), entities unescaped."""
+    on, off = ("\033[1m", "\033[0m") if highlight else ("", "")
+    text = snippet.replace("<mark>", on).replace("</mark>", off)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+# -- serve -----------------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="gunicorn workers")
+@_index_dir_option
+def serve(host: str, port: int, workers: int, index_dir: Path | None) -> None:
+    """Serve the search site with gunicorn (the same app the Procfile runs)."""
+    gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
+    if index_dir is not None:
+        os.environ["NEWS_SEARCH_INDEX_DIR"] = str(index_dir.resolve())
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C stops)")
+    args = [gunicorn, "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
+            "web:create_app()"]
+    os.execv(gunicorn, args)

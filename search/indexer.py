@@ -1,0 +1,270 @@
+"""Build or update the index from corpus folders: read, skip what is unchanged, extract, write.
+
+One run:
+
+1. read every supported file below the given roots (``search.corpus``) and hash each article;
+2. compare with what the index holds: unchanged articles are skipped, the rest go to worker
+   processes that run the NLTK entity pipeline (``search.pipeline``);
+3. the parent is the only writer: it adds or updates each article as its entities arrive, removes
+   articles whose file (or record) is gone, and commits once, atomically.
+
+A file lock (``indexer.lock`` in the index folder) keeps a second indexer out; Whoosh's commit
+swaps the table of contents in one rename, so a crash mid-run leaves the previous index intact.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import filelock
+from whoosh import index as whoosh_index
+from whoosh import writing
+from whoosh.util.filelock import LockError
+
+from search import schema
+from search.corpus import discover, read_file
+from search.document import content_hash, to_document
+from search.entities import PersonRegistry, resolve_persons
+from search.errors import IndexLocked
+from search.models import Article, Entities, IndexReport
+from search.nlp import ensure_resources
+from search.pipeline import extract_entities
+
+logger = logging.getLogger(__name__)
+
+LOCK_FILE = "indexer.lock"
+REGISTRY_FILE = "persons.json"
+WRITER_MEMORY_MB = 256
+
+ProgressFactory = Callable[[int, str], "Progress"]
+
+
+class Progress:
+    """The interface the indexer reports progress through (the CLI plugs tqdm in)."""
+
+    def update(self, n: int = 1) -> None:  # pragma: no cover - trivial
+        pass
+
+    def close(self) -> None:  # pragma: no cover - trivial
+        pass
+
+
+def no_progress(total: int, desc: str) -> Progress:
+    return Progress()
+
+
+@dataclass
+class _Plan:
+    """What phase 1 found: articles to extract, ids to delete, and the counts so far."""
+
+    to_extract: list[Article] = field(default_factory=list)
+    new_ids: set[str] = field(default_factory=set)
+    to_delete: set[str] = field(default_factory=set)
+    report: IndexReport = field(default_factory=IndexReport)
+
+
+def build_index(
+    paths: Iterable[str | Path],
+    index_dir: str | Path,
+    *,
+    workers: int | None = None,
+    rebuild: bool = False,
+    wait: float = 0,
+    progress: ProgressFactory = no_progress,
+) -> IndexReport:
+    """Index every article below ``paths`` into ``index_dir``; return what was done.
+
+    :param wait: seconds to wait for another indexer to finish before giving up with IndexLocked.
+    """
+    started = time.perf_counter()
+    roots = [Path(p) for p in paths]
+    index_path = Path(index_dir)
+    index_path.mkdir(parents=True, exist_ok=True)
+    ensure_resources()  # fail fast, naming the missing NLTK resource, before any work
+    with _index_lock(index_path, wait):
+        ix = _open_or_create(index_path)
+        try:
+            existing = {} if rebuild else _stored_state(ix)
+            plan = _plan(roots, existing, rebuild, progress)
+            if plan.to_extract or plan.to_delete or rebuild:
+                registry = PersonRegistry() if rebuild else _load_registry(index_path)
+                _write(ix, plan, registry, workers, rebuild, progress)
+                _save_registry(index_path, registry)
+        finally:
+            ix.close()
+    plan.report.seconds = time.perf_counter() - started
+    logger.info("indexed %s", plan.report)
+    return plan.report
+
+
+# -- locking and opening -------------------------------------------------------------------------
+
+class _index_lock:
+    """The indexer's own lock, held for the whole run (Whoosh's lock only covers a writer)."""
+
+    def __init__(self, index_path: Path, wait: float) -> None:
+        self._path = index_path
+        self._lock = filelock.FileLock(str(index_path / LOCK_FILE), timeout=wait)
+
+    def __enter__(self) -> None:
+        try:
+            self._lock.acquire()
+        except filelock.Timeout:
+            raise IndexLocked(
+                f"Another `news-search index` is writing to {self._path}. Wait for it to finish, "
+                "or run again with --wait SECONDS to queue behind it."
+            ) from None
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+def _open_or_create(index_path: Path):
+    if whoosh_index.exists_in(str(index_path)):
+        return whoosh_index.open_dir(str(index_path))
+    return whoosh_index.create_in(str(index_path), schema.make_schema())
+
+
+def _stored_state(ix) -> dict[str, tuple[str, str]]:
+    """id -> (content hash, path) of every indexed article."""
+    with ix.reader() as reader:
+        return {
+            fields[schema.ID_FIELD]: (fields.get(schema.HASH, ""), fields.get(schema.PATH, ""))
+            for fields in reader.all_stored_fields()
+        }
+
+
+# -- phase 1: read and compare -------------------------------------------------------------------
+
+def _plan(roots: list[Path], existing: dict[str, tuple[str, str]], rebuild: bool,
+          progress: ProgressFactory) -> _Plan:
+    plan = _Plan()
+    report = plan.report
+    seen: set[str] = set()
+    read_paths: set[str] = set()
+    files = list(discover(roots))
+    bar = progress(len(files), "reading")
+    for file_path, root in files:
+        result = read_file(file_path, root)
+        report.failed.extend((result.path, problem) for problem in result.problems)
+        if result.articles or not result.problems:
+            read_paths.add(result.path)
+        for article in result.articles:
+            report.read += 1
+            if article.id in seen:
+                report.failed.append((result.path, f"duplicate article id {article.id}: later copy skipped"))
+                continue
+            seen.add(article.id)
+            _classify(article, existing, plan)
+        bar.update()
+    bar.close()
+    if not rebuild:
+        plan.to_delete = _gone(existing, seen, read_paths, roots)
+        report.removed = len(plan.to_delete)
+    return plan
+
+
+def _classify(article: Article, existing: dict[str, tuple[str, str]], plan: _Plan) -> None:
+    old = existing.get(article.id)
+    if old is not None and old[0] == content_hash(article):
+        plan.report.unchanged += 1
+        return
+    if old is None:
+        plan.new_ids.add(article.id)
+    plan.to_extract.append(article)
+
+
+def _gone(existing: dict[str, tuple[str, str]], seen: set[str], read_paths: set[str],
+          roots: list[Path]) -> set[str]:
+    """Indexed ids below the roots that this run no longer found.
+
+    A file that failed to read keeps its articles (nothing is lost to a transient error); a file
+    that was deleted, or read but no longer holds a record, loses them.
+    """
+    root_prefixes = [str(r.resolve()) for r in roots]
+    gone = set()
+    for article_id, (_, path) in existing.items():
+        if article_id in seen or not _under(path, root_prefixes):
+            continue
+        if path in read_paths or not os.path.exists(path):
+            gone.add(article_id)
+    return gone
+
+
+def _under(path: str, prefixes: list[str]) -> bool:
+    return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in prefixes)
+
+
+# -- phase 2: extract and write ------------------------------------------------------------------
+
+def _write(ix, plan: _Plan, registry: PersonRegistry, workers: int | None, rebuild: bool,
+           progress: ProgressFactory) -> None:
+    report = plan.report
+    try:
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+    except LockError:
+        raise IndexLocked(f"The index at {ix.storage.folder} is locked by another writer.") from None
+    try:
+        for article_id in plan.to_delete:
+            writer.delete_by_term(schema.ID_FIELD, article_id)
+        deferred = _write_extracted(writer, plan, registry, workers, rebuild, progress)
+        for article, entities in deferred:  # lone surnames: resolved against the whole corpus
+            _write_one(writer, article, resolve_persons(entities, registry), plan, rebuild)
+        writer.commit(mergetype=writing.CLEAR if rebuild else None)
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def _write_extracted(writer, plan: _Plan, registry: PersonRegistry, workers: int | None,
+                     rebuild: bool, progress: ProgressFactory) -> list[tuple[Article, Entities]]:
+    """Write each article as its entities arrive; hold back those with unresolved lone surnames."""
+    deferred: list[tuple[Article, Entities]] = []
+    bar = progress(len(plan.to_extract), "indexing")
+    for article, entities, error in extract_entities(plan.to_extract, workers):
+        bar.update()
+        if error is not None:
+            plan.report.failed.append((article.path, f"{article.id}: entity extraction failed: {error}"))
+            continue
+        registry.add(entities.persons)
+        if entities.surnames:
+            deferred.append((article, entities))
+        else:
+            _write_one(writer, article, entities, plan, rebuild)
+    bar.close()
+    return deferred
+
+
+def _write_one(writer, article: Article, entities: Entities, plan: _Plan, rebuild: bool) -> None:
+    doc = to_document(article, entities)
+    if rebuild or article.id in plan.new_ids:
+        writer.add_document(**doc)
+        plan.report.added += 1
+    else:
+        writer.update_document(**doc)
+        plan.report.updated += 1
+
+
+# -- the corpus-wide person registry ---------------------------------------------------------------
+
+def _load_registry(index_path: Path) -> PersonRegistry:
+    path = index_path / REGISTRY_FILE
+    if not path.exists():
+        return PersonRegistry()
+    try:
+        return PersonRegistry.from_json(path.read_text(encoding="utf-8"))
+    except (ValueError, json.JSONDecodeError):
+        logger.warning("person registry %s is unreadable; starting a new one", path)
+        return PersonRegistry()
+
+
+def _save_registry(index_path: Path, registry: PersonRegistry) -> None:
+    path = index_path / REGISTRY_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(registry.to_json(), encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,80 @@
+"""Run entity extraction over many articles in worker processes.
+
+Each worker builds one ``EntityExtractor`` (the NLTK tagger and chunker load once per process, not per
+call) and receives articles in small chunks, so the single writer in the parent stays fed while the
+workers tag. Results come back in completion order.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from typing import Iterator, Sequence
+
+from search.entities import EntityExtractor
+from search.models import Article, Entities
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 16
+IN_PROCESS_BELOW = 64  # starting workers costs more than it saves for a handful of articles
+
+_extractor: EntityExtractor | None = None
+
+Result = tuple[Article, "Entities | None", "str | None"]
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def extract_entities(articles: Sequence[Article], workers: int | None = None) -> Iterator[Result]:
+    """Yield ``(article, entities, None)`` or ``(article, None, error)`` for every article."""
+    workers = default_workers() if workers is None else max(1, workers)
+    if workers == 1 or len(articles) < IN_PROCESS_BELOW:
+        yield from _extract_here(articles)
+        return
+    chunks = [(start, articles[start:start + CHUNK_SIZE]) for start in range(0, len(articles), CHUNK_SIZE)]
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(workers, initializer=_init_worker)
+    try:
+        for start, results in pool.imap_unordered(_extract_chunk, chunks):
+            for offset, (entities, error) in enumerate(results):
+                yield articles[start + offset], entities, error
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _extract_here(articles: Sequence[Article]) -> Iterator[Result]:
+    extractor = _get_extractor()
+    for article in articles:
+        entities, error = _extract_one(extractor, article)
+        yield article, entities, error
+
+
+def _init_worker() -> None:
+    _get_extractor()
+
+
+def _get_extractor() -> EntityExtractor:
+    global _extractor
+    if _extractor is None:
+        _extractor = EntityExtractor()
+    return _extractor
+
+
+def _extract_chunk(chunk: tuple[int, Sequence[Article]]) -> tuple[int, list[tuple[Entities | None, str | None]]]:
+    start, articles = chunk
+    extractor = _get_extractor()
+    return start, [_extract_one(extractor, article) for article in articles]
+
+
+def _extract_one(extractor: EntityExtractor, article: Article) -> tuple[Entities | None, str | None]:
+    """One article's entities; an unexpected failure is reported for that article, not the run."""
+    try:
+        return extractor.extract(article), None
+    except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
+        logger.exception("entity extraction failed for %s", article.id)
+        return None, f"{type(exc).__name__}: {exc}"
