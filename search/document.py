@@ -9,11 +9,14 @@ import re
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
+import numpy as np
+
 from search import schema
 from search.models import Article, Entities, Mention
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPELL_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+_BIT_SHIFTS = np.arange(64, dtype=np.uint64)
 
 
 def content_hash(article: Article) -> str:
@@ -26,18 +29,17 @@ def content_hash(article: Article) -> str:
     return h.hexdigest()
 
 
-def simhash(text: str, bits: int = 64) -> int:
+def simhash(text: str) -> int:
     """64-bit SimHash over word 3-shingles: near-identical texts differ in few bits."""
     words = _WORD.findall(text.lower())
-    if len(words) < 3:
-        words = words + ["", ""]
-    weights = [0] * bits
-    for i in range(len(words) - 2):
-        shingle = " ".join(words[i:i + 3])
-        value = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
-        for b in range(bits):
-            weights[b] += 1 if value >> b & 1 else -1
-    return sum(1 << b for b in range(bits) if weights[b] > 0)
+    shingles = {" ".join(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
+    hashes = np.fromiter(
+        (int.from_bytes(hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+         for s in shingles),
+        dtype=np.uint64, count=len(shingles),
+    )
+    ones = ((hashes[:, None] >> _BIT_SHIFTS) & np.uint64(1)).sum(axis=0)
+    return sum(1 << b for b in range(64) if ones[b] * 2 > len(hashes))
 
 
 def join_values(values: tuple[str, ...] | list[str]) -> str:
@@ -57,6 +59,20 @@ def to_naive_utc(moment: datetime | None) -> datetime | None:
     return moment
 
 
+def entity_fields(entities: Entities) -> dict[str, Any]:
+    """The facet, name-text and mention fields of a document (the indexer re-applies them when a lone
+    surname is resolved against the whole corpus)."""
+    return {
+        schema.PERSON: join_values(entities.persons),
+        schema.COUNTRY: join_values(entities.countries),
+        schema.ORG: join_values(entities.orgs),
+        schema.PERSON_TEXT: " ".join(entities.persons),
+        schema.COUNTRY_TEXT: " ".join(entities.countries),
+        schema.ORG_TEXT: " ".join(entities.orgs),
+        schema.MENTIONS: [(m.text, m.kind, m.value) for m in entities.mentions],
+    }
+
+
 def to_document(article: Article, entities: Entities, digest: str | None = None,
                 fingerprint: int | None = None) -> dict[str, Any]:
     """The fields of one article as ``writer.update_document`` takes them."""
@@ -71,13 +87,7 @@ def to_document(article: Article, entities: Entities, digest: str | None = None,
         schema.PATH: article.path,
         schema.HASH: digest or content_hash(article),
         schema.SIMHASH: fingerprint if fingerprint is not None else simhash(article.body or article.title),
-        schema.PERSON: join_values(entities.persons),
-        schema.COUNTRY: join_values(entities.countries),
-        schema.ORG: join_values(entities.orgs),
-        schema.PERSON_TEXT: " ".join(entities.persons),
-        schema.COUNTRY_TEXT: " ".join(entities.countries),
-        schema.ORG_TEXT: " ".join(entities.orgs),
-        schema.MENTIONS: [(m.text, m.kind, m.value) for m in entities.mentions],
+        **entity_fields(entities),
         schema.SPELL: " ".join(sorted({w.lower() for w in _SPELL_WORD.findall(article.title + " " + article.body)})),
     }
     if published is not None:

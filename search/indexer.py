@@ -28,7 +28,7 @@ from whoosh.util.filelock import LockError
 
 from search import schema
 from search.corpus import discover, read_file
-from search.document import content_hash, to_document
+from search.document import content_hash, entity_fields
 from search.entities import PersonRegistry, resolve_persons
 from search.errors import IndexLocked
 from search.models import Article, Entities, IndexReport
@@ -213,8 +213,9 @@ def _write(ix, plan: _Plan, registry: PersonRegistry, workers: int | None, rebui
         for article_id in plan.to_delete:
             writer.delete_by_term(schema.ID_FIELD, article_id)
         deferred = _write_extracted(writer, plan, registry, workers, rebuild, progress)
-        for article, entities in deferred:  # lone surnames: resolved against the whole corpus
-            _write_one(writer, article, resolve_persons(entities, registry), plan, rebuild)
+        for article, entities, doc in deferred:  # lone surnames: resolved against the whole corpus
+            doc.update(entity_fields(resolve_persons(entities, registry)))
+            _write_one(writer, article.id, doc, plan, rebuild)
         writer.commit(mergetype=writing.CLEAR if rebuild else None)
     except BaseException:
         writer.cancel()
@@ -222,27 +223,27 @@ def _write(ix, plan: _Plan, registry: PersonRegistry, workers: int | None, rebui
 
 
 def _write_extracted(writer, plan: _Plan, registry: PersonRegistry, workers: int | None,
-                     rebuild: bool, progress: ProgressFactory) -> list[tuple[Article, Entities]]:
+                     rebuild: bool, progress: ProgressFactory) -> list[tuple[Article, Entities, dict]]:
     """Write each article as its entities arrive; hold back those with unresolved lone surnames."""
-    deferred: list[tuple[Article, Entities]] = []
+    deferred: list[tuple[Article, Entities, dict]] = []
     bar = progress(len(plan.to_extract), "indexing")
-    for article, entities, error in extract_entities(plan.to_extract, workers):
+    for article, prepared, error in extract_entities(plan.to_extract, workers):
         bar.update()
-        if error is not None:
+        if prepared is None:
             plan.report.failed.append((article.path, f"{article.id}: entity extraction failed: {error}"))
             continue
+        entities, doc = prepared
         registry.add(entities.persons)
         if entities.surnames:
-            deferred.append((article, entities))
+            deferred.append((article, entities, doc))
         else:
-            _write_one(writer, article, entities, plan, rebuild)
+            _write_one(writer, article.id, doc, plan, rebuild)
     bar.close()
     return deferred
 
 
-def _write_one(writer, article: Article, entities: Entities, plan: _Plan, rebuild: bool) -> None:
-    doc = to_document(article, entities)
-    if rebuild or article.id in plan.new_ids:
+def _write_one(writer, article_id: str, doc: dict, plan: _Plan, rebuild: bool) -> None:
+    if rebuild or article_id in plan.new_ids:
         writer.add_document(**doc)
         plan.report.added += 1
     else:

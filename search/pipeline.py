@@ -1,16 +1,18 @@
-"""Run entity extraction over many articles in worker processes.
+"""Run entity extraction, and the rest of each document's preparation, in worker processes.
 
 Each worker builds one ``EntityExtractor`` (the NLTK tagger and chunker load once per process, not per
-call) and receives articles in small chunks, so the single writer in the parent stays fed while the
-workers tag. Results come back in completion order.
+call) and receives articles in small chunks; it returns the entities and the finished Whoosh document
+(spelling words, SimHash and all), so the single writer in the parent only has to add it and stays fed.
+Results come back in completion order.
 """
 from __future__ import annotations
 
 import logging
 import multiprocessing
 import os
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
+from search.document import to_document
 from search.entities import EntityExtractor
 from search.models import Article, Entities
 
@@ -21,7 +23,8 @@ IN_PROCESS_BELOW = 64  # starting workers costs more than it saves for a handful
 
 _extractor: EntityExtractor | None = None
 
-Result = tuple[Article, "Entities | None", "str | None"]
+Prepared = tuple["Entities", dict[str, Any]]
+Result = tuple[Article, "Prepared | None", "str | None"]
 
 
 def default_workers() -> int:
@@ -29,7 +32,7 @@ def default_workers() -> int:
 
 
 def extract_entities(articles: Sequence[Article], workers: int | None = None) -> Iterator[Result]:
-    """Yield ``(article, entities, None)`` or ``(article, None, error)`` for every article."""
+    """Yield ``(article, (entities, document), None)`` or ``(article, None, error)`` for every article."""
     workers = default_workers() if workers is None else max(1, workers)
     if workers == 1 or len(articles) < IN_PROCESS_BELOW:
         yield from _extract_here(articles)
@@ -39,8 +42,8 @@ def extract_entities(articles: Sequence[Article], workers: int | None = None) ->
     pool = context.Pool(workers, initializer=_init_worker)
     try:
         for start, results in pool.imap_unordered(_extract_chunk, chunks):
-            for offset, (entities, error) in enumerate(results):
-                yield articles[start + offset], entities, error
+            for offset, (prepared, error) in enumerate(results):
+                yield articles[start + offset], prepared, error
         pool.close()
     finally:
         pool.terminate()
@@ -50,8 +53,8 @@ def extract_entities(articles: Sequence[Article], workers: int | None = None) ->
 def _extract_here(articles: Sequence[Article]) -> Iterator[Result]:
     extractor = _get_extractor()
     for article in articles:
-        entities, error = _extract_one(extractor, article)
-        yield article, entities, error
+        prepared, error = _extract_one(extractor, article)
+        yield article, prepared, error
 
 
 def _init_worker() -> None:
@@ -65,16 +68,17 @@ def _get_extractor() -> EntityExtractor:
     return _extractor
 
 
-def _extract_chunk(chunk: tuple[int, Sequence[Article]]) -> tuple[int, list[tuple[Entities | None, str | None]]]:
+def _extract_chunk(chunk: tuple[int, Sequence[Article]]) -> tuple[int, list[tuple[Prepared | None, str | None]]]:
     start, articles = chunk
     extractor = _get_extractor()
     return start, [_extract_one(extractor, article) for article in articles]
 
 
-def _extract_one(extractor: EntityExtractor, article: Article) -> tuple[Entities | None, str | None]:
-    """One article's entities; an unexpected failure is reported for that article, not the run."""
+def _extract_one(extractor: EntityExtractor, article: Article) -> tuple[Prepared | None, str | None]:
+    """One article's entities and document; an unexpected failure is reported for that article, not the run."""
     try:
-        return extractor.extract(article), None
+        entities = extractor.extract(article)
+        return (entities, to_document(article, entities)), None
     except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
         logger.exception("entity extraction failed for %s", article.id)
         return None, f"{type(exc).__name__}: {exc}"

@@ -63,6 +63,6 @@ def make_schema() -> Schema:
             COUNTRY_TEXT: TEXT(analyzer=plain),
             ORG_TEXT: TEXT(analyzer=plain),
             MENTIONS: STORED(),
-            SPELL: KEYWORD(lowercase=True),
+            SPELL: KEYWORD(lowercase=True, scorable=True),  # scorable: Whoosh stats a missing length file per posting otherwise
         }
     )
