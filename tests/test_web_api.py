@@ -1,0 +1,258 @@
+"""The JSON API: every route, the error shape, exports, CORS and the OpenAPI document."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from search.models import SearchRequest
+from search.index import open_index
+
+
+XSS_ID = "xss-1"  # the markup-laden article of tests/conftest.py web_articles()
+XSS_ORG = "\"><script>alert(3)</script>"
+
+
+def error(code: str, message: str, parameter: str | None) -> dict[str, dict[str, str | None]]:
+    return {"error": {"code": code, "message": message, "parameter": parameter}}
+
+
+def test_search_returns_the_search_page_contract_unchanged(web_client, web_index_dir) -> None:
+    response = web_client.get("/api/search?q=interest+rates&person=Paul+Volcker&per_page=5")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    with open_index(web_index_dir).searcher() as searcher:
+        expected = searcher.search(SearchRequest(q="interest rates", persons=("Paul Volcker",), per_page=5)).to_dict()
+    body.pop("took_ms"), expected.pop("took_ms")
+    assert body == expected
+    assert {hit["id"] for hit in body["hits"]} == {"fed-1", "dollar-1"}
+    assert list(response.get_json()) == ["query", "total", "page", "per_page", "pages", "sort", "took_ms",
+                                         "suggestion", "hits", "facets"]
+
+
+def test_search_filters_combine(web_client) -> None:
+    body = web_client.get("/api/search?person=Paul+Volcker&person=James+Baker").get_json()
+    assert [hit["id"] for hit in body["hits"]] == ["dollar-1"]
+    body = web_client.get("/api/search?country=Japan&from=1987-04-01&to=1987-12-31").get_json()
+    assert [hit["id"] for hit in body["hits"]] == ["japan-1"]
+    body = web_client.get("/api/search?sort=oldest&per_page=2&page=2").get_json()
+    assert (body["page"], body["per_page"], body["sort"]) == (2, 2, "oldest")
+    assert [hit["id"] for hit in body["hits"]] == ["japan-1", "opec-1"]
+
+
+def test_unknown_parameters_are_ignored(web_client) -> None:
+    plain = web_client.get("/api/search?q=dollar").get_json()
+    tagged = web_client.get("/api/search?q=dollar&utm_source=x&callback=alert").get_json()
+    assert [h["id"] for h in tagged["hits"]] == [h["id"] for h in plain["hits"]]
+
+
+@pytest.mark.parametrize(("query", "body"), [
+    ("page=0", error("bad_parameter", "Invalid value '0' for parameter 'page': must be a whole number from 1 to "
+                                      "1000000", "page")),
+    ("page=-3", error("bad_parameter", "Invalid value '-3' for parameter 'page': must be a whole number from 1 to "
+                                       "1000000", "page")),
+    ("page=abc", error("bad_parameter", "Invalid value 'abc' for parameter 'page': must be a whole number from 1 "
+                                        "to 1000000", "page")),
+    ("page=99999999999999999999", error("bad_parameter", "Invalid value '99999999999999999999' for parameter "
+                                                         "'page': must be a whole number from 1 to 1000000", "page")),
+    ("page=500", error("bad_parameter", "Invalid value '500' for parameter 'page': only the first 1000 results can "
+                                        "be paged through", "page")),
+    ("page=1&page=2", error("bad_parameter", "Invalid value ['1', '2'] for parameter 'page': give this parameter "
+                                             "at most once", "page")),
+    ("per_page=1000", error("bad_parameter", "Invalid value '1000' for parameter 'per_page': must be a whole "
+                                             "number from 1 to 100", "per_page")),
+    ("sort=best", error("bad_parameter", "Invalid value 'best' for parameter 'sort': must be one of relevance, "
+                                         "newest, oldest", "sort")),
+    ("from=1987-13-01", error("bad_parameter", "Invalid value '1987-13-01' for parameter 'from': is not a real "
+                                               "calendar date", "from")),
+    ("from=1987-06-01&to=1987-01-01", error("bad_parameter", "Invalid value '1987-01-01' for parameter 'to': "
+                                                             "must not be before 'from'", "to")),
+    ("q=oil%00", error("bad_parameter", "Invalid value 'oil\\x00' for parameter 'q': control characters are not "
+                                        "allowed", "q")),
+    ("q=%FF%FE", error("bad_parameter", "Invalid value '...' for parameter 'q': not valid UTF-8 text", "q")),
+    ("format=xml", error("bad_parameter", "Invalid value 'xml' for parameter 'format': must be one of json, csv, "
+                                          "jsonl", "format")),
+])
+def test_bad_parameters_are_400_with_the_error_shape(web_client, query: str, body: dict) -> None:
+    response = web_client.get(f"/api/search?{query}")
+    assert response.status_code == 400
+    assert response.get_json() == body
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_bad_query_syntax_is_a_400_naming_q(web_client) -> None:
+    response = web_client.get('/api/search?q=%22unbalanced+quote')
+    assert response.status_code == 400
+    body = response.get_json()
+    assert set(body) == {"error"}
+    assert body["error"]["code"] == "bad_query"
+    assert body["error"]["parameter"] == "q"
+    assert body["error"]["message"]
+
+
+@pytest.mark.parametrize("query", [
+    "q=" + "%28" * 300, "q=*", "q=a*", "q=title:", "q=%22%22", "q=AND+OR+NOT", "q=%E2%80%AE%F0%9F%98%80",
+    "q=" + "x" * 1000, "q=body:[a+TO+z]", "q=date:1987", "q=%5C", "q=)(", "q=person:", "q=~2", "q=^3",
+    "person=%00", "country=" + "é" * 50, "from=0000-00-00", "to=9999-12-31", "per_page=-0", "page=+1",
+    "page=%EF%BC%91", "page=1e3", "sort=", "page=", "per_page=", "q=&q=", "format=csv&format=csv",
+])
+def test_no_input_gives_a_500(web_client, query: str) -> None:
+    response = web_client.get(f"/api/search?{query}")
+    assert response.status_code in (200, 400), response.get_data(as_text=True)
+    body = response.get_json()
+    if response.status_code == 400:
+        assert set(body["error"]) == {"code", "message", "parameter"}
+
+
+def test_article(web_client) -> None:
+    response = web_client.get("/api/articles/fed-1")
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "id": "fed-1", "title": "Volcker says Fed will hold interest rates",
+        "body": "Federal Reserve chairman Paul Volcker said the U.S. central bank would hold interest rates "
+                "steady.\n    Volcker told Congress inflation was under control.",
+        "date": "1987-02-03", "date_source": "metadata", "source": "Reuters",
+        "url": "https://example.com/news/fed-1", "persons": ["Paul Volcker"], "countries": ["United States"],
+        "orgs": ["Federal Reserve"],
+        "mentions": [{"text": "Paul Volcker", "kind": "person", "value": "Paul Volcker"},
+                     {"text": "Volcker", "kind": "person", "value": "Paul Volcker"},
+                     {"text": "Federal Reserve", "kind": "org", "value": "Federal Reserve"},
+                     {"text": "U.S.", "kind": "country", "value": "United States"}],
+    }
+
+
+def test_unknown_article_is_404(web_client) -> None:
+    response = web_client.get("/api/articles/no-such-story")
+    assert response.status_code == 404
+    assert response.get_json() == error("not_found", "No article with id 'no-such-story'", "id")
+
+
+def test_facet_values(web_client) -> None:
+    response = web_client.get("/api/facets/person?prefix=pa")
+    assert response.status_code == 200
+    assert response.get_json() == {"facet": "person", "prefix": "pa",
+                                   "values": [{"value": "Paul Volcker", "count": 2, "selected": False}]}
+    within = web_client.get("/api/facets/country?q=dollar&person=James+Baker").get_json()
+    assert {v["value"]: v["count"] for v in within["values"]} == {"United States": 2, "Japan": 1}
+
+
+def test_facet_errors(web_client) -> None:
+    response = web_client.get("/api/facets/colour")
+    assert response.status_code == 400
+    assert response.get_json() == error(
+        "bad_parameter", "Invalid value 'colour' for parameter 'name': must be one of person, country, org", "name")
+    response = web_client.get("/api/facets/person?limit=0")
+    assert response.get_json() == error(
+        "bad_parameter", "Invalid value '0' for parameter 'limit': must be a whole number from 1 to 100", "limit")
+
+
+def test_health(web_client) -> None:
+    response = web_client.get("/api/health")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok"
+    assert body["articles"] == 8
+    assert body["last_modified"][:2] == "20"
+
+
+def test_missing_index_is_a_json_503(tmp_path) -> None:
+    from web import create_app
+
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}).test_client()
+    response = client.get("/api/health")
+    assert response.status_code == 503
+    assert response.get_json() == error(
+        "index_not_found", "There is no search index yet: run `news-search index` to build it, then reload "
+                           "this page.", None)
+
+
+def test_unknown_api_route_and_method(web_client) -> None:
+    response = web_client.get("/api/nothing")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+    assert response.get_json()["error"]["parameter"] is None
+    response = web_client.post("/api/search")
+    assert response.status_code == 405
+    assert response.get_json()["error"]["code"] == "method_not_allowed"
+    assert "GET" in response.headers["Allow"]
+
+
+def test_csv_export_streams_every_hit_and_defuses_formulas(web_client) -> None:
+    response = web_client.get("/api/search?q=interest+rates&format=csv&sort=oldest&per_page=1")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="news-search.csv"'
+    assert response.headers["X-Export-Cap"] == "10000"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [r["id"] for r in rows] == ["fed-1", "baker-1", "dollar-1", "buba-1", XSS_ID, "formula-1"]
+    formula = rows[-1]
+    assert formula["title"] == "'=HYPERLINK(\"http://evil.example\") interest rates memo"
+    assert formula["persons"] == "'@Mallory"
+    assert formula["orgs"] == "'-Minus Corp"
+    assert rows[0]["persons"] == "Paul Volcker" and rows[0]["date"] == "1987-02-03"
+    assert next(r for r in rows if r["id"] == XSS_ID)["orgs"] == XSS_ORG
+
+
+def test_jsonl_export_matches_the_hits(web_client) -> None:
+    response = web_client.get("/api/search?q=interest+rates&format=jsonl&sort=newest")
+    assert response.status_code == 200
+    assert response.mimetype == "application/x-ndjson"
+    lines = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
+    assert [hit["id"] for hit in lines] == ["formula-1", XSS_ID, "buba-1", "dollar-1", "baker-1", "fed-1"]
+    page = web_client.get("/api/search?q=interest+rates&sort=newest&per_page=100").get_json()
+    assert lines == page["hits"]
+
+
+def test_export_is_capped(web_index_dir) -> None:
+    from web import create_app
+
+    client = create_app({"TESTING": True, "INDEX_DIR": str(web_index_dir), "EXPORT_CAP": 3}).test_client()
+    response = client.get("/api/search?format=jsonl")
+    assert response.headers["X-Export-Cap"] == "3"
+    assert len(response.get_data(as_text=True).splitlines()) == 3
+
+
+def test_export_of_a_bad_query_is_a_400_not_a_broken_download(web_client) -> None:
+    response = web_client.get('/api/search?q=%22open&format=csv')
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_query"
+
+
+def test_cors_on_the_api_only(web_client) -> None:
+    assert web_client.get("/api/health").headers["Access-Control-Allow-Origin"] == "*"
+    assert web_client.get("/api/search?page=x").headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in web_client.get("/").headers
+    preflight = web_client.options("/api/search")
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
+
+
+def test_openapi_document_is_valid_and_covers_every_route(web_client, web_app) -> None:
+    import openapi_spec_validator
+    response = web_client.get("/api/openapi.json")
+    assert response.status_code == 200
+    document = response.get_json()
+    openapi_spec_validator.validate(document)
+    routes = {rule.rule.replace("<path:article_id>", "{id}").replace("<name>", "{name}")
+              for rule in web_app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    assert routes == set(document["paths"])
+    search = document["paths"]["/api/search"]["get"]
+    assert {p["name"] for p in search["parameters"]} == {"q", "person", "country", "org", "from", "to", "sort",
+                                                         "page", "per_page", "format"}
+    assert "10000" in next(p["description"] for p in search["parameters"] if p["name"] == "format")
+
+
+def test_search_response_matches_the_openapi_schema(web_client) -> None:
+    import jsonschema
+    document = web_client.get("/api/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    resolver_doc = {"components": {"schemas": schemas}}
+    for url, name in (("/api/search?q=dollar", "SearchPage"), ("/api/articles/fed-1", "Article"),
+                      ("/api/facets/org", "FacetValues"), ("/api/health", "Health"),
+                      ("/api/search?page=0", "Error")):
+        schema = {**schemas[name], "components": resolver_doc["components"]}
+        jsonschema.validate(web_client.get(url).get_json(), schema)

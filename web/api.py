@@ -1,0 +1,125 @@
+"""Blueprint "api": the read-only JSON API under ``/api``, and CSV / JSONL exports of a search.
+
+``/api/search`` returns ``SearchPage.to_dict()`` unchanged; the OpenAPI document (``web/openapi.py``)
+describes every route. Errors are raised and turned into JSON by ``web/errors.py``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from search.models import Hit, SearchRequest, hit_to_dict
+from search.searcher import NewsSearcher
+from web.index import get_index, get_searcher
+from web.openapi import openapi_document
+from web.params import parse_facet_name, parse_format, parse_limit, parse_prefix, parse_search_args
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+CSV_COLUMNS = ("id", "title", "date", "source", "url", "score", "persons", "countries", "orgs", "duplicates")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", "news-search.csv"),
+    "jsonl": ("application/x-ndjson; charset=utf-8", "news-search.jsonl"),
+}
+
+
+@bp.get("/search")
+def search() -> Response:
+    """A page of hits as JSON, or with ``format=csv|jsonl`` every hit up to EXPORT_CAP, streamed."""
+    fmt = parse_format(request.args)
+    req = parse_search_args(request.args, current_app.config)
+    if fmt != "json":
+        return export(req, fmt)
+    return jsonify(get_searcher().search(req).to_dict())
+
+
+@bp.get("/articles/<path:article_id>")
+def article(article_id: str) -> Response:
+    """The whole stored article with its entities and mentions (404 if unknown)."""
+    return jsonify(get_searcher().article(article_id).to_dict())
+
+
+@bp.get("/facets/<name>")
+def facet_values(name: str) -> Response:
+    """Values of one facet starting with ``prefix``, counted within the search the other parameters give."""
+    facet = parse_facet_name(name)
+    prefix = parse_prefix(request.args)
+    limit = parse_limit(request.args)
+    req = parse_search_args(request.args, current_app.config)
+    values = get_searcher().facet_values(facet, prefix, req, limit=limit)
+    return jsonify({"facet": facet, "prefix": prefix, "values": [asdict(v) for v in values]})
+
+
+@bp.get("/health")
+def health() -> Response:
+    """How many articles are searchable and when the index last changed (503 while there is no index)."""
+    return jsonify({"status": "ok", **get_index().stats().to_dict()})
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document(current_app.config))
+
+
+def export(req: SearchRequest, fmt: str) -> Response:
+    """Stream the hits with a searcher of their own (the request's one is closed when the view returns).
+
+    The first hit is fetched before answering, so a bad query is a 400 rather than a broken download.
+    """
+    cap = int(current_app.config["EXPORT_CAP"])
+    searcher = get_index().searcher()
+    try:
+        hits = searcher.iter_hits(req, cap)
+        first = next(hits, None)
+    except BaseException:
+        searcher.close()
+        raise
+    rows = itertools.chain([first] if first is not None else [], hits)
+    lines = csv_lines(rows) if fmt == "csv" else jsonl_lines(rows)
+    mimetype, filename = EXPORTS[fmt]
+    response = Response(closing_after(lines, searcher), content_type=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Export-Cap"] = str(cap)
+    return response
+
+
+def closing_after(lines: Iterator[str], searcher: NewsSearcher) -> Iterator[str]:
+    """Yield the lines, then close the searcher, also when the client goes away mid-download."""
+    try:
+        yield from lines
+    finally:
+        searcher.close()
+
+
+def jsonl_lines(hits: Iterable[Hit]) -> Iterator[str]:
+    for hit in hits:
+        yield json.dumps(hit_to_dict(hit), ensure_ascii=False) + "\n"
+
+
+def csv_lines(hits: Iterable[Hit]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in itertools.chain([CSV_COLUMNS], (csv_row(hit) for hit in hits)):
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def csv_row(hit: Hit) -> list[str]:
+    values = [hit.id, hit.title, hit.date or "", hit.source, hit.url,
+              "" if hit.score is None else f"{hit.score:.4f}", "; ".join(hit.persons),
+              "; ".join(hit.countries), "; ".join(hit.orgs), str(hit.duplicates)]
+    return [defuse_cell(v) for v in values]
+
+
+def defuse_cell(value: str) -> str:
+    """Keep spreadsheets from running a cell as a formula (CSV injection): quote a leading = + - @."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value

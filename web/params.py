@@ -1,0 +1,190 @@
+"""Request arguments -> validated values. The only module that reads ``request.args``.
+
+Rules, documented in the OpenAPI description too:
+
+- ``q``, ``from``, ``to``, ``sort``, ``page``, ``per_page``, ``format``, ``prefix`` and ``limit`` are
+  single-valued: repeating one is a 400. ``person``, ``country`` and ``org`` may repeat.
+- Unknown parameters are ignored (links from other sites and tracking tags must not break a search).
+- Values must be valid UTF-8 without control characters; anything else is a 400 naming the parameter.
+
+Every problem raises :class:`search.errors.BadParameter`; ``web/errors.py`` turns it into a response.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from werkzeug.datastructures import MultiDict
+
+from search.errors import BadParameter
+from search.models import FACET_NAMES, SORTS, SearchRequest
+
+FACET_PARAMS = {"person": "persons", "country": "countries", "org": "orgs"}
+FORMATS = ("json", "csv", "jsonl")
+MAX_VALUE_CHARS = 200
+MAX_PAGE = 1_000_000
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def check_encoding(query_string: bytes) -> None:
+    """Refuse a query string whose decoded values are not UTF-8 (Werkzeug would silently replace them)."""
+    for pair in query_string.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        for part in (name, value):
+            try:
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                shown = unquote_to_bytes(name).decode("utf-8", "replace")
+                raise BadParameter(shown, "...", "not valid UTF-8 text") from None
+
+
+def single(args: MultiDict[str, str], name: str) -> str | None:
+    """The one value of a single-valued parameter, stripped; None when absent."""
+    values = args.getlist(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise BadParameter(name, values, "give this parameter at most once")
+    return clean_text(name, values[0])
+
+
+def clean_text(name: str, value: str) -> str:
+    """Strip surrounding space; refuse control characters (NUL bytes included)."""
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in value):
+        raise BadParameter(name, value, "control characters are not allowed")
+    return value.strip()
+
+
+def parse_int(args: MultiDict[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = single(args, name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isascii() or not raw.isdigit():
+        raise BadParameter(name, raw, f"must be a whole number from {low} to {high}")
+    value = int(raw) if len(raw) <= 12 else high + 1
+    if not low <= value <= high:
+        raise BadParameter(name, raw, f"must be a whole number from {low} to {high}")
+    return value
+
+
+def parse_date(args: MultiDict[str, str], name: str) -> date | None:
+    raw = single(args, name)
+    if not raw:
+        return None
+    if not _ISO_DATE.fullmatch(raw):
+        raise BadParameter(name, raw, "must be a date written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadParameter(name, raw, "is not a real calendar date") from None
+
+
+def parse_sort(args: MultiDict[str, str]) -> str:
+    raw = single(args, "sort") or ""
+    if raw and raw not in SORTS:
+        raise BadParameter("sort", raw, "must be one of " + ", ".join(SORTS))
+    return raw
+
+
+def parse_values(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
+    """A repeatable facet filter: non-empty values, first occurrence kept, bounded length."""
+    seen: dict[str, None] = {}
+    for value in args.getlist(name):
+        value = clean_text(name, value)
+        if len(value) > MAX_VALUE_CHARS:
+            raise BadParameter(name, value, f"longer than {MAX_VALUE_CHARS} characters")
+        if value:
+            seen.setdefault(value, None)
+    return tuple(seen)
+
+
+def parse_query(args: MultiDict[str, str], max_chars: int) -> str:
+    q = single(args, "q") or ""
+    if len(q) > max_chars:
+        raise BadParameter("q", q, f"longer than {max_chars} characters")
+    return q
+
+
+def parse_search_args(args: MultiDict[str, str], config: Mapping[str, Any]) -> SearchRequest:
+    """The search parameters of a request as a validated :class:`SearchRequest`."""
+    per_page = parse_int(args, "per_page", int(config["PER_PAGE"]), 1, int(config["MAX_PER_PAGE"]))
+    page = parse_int(args, "page", 1, 1, MAX_PAGE)
+    max_depth = int(config["MAX_DEPTH"])
+    if (page - 1) * per_page >= max_depth:
+        raise BadParameter("page", str(page), f"only the first {max_depth} results can be paged through")
+    date_from, date_to = parse_date(args, "from"), parse_date(args, "to")
+    if date_from and date_to and date_from > date_to:
+        raise BadParameter("to", date_to.isoformat(), "must not be before 'from'")
+    return SearchRequest(
+        q=parse_query(args, int(config["QUERY_MAX_CHARS"])),
+        persons=parse_values(args, "person"),
+        countries=parse_values(args, "country"),
+        orgs=parse_values(args, "org"),
+        date_from=date_from,
+        date_to=date_to,
+        sort=parse_sort(args),
+        page=page,
+        per_page=per_page,
+        facet_limit=int(config["FACET_LIMIT"]),
+    )
+
+
+def parse_format(args: MultiDict[str, str]) -> str:
+    """``format`` of ``/api/search``: json (default), csv or jsonl."""
+    raw = single(args, "format") or "json"
+    if raw not in FORMATS:
+        raise BadParameter("format", raw, "must be one of " + ", ".join(FORMATS))
+    return raw
+
+
+def parse_facet_name(name: str) -> str:
+    """A facet name from the URL path: person, country or org."""
+    if name not in FACET_NAMES:
+        raise BadParameter("name", name, "must be one of " + ", ".join(FACET_NAMES))
+    return name
+
+
+def parse_prefix(args: MultiDict[str, str], name: str = "prefix") -> str:
+    """The text a facet value search starts from (may be empty: the most frequent values)."""
+    prefix = single(args, name) or ""
+    if len(prefix) > MAX_VALUE_CHARS:
+        raise BadParameter(name, prefix, f"longer than {MAX_VALUE_CHARS} characters")
+    return prefix
+
+
+def parse_facet_prefixes(args: MultiDict[str, str]) -> dict[str, str]:
+    """The search page's "filter persons..." boxes: ``person_prefix`` etc., only the non-empty ones."""
+    prefixes = {name: parse_prefix(args, f"{name}_prefix") for name in FACET_NAMES}
+    return {name: prefix for name, prefix in prefixes.items() if prefix}
+
+
+def parse_limit(args: MultiDict[str, str], default: int = 20, high: int = 100) -> int:
+    return parse_int(args, "limit", default, 1, high)
+
+
+def raw_query(args: MultiDict[str, str]) -> str:
+    """The query text as typed, for refilling the search box on an error page (never raises)."""
+    values = args.getlist("q")
+    return values[0] if len(values) == 1 and "\x00" not in values[0] else ""
+
+
+def to_args(req: SearchRequest, **changes: Any) -> list[tuple[str, str]]:
+    """The inverse of :func:`parse_search_args`: query arguments that reproduce ``req`` (with changes).
+
+    Defaults are left out so links stay short; ``page`` goes back to 1 unless given.
+    """
+    values = {"q": req.q, "person": req.persons, "country": req.countries, "org": req.orgs,
+              "from": req.date_from, "to": req.date_to, "sort": req.sort, "page": 1,
+              "per_page": req.per_page}
+    values.update(changes)
+    pairs: list[tuple[str, str]] = []
+    for name, value in values.items():
+        if isinstance(value, tuple | list):
+            pairs.extend((name, v) for v in value)
+        elif value not in (None, "") and not (name == "page" and value == 1):
+            pairs.append((name, value.isoformat() if isinstance(value, date) else str(value)))
+    return pairs

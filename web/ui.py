@@ -1,0 +1,139 @@
+"""Blueprint "ui": the search page and the article page, plain HTML that works without JavaScript."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from markupsafe import Markup, escape
+
+from search.models import FACET_NAMES, FacetValue, Mention, SearchRequest
+from web.histogram import histogram
+from web.index import get_searcher
+from web.params import FACET_PARAMS, parse_facet_prefixes, parse_search_args, to_args
+
+bp = Blueprint("ui", __name__)
+
+FACET_LABELS = {"person": "People", "country": "Countries", "org": "Organisations"}
+FACET_SINGULAR = {"person": "person", "country": "country", "org": "organisation"}
+FACET_SEARCH_LIMIT = 20
+RELATED_LIMIT = 5
+
+
+@bp.get("/")
+def search() -> str:
+    """The search page: results, facets, histogram; with no query, the newest articles."""
+    req = parse_search_args(request.args, current_app.config)
+    prefixes = parse_facet_prefixes(request.args)
+    searcher = get_searcher()
+    page = searcher.search(req)
+    facets: dict[str, Sequence[FacetValue]] = {name: page.facets.get(name, ()) for name in FACET_NAMES}
+    for name, prefix in prefixes.items():
+        facets[name] = searcher.facet_values(name, prefix, req, limit=FACET_SEARCH_LIMIT)
+    return render_template("search.html", req=req, page=page, facets=facets, prefixes=prefixes,
+                           chart=histogram(page.date_histogram), q=req.q)
+
+
+@bp.get("/article/<path:article_id>")
+def article(article_id: str) -> str:
+    """One article in full, its entity mentions linked to filtered searches, and related articles."""
+    searcher = get_searcher()
+    detail = searcher.article(article_id)
+    related = searcher.related(article_id, limit=RELATED_LIMIT)
+    paragraphs = [mark_mentions(p, detail.mentions) for p in split_paragraphs(detail.body)]
+    return render_template("article.html", article=detail, paragraphs=paragraphs, related=related,
+                           link=safe_link(detail.url), q="")
+
+
+def split_paragraphs(body: str) -> list[str]:
+    """Newswire bodies are hard-wrapped: paragraphs end at a blank line or an indented line."""
+    parts = re.split(r"\n[ \t]*\n|\n(?=[ \t]{2,}\S)", body.strip())
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+def mark_mentions(text: str, mentions: Sequence[Mention]) -> Markup:
+    """Escaped ``text`` with each entity mention wrapped in a link to a search filtered by it.
+
+    The text is cut into plain and mention pieces first and every piece is escaped on its own, so a
+    mention can never match inside an escaped entity such as ``&amp;``.
+    """
+    by_text = {m.text: m for m in mentions if m.text.strip() and m.kind in FACET_PARAMS}
+    if not by_text:
+        return escape(text)
+    words = sorted(by_text, key=len, reverse=True)  # longest first: "Paul Volcker" before "Volcker"
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+                         + r")(?!\w)")
+    lookup = {" ".join(w.split()): m for w, m in by_text.items()}
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        mention = lookup[" ".join(match.group().split())]
+        href = search_url(blank_request(), **{mention.kind: (mention.value,)})
+        out.append(escape(text[last:match.start()]))
+        out.append(Markup('<a class="mention mention-{}" href="{}" title="{}: {}">{}</a>').format(
+            mention.kind, href, FACET_SINGULAR[mention.kind].capitalize(), mention.value, match.group()))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def safe_link(url: str) -> str | None:
+    """The url if it is a plain http(s) link; anything else (``javascript:``, ``data:``) is not linked."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+@bp.app_template_global()
+def blank_request() -> SearchRequest:
+    """A search with nothing chosen yet, for links that start a new search (from the article page)."""
+    return SearchRequest(per_page=int(current_app.config["PER_PAGE"]))
+
+
+@bp.app_template_global()
+def search_args(req: SearchRequest, **changes: object) -> list[tuple[str, str]]:
+    """The query arguments for ``req`` with some changed; hidden form fields are made of these."""
+    if req.per_page == current_app.config["PER_PAGE"] and "per_page" not in changes:
+        changes["per_page"] = None
+    return to_args(req, **changes)
+
+
+@bp.app_template_global()
+def search_url(req: SearchRequest, **changes: object) -> str:
+    """A link to the search page showing ``req`` with some arguments changed (page back to 1)."""
+    pairs = search_args(req, **changes)
+    return url_for("ui.search") + ("?" + urlencode(pairs) if pairs else "")
+
+
+@bp.app_template_global()
+def toggle_url(req: SearchRequest, name: str, value: str) -> str:
+    """Select ``value`` in facet ``name``, or drop it if already selected."""
+    selected = getattr(req, FACET_PARAMS[name])
+    values = tuple(v for v in selected if v != value) if value in selected else selected + (value,)
+    return search_url(req, **{name: values})
+
+
+@bp.app_template_global()
+def page_window(current: int, last: int, radius: int = 2) -> list[int | None]:
+    """Page numbers to show: first, last and a window around the current one; None marks a gap."""
+    shown = sorted({1, last, *range(max(1, current - radius), min(last, current + radius) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and n - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+@bp.app_template_filter()
+def articles(count: int) -> str:
+    """``1 article``, ``2,345 articles``."""
+    return f"{count:,} article" + ("" if count == 1 else "s")
+
+
+@bp.app_context_processor
+def labels() -> dict[str, object]:
+    return {"FACET_NAMES": FACET_NAMES, "FACET_LABELS": FACET_LABELS, "FACET_SINGULAR": FACET_SINGULAR,
+            "FACET_PARAMS": FACET_PARAMS}
