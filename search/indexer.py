@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 import filelock
 from whoosh import index as whoosh_index
 from whoosh import writing
-from whoosh.util.filelock import LockError
+from whoosh.index import LockError
 
 from search import schema
 from search.corpus import discover, read_file
@@ -84,8 +84,8 @@ def build_index(
     started = time.perf_counter()
     roots = [Path(p) for p in paths]
     index_path = Path(index_dir)
-    index_path.mkdir(parents=True, exist_ok=True)
     ensure_resources()  # fail fast, naming the missing NLTK resource, before any work
+    index_path.mkdir(parents=True, exist_ok=True)
     with _index_lock(index_path, wait):
         ix = _open_or_create(index_path)
         try:
@@ -147,7 +147,7 @@ def _plan(roots: list[Path], existing: dict[str, tuple[str, str]], rebuild: bool
     report = plan.report
     seen: set[str] = set()
     read_paths: set[str] = set()
-    files = list(discover(roots))
+    files = list(discover(roots, on_problem=lambda path, problem: report.failed.append((str(path), problem))))
     bar = progress(len(files), "reading")
     for file_path, root in files:
         result = read_file(file_path, root)

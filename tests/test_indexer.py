@@ -1,0 +1,181 @@
+"""The indexer end to end: formats in, counts out, incremental updates, broken files, locking."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from search import schema
+from search.errors import IndexLocked, MissingResource
+from search.indexer import LOCK_FILE, build_index
+
+DATA = Path(__file__).parent / "data"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEED = SHARED / "corpora" / "seed" / "000_f00f6371fd1e7e98.txt"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    write(root / "budget.txt", "Merkel presents budget\n\nChancellor Angela Merkel of Germany presented "
+          "the 2019 budget in Berlin on Tuesday. Merkel said spending would rise.\n")
+    write(root / "wire" / "items.jsonl", "\n".join([
+        json.dumps({"id": "w1", "title": "Oil prices rise", "body": "OPEC ministers met in Vienna. "
+                    "Saudi Arabia backed a cut.", "date": "2019-03-01T10:00:00Z"}),
+        "{not json",
+        json.dumps({"id": "w2", "title": "Yen firms", "body": "TOKYO, March 3 - The yen firmed "
+                    "against the dollar, dealers said.", "date": "1987-03-03"}),
+    ]) + "\n")
+    (root / "broken.txt").write_bytes(b"\x00\x01\x02binary\xff\xfe" * 50)
+    return root
+
+
+def stored(index_dir: Path) -> dict[str, dict]:
+    ix = whoosh_index.open_dir(str(index_dir))
+    try:
+        with ix.searcher() as searcher:
+            return {fields[schema.ID_FIELD]: fields for fields in searcher.all_stored_fields()}
+    finally:
+        ix.close()
+
+
+def test_first_run_indexes_every_valid_article_and_reports_broken_input(corpus: Path, tmp_path: Path) -> None:
+    report = build_index([corpus], tmp_path / "ix", workers=1)
+    docs = stored(tmp_path / "ix")
+    assert report.read == 3 and report.added == 3 and report.unchanged == 0
+    assert set(docs) == {"w1", "w2", next(i for i in docs if i not in {"w1", "w2"})}
+    problems = " ".join(f"{path}: {reason}" for path, reason in report.failed)
+    assert "items.jsonl" in problems and "broken.txt" in problems
+    assert len(report.failed) == 2
+    assert docs["w1"][schema.COUNTRY].split(",").count("Saudi Arabia") == 1
+    assert "OPEC" in docs["w1"][schema.ORG].split(",")
+    assert docs["w2"][schema.DATE].year == 1987
+
+
+def test_rerun_with_nothing_changed_writes_nothing(corpus: Path, tmp_path: Path) -> None:
+    build_index([corpus], tmp_path / "ix", workers=1)
+    generation = whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation()
+    report = build_index([corpus], tmp_path / "ix", workers=1)
+    assert (report.read, report.added, report.updated, report.unchanged, report.removed) == (3, 0, 0, 3, 0)
+    assert whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation() == generation
+
+
+def test_added_changed_and_deleted_files_are_applied(corpus: Path, tmp_path: Path) -> None:
+    build_index([corpus], tmp_path / "ix", workers=1)
+    write(corpus / "new.txt", "Putin visits Paris\n\nRussian President Vladimir Putin arrived in Paris.\n")
+    write(corpus / "budget.txt", "Merkel withdraws budget\n\nAngela Merkel withdrew the budget.\n")
+    (corpus / "wire" / "items.jsonl").write_text(json.dumps(
+        {"id": "w1", "title": "Oil prices rise", "body": "OPEC ministers met in Vienna. Saudi Arabia backed a cut.",
+         "date": "2019-03-01T10:00:00Z"}) + "\n", encoding="utf-8")  # w2 removed from the file
+    report = build_index([corpus], tmp_path / "ix", workers=1)
+    assert (report.added, report.updated, report.unchanged, report.removed) == (1, 1, 1, 1)
+    docs = stored(tmp_path / "ix")
+    assert "w2" not in docs
+    titles = {d[schema.TITLE] for d in docs.values()}
+    assert {"Merkel withdraws budget", "Putin visits Paris", "Oil prices rise"} == titles
+    putin = next(d for d in docs.values() if d[schema.TITLE] == "Putin visits Paris")
+    assert putin[schema.PERSON] == "Vladimir Putin"
+
+    (corpus / "new.txt").unlink()
+    report = build_index([corpus], tmp_path / "ix", workers=1)
+    assert report.removed == 1 and len(stored(tmp_path / "ix")) == 2
+
+
+def test_unreadable_file_keeps_its_articles(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    """A transient read error must not delete what the index already has from that file."""
+    build_index([corpus], tmp_path / "ix", workers=1)
+    import search.corpus as corpus_module
+
+    original = corpus_module._read_bytes
+    monkeypatch.setattr(corpus_module, "_read_bytes",
+                        lambda path: (None, "permission denied") if path.name == "budget.txt" else original(path))
+    report = build_index([corpus], tmp_path / "ix", workers=1)
+    assert report.removed == 0 and len(stored(tmp_path / "ix")) == 3
+    assert any("permission denied" in reason for _, reason in report.failed)
+
+
+def test_rebuild_starts_over(corpus: Path, tmp_path: Path) -> None:
+    build_index([corpus], tmp_path / "ix", workers=1)
+    shutil.rmtree(corpus / "wire")
+    report = build_index([corpus], tmp_path / "ix", workers=1, rebuild=True)
+    assert report.added == 1 and len(stored(tmp_path / "ix")) == 1
+
+
+def test_worker_processes_give_the_same_index_as_one_process(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    for i in range(80):  # above the in-process threshold, so the pool really runs
+        write(root / f"a{i:03}.txt", f"Story {i}\n\nPrime Minister Benjamin Netanyahu spoke in Jerusalem "
+              f"about Iran on day {i}. Netanyahu met U.S. officials.\n")
+    build_index([root], tmp_path / "one", workers=1)
+    build_index([root], tmp_path / "two", workers=2)
+    one, two = stored(tmp_path / "one"), stored(tmp_path / "two")
+    assert one.keys() == two.keys() and len(one) == 80
+    for key in one:
+        assert one[key][schema.PERSON] == two[key][schema.PERSON] == "Benjamin Netanyahu"
+        assert one[key][schema.COUNTRY] == two[key][schema.COUNTRY]
+
+
+def hold_lock(index_dir: Path, seconds: float) -> subprocess.Popen:
+    """Another process holding the indexer lock, as a second `news-search index` would."""
+    code = (f"import filelock, sys, time; lock = filelock.FileLock({str(index_dir / LOCK_FILE)!r}); "
+            f"lock.acquire(); print('locked', flush=True); time.sleep({seconds})")
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_second_indexer_exits_with_a_clear_message(corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "ix"
+    index_dir.mkdir()
+    holder = hold_lock(index_dir, 30)
+    try:
+        with pytest.raises(IndexLocked, match="Another `news-search index` is writing"):
+            build_index([corpus], index_dir, workers=1)
+        assert not whoosh_index.exists_in(str(index_dir))
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_second_indexer_can_wait_for_the_first(corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "ix"
+    index_dir.mkdir()
+    holder = hold_lock(index_dir, 1)
+    started = time.monotonic()
+    report = build_index([corpus], index_dir, workers=1, wait=30)
+    assert report.added == 3 and time.monotonic() - started >= 0.5
+    holder.wait()
+
+
+def test_missing_nltk_resource_stops_before_any_work(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    def missing() -> None:
+        raise MissingResource("maxent_ne_chunker_tab")
+
+    monkeypatch.setattr("search.indexer.ensure_resources", missing)
+    with pytest.raises(MissingResource, match="news-search setup"):
+        build_index([corpus], tmp_path / "ix", workers=1)
+    assert not (tmp_path / "ix").exists()
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/corpora/seed")
+def test_seed_article_facets_come_out_exactly_right(tmp_path: Path) -> None:
+    build_index([SEED], tmp_path / "ix", workers=1)
+    (doc,) = stored(tmp_path / "ix").values()
+    persons = set(doc[schema.PERSON].split(","))
+    assert persons - {"Igor Konashenko"} == {
+        "Aharon Haliva", "Benjamin Netanyahu", "Vladimir Putin", "Israel Katz", "Igor Konashenkov"}
+    assert {"Israel", "Russia", "Syria", "Lebanon", "Iran"} <= set(doc[schema.COUNTRY].split(","))
+    assert "IDF" in doc[schema.ORG].split(",")
+    assert doc[schema.DATE].date().isoformat() in {"2018-12-10", "2018-12-11"}
