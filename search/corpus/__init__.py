@@ -61,10 +61,10 @@ class FileResult:
 def discover(roots: Iterable[Path], on_problem: ProblemHandler | None = None) -> Iterator[tuple[Path, Path]]:
     """``(file, root)`` for every supported file below each root (a root that is a file is yielded itself).
 
-    Sorted by name, depth first; hidden files and folders skipped; symlinks followed, but a folder or
-    file already seen (a symlink loop, or two links to one target) is skipped. Folders that can't be
-    listed, missing roots and loops are passed to ``on_problem(path, message)`` (default: logged as
-    warnings) and skipped.
+    Depth first, sorted by name, a folder's files before its subfolders; hidden files and folders are
+    skipped; symlinks are followed, but a folder or file already seen (a symlink loop, or two links to
+    one target) is skipped. Folders that can't be listed, missing roots and loops are passed to
+    ``on_problem(path, message)`` (default: logged as warnings) and skipped.
     """
     report = on_problem or _log_problem
     seen_files: set[tuple[int, int]] = set()

@@ -79,12 +79,12 @@ def decode_bytes(data: bytes) -> tuple[str | None, str]:
 
 
 def _looks_like_text(text: str) -> bool:
-    """True when under 2% of the characters are controls or unassigned: real text has almost none."""
+    """True when under 10% of the characters are controls or unassigned: text has few, binary data many."""
     if not text:
         return True
     sample = text[:65536]
     bad = sum(1 for ch in sample if ch not in "\t\n\r\f" and unicodedata.category(ch) in ("Cc", "Cn", "Co"))
-    return bad / len(sample) < 0.02
+    return bad / len(sample) < 0.1
 
 
 def strip_controls(text: str) -> str:

@@ -20,7 +20,7 @@ SOURCE = "Reuters"
 _RECORD_START = re.compile(r"<REUTERS\b([^>]*)>")
 _RECORD_END = "</REUTERS>"
 _NEWID = re.compile(r'\bNEWID="(\d+)"')
-_DATE = re.compile(r"\d{1,2}-[A-Za-z]{3}-\d{4}\s+\d{1,2}:\d{2}:\d{2}(?:\.\d+)?")
+_DATE = re.compile(r"\d{1,2}-[A-Za-z]{3}-\d{4}(?:\s+[0-2]?\d:[0-5]\d:[0-5]\d(?:\.\d+)?\b)?")
 _TAGS = {name: re.compile(rf"<{name}\b[^>]*>(.*?)</{name}>", re.DOTALL)
          for name in ("DATE", "TEXT", "TITLE", "DATELINE", "BODY", "AUTHOR", "PLACES", "PEOPLE")}
 _TEXT_TYPE = re.compile(r'<TEXT\b[^>]*\bTYPE="(\w+)"')
@@ -98,7 +98,8 @@ def _drop_sign_off(body: str) -> str:
 
 
 def _date(content: str) -> str:
-    """The DATE field's date and time (some carry trailing junk: "27-MAR-1987 00:02:59.13&#5;&#5;RM")."""
+    """The DATE field's date and time. Some carry trailing junk ("27-MAR-1987 00:02:59.13&#5;&#5;RM"),
+    one a broken time ("31-MAR-1987 605:12:19.12"): then only the day is kept."""
     match = _DATE.search(_field(content, "DATE"))
     return match.group(0) if match else ""
 
