@@ -1,0 +1,330 @@
+"""Named entities of an article: persons, countries and organisations, typed from NLTK's binary NE chunks.
+
+NLTK finds *that* a span is a named entity (POS tagger + the binary maxent chunker, loaded once per
+process); this module decides *what* it is:
+
+- countries and organisations by longest match against the gazetteers (names, aliases, demonyms,
+  capitals, big cities, the dateline), with historical states chosen by the article's date;
+- persons from NE chunks: titles stripped, a known first name or a title as evidence, then later
+  surname-only mentions folded into the full name (:mod:`search.persons`).
+
+Speed: the tagger and chunker (the costly part) only run on sentences that have a capitalised token
+beyond the first which no gazetteer explains. ALL-CAPS headlines (Reuters titles) never go through the
+chunker: only gazetteer matches are taken from them, ambiguous words only when the body confirms them.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from search import gazetteer, nlp
+from search.models import Article, Entities, Mention
+from search.persons import PARTICLES, PersonRegistry, canonical_name, fold_persons, resolve_persons
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["EntityExtractor", "PersonRegistry", "resolve_persons"]
+
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+# "TOKYO, March 3 - ", "SAN JOSE, Costa Rica, March 5 - " (Reuters datelines; the body starts with one)
+_DATELINE_RE = re.compile(
+    r"^\s*([A-Z][A-Za-z .'&-]{1,40}?(?:,\s*[A-Z][A-Za-z .'&-]{1,30}?){0,2}),?\s+(?i:" + _MONTHS + r")\s+\d{1,2}\b"
+)
+# The bird, not the country: "Turkey production", "chicken and turkey", "turkey prices"
+_BIRD_NEIGHBOURS = frozenset(
+    "meat production prices price poults hatchery hatcheries eggs slaughter output sales breast farms farmers "
+    "growers hens toms broilers broiler chicken chickens birds weights feed processors pork beef".split()
+)
+_SAID = frozenset({"said", "says", "told", "added", "stated", "declined", "noted", "warned", "predicted"})
+
+
+@dataclass
+class _Found:
+    """What one article yields while it is read, before folding."""
+
+    countries: list[str] = field(default_factory=list)
+    orgs: list[str] = field(default_factory=list)
+    full_names: list[str] = field(default_factory=list)
+    family_first: set[str] = field(default_factory=set)
+    lone: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+    def add(self, kind: str, text: str, value: str) -> None:
+        self.mentions.append(Mention(text, kind, value))
+        if kind == "country":
+            self.countries.append(value)
+        elif kind == "org":
+            self.orgs.append(value)
+
+
+class EntityExtractor:
+    """Built once per process (loads the tagger and the binary chunker once); ``extract`` is thread-safe."""
+
+    def __init__(self) -> None:
+        nlp.ensure_resources()
+        self._splitter = nlp.sentence_splitter()
+        self._tagger = nlp.pos_tagger()
+        self._chunker = nlp.ne_chunker()
+        self._countries = gazetteer.country_keys()
+        self._orgs = gazetteer.org_keys()
+        self._first = gazetteer.first_names()
+        self._titles = gazetteer.titles()
+        self._stop = gazetteer.name_stopwords()
+        self._words = nlp.english_words()
+        self._cities = gazetteer.dateline_cities()
+        self._regions = {row[0]: row[1] for row in gazetteer.read_table("dateline_regions.tsv")}
+        self._upper = {tuple(t.upper() for t in k): k for k in (*self._countries, *self._orgs) if _caps_safe(k)}
+
+    def extract(self, article: Article) -> Entities:
+        """Persons, countries, orgs and every mention of one article (persons folded within the article)."""
+        when = article.published.date() if article.published else None
+        found = _Found()
+        body = article.body or ""
+        match = _DATELINE_RE.match(body)
+        if match:
+            self._dateline(match.group(1), when, found)
+            body = body[match.end():]
+        caps_title = article.title and not any(c.islower() for c in article.title)
+        if article.title and not caps_title:
+            self._sentence(nlp.tokenize(article.title), when, found)
+        for sentence in self._splitter.tokenize(body):
+            self._sentence(nlp.tokenize(sentence), when, found)
+        if caps_title:
+            self._caps_title(article.title, when, found)
+        return self._entities(found)
+
+    # -- countries and organisations -------------------------------------------------------------
+    def _dateline(self, text: str, when: date | None, found: _Found) -> None:
+        """The dateline's place: "TOKYO" -> Japan; "RICHMOND, Va." and "SAN JOSE, Costa Rica" by their last part."""
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        for part in reversed(parts):
+            words = " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in part.split())
+            place = self._countries.get(gazetteer.key(words))
+            country = place.country if place else self._regions.get(words)
+            if country is None and part is parts[0]:
+                country = self._cities.get(words)
+            if country:
+                found.add("country", part, gazetteer.in_period(self._georgia(country, when, found), when))
+                return
+
+    def _gazetteer_spans(self, tokens: list[str]) -> list[tuple[int, int, str, str]]:
+        """Longest matches (start, end, kind, value) of orgs and countries among capitalised tokens."""
+        spans = []
+        i = 0
+        while i < len(tokens):
+            if not tokens[i][:1].isupper():
+                i += 1
+                continue
+            for n in range(min(gazetteer.MAX_KEY_TOKENS, len(tokens) - i), 0, -1):
+                k = tuple(tokens[i:i + n])
+                if k in self._orgs:
+                    spans.append((i, i + n, "org", self._orgs[k]))
+                    break
+                if k in self._countries:
+                    spans.append((i, i + n, "country", self._countries[k].country))
+                    break
+            else:
+                i += 1
+                continue
+            i = spans[-1][1]
+        return spans
+
+    def _is_bird(self, tokens: list[str], i: int) -> bool:
+        """"Turkey" the bird: next to a poultry/market word ("Turkey production", "chicken and turkey")."""
+        near = {t.lower() for t in tokens[max(0, i - 3):i + 3]}
+        return tokens[i] == "Turkey" and bool(near & _BIRD_NEIGHBOURS)
+
+    def _georgia(self, country: str, when: date | None, found: _Found) -> str:
+        """Georgia before 1991 (and next to Atlanta) is the US state."""
+        if country == "Georgia" and (when is None or when.year < 1991 or "United States" in found.countries):
+            return "United States" if when and when.year < 1991 else country
+        return country
+
+    # -- one sentence ------------------------------------------------------------------------------
+    def _sentence(self, tokens: list[str], when: date | None, found: _Found) -> None:
+        if not tokens:
+            return
+        spans = self._gazetteer_spans(tokens)
+        blocked = {j for s, e, kind, _ in spans if kind == "org" for j in range(s, e)}
+        person_spans = self._persons(tokens, blocked, found)
+        in_person = {j for s, e in person_spans for j in range(s, e)}
+        for start, end, kind, value in spans:
+            if start in in_person or (kind == "country" and self._is_bird(tokens, start)):
+                continue
+            if kind == "country":
+                value = gazetteer.in_period(self._georgia(value, when, found), when)
+            found.add(kind, " ".join(tokens[start:end]), value)
+
+    def _ne_tokens(self, tokens: list[str]) -> set[int]:
+        """Indexes of the tokens NLTK's binary NE chunker puts inside an NE chunk."""
+        tree = self._chunker.parse(self._tagger.tag(tokens))
+        inside, i = set(), 0
+        for node in tree:
+            if hasattr(node, "label"):
+                inside.update(range(i, i + len(node)))
+                i += len(node)
+            else:
+                i += 1
+        return inside
+
+    def _persons(self, tokens: list[str], blocked: set[int], found: _Found) -> list[tuple[int, int]]:
+        """Persons among the capitalised runs; returns their token ranges.
+
+        A run's name is what follows its last title/affiliation word ("Israeli Prime Minister |Benjamin
+        Netanyahu"). It is a person when it starts with a known first name or a title precedes it; otherwise
+        the NE chunker decides (run lazily, once per sentence, only for such doubtful names).
+        """
+        spans: list[tuple[int, int]] = []
+        ne: set[int] | None = None
+        for start, end in _capital_runs(tokens):
+            if blocked.intersection(range(start, end)):
+                continue
+            cut = self._name_start(tokens, start, end)
+            titled = cut > start and tokens[cut - 1].lower().rstrip(".") in self._titles or (
+                cut > 0 and tokens[cut - 1] == "." and tokens[cut - 2].lower() in self._titles
+            ) or (cut > 0 and tokens[cut - 1].lower() in self._titles)
+            if cut == 0 and tokens[0].lower() in self._words and tokens[0] not in self._first:
+                cut = 1  # sentence-initial common word ("Sales", "Following")
+            name = [t for t in tokens[cut:end] if t != "."]
+            if not name or not self._name_words(name):
+                continue
+            if len(name) >= 2:
+                sure = name[0] in self._first or titled
+                if not sure:
+                    ne = self._ne_tokens(tokens) if ne is None else ne
+                    sure = set(range(cut, end)) <= ne and not any(t.lower() in self._words for t in name)
+                if not sure:
+                    continue
+                canonical = canonical_name(tokens[cut:end])
+                found.full_names.append(canonical)
+                if name[0] not in self._first:
+                    found.family_first.add(canonical)
+                found.mentions.append(Mention(" ".join(tokens[cut:end]), "person", canonical))
+            else:
+                if not titled:
+                    if not self._lone_candidate(tokens, cut, end):
+                        continue
+                    ne = self._ne_tokens(tokens) if ne is None else ne
+                    if cut not in ne:
+                        continue
+                found.lone.append(name[0])
+                found.mentions.append(Mention(name[0], "person", name[0]))
+            spans.append((cut, end))
+        return spans
+
+    def _name_start(self, tokens: list[str], start: int, end: int) -> int:
+        """Index after the run's last title/affiliation token (or ``start`` when there is none)."""
+        cut = start
+        for j in range(start, end):
+            if self._not_name(tokens, j, end):
+                cut = j + 1
+        return cut
+
+    def _not_name(self, tokens: list[str], j: int, end: int) -> bool:
+        """A run token that belongs to a title or an affiliation ("Israeli", "Maj.", "Treasury")."""
+        t = tokens[j]
+        if t == ".":
+            return j > 0 and tokens[j - 1].lower() in self._titles
+        if t.lower() in self._titles or t in self._stop or (t,) in self._orgs:
+            return True
+        if (t,) not in self._countries:
+            return False
+        if t not in gazetteer.AMBIGUOUS_COUNTRY_WORDS:
+            return True
+        # "Israel Katz", "Chad Smith" (a first name), "Michael Jordan" (a surname)
+        if j > 0 and tokens[j - 1] in self._first:
+            return False
+        return not (j + 1 < end and self._surname_like(tokens[j + 1]))
+
+    def _surname_like(self, token: str) -> bool:
+        return token[:1].isupper() and token not in self._stop and (token,) not in self._countries and (token,) not in self._orgs
+
+    def _name_words(self, name: list[str]) -> bool:
+        """Plausible name tokens: capitalised (or particles inside), not all caps, at most four words."""
+        if len(name) > 4 or not name[-1][:1].isupper() or not name[0][:1].isupper():
+            return False
+        if any(t.isupper() and len(t) > 1 for t in name):
+            return False
+        if (name[-1],) in self._countries and not (len(name) > 1 and name[0] in self._first):
+            return False  # "Michael Jordan" is a person, "Saudi Arabia" never gets here
+        return all(t[:1].isupper() or t in PARTICLES for t in name)
+
+    def _lone_candidate(self, tokens: list[str], start: int, end: int) -> bool:
+        """A single capitalised word that could be a surname: not a common word, and a speech verb follows."""
+        t = tokens[start]
+        if not t[:1].isupper() or t.isupper() or len(t) < 3 or t in self._stop or (t,) in self._countries:
+            return False
+        if (t,) in self._orgs or t in self._first:
+            return False
+        low = t.lower()
+        if low.rstrip("s") in self._words or low.rstrip("s") in self._titles:
+            return False  # "Analysts", "Officials"
+        return low not in self._words or (end < len(tokens) and tokens[end] in _SAID)
+
+    # -- ALL-CAPS headline --------------------------------------------------------------------------
+    def _caps_title(self, title: str, when: date | None, found: _Found) -> None:
+        """Gazetteer matches only; ambiguous country words ("TURKEY", "CHAD") only if the body has them."""
+        tokens = nlp.tokenize(title)
+        i = 0
+        while i < len(tokens):
+            for n in range(min(gazetteer.MAX_KEY_TOKENS, len(tokens) - i), 0, -1):
+                k = self._upper.get(tuple(tokens[i:i + n]))
+                if k is None:
+                    continue
+                surface = " ".join(tokens[i:i + n])
+                if k in self._orgs:
+                    found.add("org", surface, self._orgs[k])
+                else:
+                    country = gazetteer.in_period(self._georgia(self._countries[k].country, when, found), when)
+                    if k[0] not in gazetteer.AMBIGUOUS_COUNTRY_WORDS or country in found.countries:
+                        found.add("country", surface, country)
+                i += n - 1
+                break
+            i += 1
+
+    # -- result -------------------------------------------------------------------------------------
+    def _entities(self, found: _Found) -> Entities:
+        persons, mapping = fold_persons(found.full_names, found.lone, found.family_first)
+        surnames = [w for w in dict.fromkeys(found.lone) if w not in mapping]
+        mentions = []
+        for m in found.mentions:
+            if m.kind == "person":
+                m = Mention(m.text, m.kind, mapping.get(m.value, m.value))
+            mentions.append(m)
+        unique: dict[tuple[str, str], Mention] = {}
+        for m in mentions:
+            unique.setdefault((m.text, m.kind), m)
+        return Entities(
+            persons=tuple(persons),
+            countries=tuple(dict.fromkeys(found.countries)),
+            orgs=tuple(dict.fromkeys(found.orgs)),
+            surnames=tuple(surnames),
+            mentions=tuple(unique.values()),
+        )
+
+
+def _caps_safe(k: tuple[str, ...]) -> bool:
+    """Whether a key can be matched in an ALL-CAPS headline ("US" would also be the pronoun)."""
+    return k not in {("US",), ("UN",), ("WHO",), ("IT",), ("Fed",)} and len("".join(k)) > 2
+
+
+def _capital_runs(tokens: list[str]) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised tokens, with name particles ("de") and abbreviation dots ("Maj.") inside."""
+    runs, start = [], None
+    for i, t in enumerate(tokens):
+        inside = t[:1].isupper() or (
+            start is not None and (
+                (t == "." and len(tokens[i - 1]) <= 4)
+                or (t in PARTICLES and i + 1 < len(tokens) and tokens[i + 1][:1].isupper())
+            )
+        )
+        if inside and start is None:
+            start = i
+        elif not inside and start is not None:
+            runs.append((start, i))
+            start = None
+    if start is not None:
+        runs.append((start, len(tokens)))
+    return runs

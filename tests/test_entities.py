@@ -1,0 +1,203 @@
+"""Entity typing and folding: persons, countries (aliases, demonyms, datelines, capitals, history), orgs."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import nltk
+import pytest
+
+from search.entities import EntityExtractor, PersonRegistry, resolve_persons
+from search.models import Article, Entities, Mention
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+if str(SHARED / "nltk_data") not in nltk.data.path:
+    nltk.data.path.insert(0, str(SHARED / "nltk_data"))
+
+D1987 = datetime(1987, 3, 3, tzinfo=timezone.utc)
+D2018 = datetime(2018, 12, 10, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> EntityExtractor:
+    return EntityExtractor()
+
+
+def extract(extractor: EntityExtractor, body: str, title: str = "", when: datetime | None = D2018) -> Entities:
+    return extractor.extract(Article(id="t", title=title, body=body, published=when))
+
+
+def test_seed_article_comes_out_exactly(extractor):
+    text = (SHARED / "corpora" / "seed" / "000_f00f6371fd1e7e98.txt").read_text(encoding="utf-8")
+    article = Article(id="seed", title=text.split("\n")[0], body=text, published=D2018)
+    ents = extractor.extract(article)
+    persons = set(ents.persons)
+    assert persons - {"Igor Konashenko"} == {
+        "Aharon Haliva", "Benjamin Netanyahu", "Vladimir Putin", "Israel Katz", "Igor Konashenkov"
+    }
+    assert {"Israel", "Russia", "Syria", "Lebanon", "Iran"} <= set(ents.countries)
+    assert {"IDF", "Hezbollah"} <= set(ents.orgs)
+    # "Israel" is found in its own right, not only inside the name Israel Katz
+    assert Mention("Israel", "country", "Israel") in ents.mentions
+    assert Mention("Israeli", "country", "Israel") in ents.mentions
+    assert Mention("Putin", "person", "Vladimir Putin") in ents.mentions
+    assert not any(m.kind == "country" and m.text == "Israel Katz" for m in ents.mentions)
+    keys = [(m.text, m.kind) for m in ents.mentions]
+    assert len(keys) == len(set(keys))
+
+
+def test_titles_and_ranks_are_stripped(extractor):
+    ents = extract(extractor, "The unit is led by Maj. Gen. Aharon Haliva, and Treasury Secretary James A. Baker agreed.")
+    assert ents.persons == ("Aharon Haliva", "James Baker")
+
+
+def test_later_surname_folds_into_full_name(extractor):
+    ents = extract(extractor, "Russian President Vladimir Putin spoke. Later Putin said he agreed. President Putin left.")
+    assert ents.persons == ("Vladimir Putin",)
+    assert ents.surnames == ()
+    assert Mention("Putin", "person", "Vladimir Putin") in ents.mentions
+
+
+def test_family_name_first_folds_too(extractor):
+    ents = extract(extractor, "Chinese leader Deng Xiaoping met the delegation. Deng said reforms would go on.")
+    assert ents.persons == ("Deng Xiaoping",)
+
+
+def test_unresolved_lone_surname_goes_to_surnames(extractor):
+    ents = extract(extractor, "Volcker said the dollar had fallen enough.", when=D1987)
+    assert ents.persons == ()
+    assert ents.surnames == ("Volcker",)
+
+
+@pytest.mark.parametrize(
+    ("body", "countries"),
+    [
+        ("Israeli and Syrian officials met.", ("Israel", "Syria")),
+        ("The U.S. and Britain agreed with the Soviet Union.", ("United States", "United Kingdom", "Soviet Union")),
+        ("Talks were held in Tehran and Ankara.", ("Iran", "Turkey")),
+        ("The dollar fell in Tokyo trading.", ("Japan",)),
+        ("The plant in New Mexico and the one in Papua New Guinea.", ("United States", "Papua New Guinea")),
+    ],
+)
+def test_names_aliases_demonyms_cities(extractor, body, countries):
+    assert extract(extractor, body).countries == countries
+
+
+@pytest.mark.parametrize(
+    ("body", "countries"),
+    [
+        ("TOKYO, March 3 - The Finance Ministry said exports rose.", ("Japan",)),
+        ("RICHMOND, Va., March 3 - Qtly div 15 cts vs 15 cts prior.", ("United States",)),
+        ("SAN JOSE, Costa Rica, March 5 - Coffee exports rose.", ("Costa Rica",)),
+        ("BONN, March 3 - The Bundesbank left rates unchanged.", ("West Germany",)),
+    ],
+)
+def test_datelines(extractor, body, countries):
+    assert extract(extractor, body, when=D1987).countries == countries
+
+
+def test_historical_states_by_date(extractor):
+    body = "Russian and German officials met in Moscow and Bonn. The Soviet delegation left."
+    assert extract(extractor, body, when=D1987).countries == ("Soviet Union", "West Germany")
+    assert extract(extractor, body, when=D2018).countries == ("Russia", "Germany", "Soviet Union")
+    assert extract(extractor, "West German and East German trade.", when=D1987).countries == (
+        "West Germany", "East Germany")
+
+
+@pytest.mark.parametrize(
+    ("body", "persons", "countries"),
+    [
+        ("Michael Jordan scored 40 points in Chicago.", ("Michael Jordan",), ("United States",)),
+        ("Chad Smith played the drums.", ("Chad Smith",), ()),
+        ("Troops from Chad and Jordan arrived.", (), ("Chad", "Jordan")),
+        ("Transport Minister Israel Katz said so.", ("Israel Katz",), ()),
+    ],
+)
+def test_country_words_as_first_names(extractor, body, persons, countries):
+    ents = extract(extractor, body)
+    assert ents.persons == persons
+    assert ents.countries == countries
+
+
+def test_georgia_is_the_us_state_in_1987_and_the_country_later(extractor):
+    assert extract(extractor, "Farmers in Georgia planted less.", when=D1987).countries == ("United States",)
+    assert extract(extractor, "Russia and Georgia signed a truce.", when=D2018).countries == ("Russia", "Georgia")
+
+
+def test_turkey_the_bird_is_not_a_country(extractor):
+    assert extract(extractor, "Turkey production rose 5 pct, the USDA said.").countries == ()
+    assert extract(extractor, "Broiler and turkey prices fell.").countries == ()
+    assert extract(extractor, "Turkey applied to join the European Community.").countries == ("Turkey",)
+
+
+def test_sentence_initial_common_words_are_not_entities(extractor):
+    ents = extract(extractor, "Sales rose 10 pct. Following the meeting, Analysts said Demand was weak.")
+    assert ents == Entities()
+
+
+def test_all_caps_headline_only_gives_known_entities(extractor):
+    ents = extract(
+        extractor,
+        "LONDON, March 3 - Oil ministers of OPEC met on Tuesday.",
+        title="OPEC SAYS SAUDI OUTPUT WILL FALL, TURKEY TALKS SET",
+        when=D1987,
+    )
+    assert ents.persons == ()
+    assert ents.countries == ("United Kingdom", "Saudi Arabia")
+    assert ents.orgs == ("OPEC",)
+
+
+def test_orgs_by_acronym_and_full_name(extractor):
+    ents = extract(extractor, "The International Monetary Fund, the World Bank and GATT met; the IMF said.")
+    assert ents.orgs == ("IMF", "World Bank", "GATT")
+    assert Mention("International Monetary Fund", "org", "IMF") in ents.mentions
+    assert Mention("IMF", "org", "IMF") in ents.mentions
+
+
+def test_registry_resolves_lone_surnames_and_round_trips():
+    registry = PersonRegistry()
+    for _ in range(3):
+        registry.add(["Paul Volcker", "James Baker"])
+    registry.add(["Howard Baker"])
+    registry.add(["Jane Smith"])
+    registry.add(["John Smith"])
+    assert registry.resolve("Volcker") == "Paul Volcker"
+    assert registry.resolve("Baker") == "James Baker"
+    assert registry.resolve("Smith") is None  # no full name seen twice
+    assert registry.resolve("Nobody") is None
+    again = PersonRegistry.from_json(registry.to_json())
+    assert again.resolve("Baker") == "James Baker"
+    assert again.to_json() == registry.to_json()
+
+
+def test_resolve_persons_adds_resolved_and_drops_unresolved():
+    registry = PersonRegistry()
+    registry.add(["Paul Volcker"])
+    registry.add(["Paul Volcker"])
+    ents = Entities(
+        persons=("James Baker",),
+        surnames=("Volcker", "Zzyzx"),
+        mentions=(Mention("Volcker", "person", "Volcker"), Mention("Zzyzx", "person", "Zzyzx"),
+                  Mention("James Baker", "person", "James Baker")),
+    )
+    out = resolve_persons(ents, registry)
+    assert out.persons == ("James Baker", "Paul Volcker")
+    assert out.surnames == ()
+    assert out.mentions == (Mention("Volcker", "person", "Paul Volcker"), Mention("James Baker", "person", "James Baker"))
+
+
+def test_extractor_needs_its_resources(monkeypatch):
+    from search import nlp
+    from search.errors import MissingResource
+
+    real_find = nltk.data.find
+
+    def find(name, *args, **kwargs):
+        if name.startswith("taggers/"):
+            raise LookupError(name)
+        return real_find(name, *args, **kwargs)
+
+    monkeypatch.setattr(nltk.data, "find", find)
+    with pytest.raises(MissingResource, match="averaged_perceptron_tagger_eng"):
+        EntityExtractor()
+    assert nlp.missing_resources() == ["averaged_perceptron_tagger_eng"]

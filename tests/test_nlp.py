@@ -1,0 +1,102 @@
+"""NLTK resource setup (probe, clear error, download of the missing ones only) and the fast chunker."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nltk
+import pytest
+
+from search import nlp
+from search.errors import MissingResource
+
+SHARED_NLTK = Path(__file__).resolve().parents[1].parent / "shared" / "nltk_data"
+if str(SHARED_NLTK) not in nltk.data.path:
+    nltk.data.path.insert(0, str(SHARED_NLTK))
+
+
+def _find_without(missing_path: str):
+    real_find = nltk.data.find
+
+    def find(resource_name, *args, **kwargs):
+        if resource_name == missing_path:
+            raise LookupError(f"Resource {resource_name} not found.")
+        return real_find(resource_name, *args, **kwargs)
+
+    return find
+
+
+def test_shared_nltk_data_has_every_required_resource():
+    assert nlp.missing_resources() == []
+    nlp.ensure_resources()
+
+
+def test_required_resources_are_the_ones_the_pipeline_loads():
+    names = [name for name, _ in nlp.REQUIRED_RESOURCES]
+    assert names == ["punkt_tab", "averaged_perceptron_tagger_eng", "maxent_ne_chunker_tab",
+                     "words", "names", "gazetteers", "stopwords"]
+
+
+def test_missing_chunker_raises_missing_resource_naming_it(monkeypatch):
+    path = dict(nlp.REQUIRED_RESOURCES)["maxent_ne_chunker_tab"]
+    monkeypatch.setattr(nltk.data, "find", _find_without(path))
+    assert nlp.missing_resources() == ["maxent_ne_chunker_tab"]
+    with pytest.raises(MissingResource) as info:
+        nlp.ensure_resources()
+    assert info.value.resource == "maxent_ne_chunker_tab"
+    assert "maxent_ne_chunker_tab" in str(info.value) and "news-search setup" in str(info.value)
+
+
+def test_download_resources_downloads_only_the_missing_ones(monkeypatch):
+    monkeypatch.setattr(nltk.data, "find", _find_without(dict(nlp.REQUIRED_RESOURCES)["words"]))
+    calls = []
+
+    def download(name, quiet=False, raise_on_error=False):
+        calls.append((name, quiet))
+        return True
+
+    monkeypatch.setattr(nltk, "download", download)
+    status = nlp.download_resources(quiet=True)
+    assert calls == [("words", True)]
+    assert status["words"] == "downloaded"
+    assert {name: s for name, s in status.items() if name != "words"} == {
+        name: "present" for name, _ in nlp.REQUIRED_RESOURCES if name != "words"
+    }
+
+
+def test_download_failure_is_reported_not_raised(monkeypatch):
+    monkeypatch.setattr(nltk.data, "find", _find_without(dict(nlp.REQUIRED_RESOURCES)["names"]))
+
+    def download(name, quiet=False, raise_on_error=False):
+        raise ValueError("no network")
+
+    monkeypatch.setattr(nltk, "download", download)
+    status = nlp.download_resources(quiet=True)
+    assert status["names"] == "failed: no network"
+    assert status["punkt_tab"] == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("U.S. and U.K. officials met.", ["U.S.", "and", "U.K.", "officials", "met", "."]),
+        ("Netanyahu's government", ["Netanyahu", "'s", "government"]),
+        ("Netanyahu’s, O'Brien and Chiang Ching-kuo", ["Netanyahu", "’s", ",", "O'Brien", "and", "Chiang", "Ching-kuo"]),
+        ("rose 1.5 pct to 3,400", ["rose", "1.5", "pct", "to", "3,400"]),
+    ],
+)
+def test_tokenize(text, tokens):
+    assert nlp.tokenize(text) == tokens
+
+
+def test_fast_chunker_makes_the_same_decisions_as_nltk():
+    sentences = [
+        "Treasury Secretary James Baker met West German Finance Minister Gerhard Stoltenberg in Paris.",
+        "The Israeli delegation is to be led by Major General Aharon Haliva and will brief the Russian side.",
+        "Shr 34 cts vs 1.19 dlrs, Net 807,000 vs 2,858,000 said Comissaria Smith.",
+        "OPEC ministers meet in Vienna on Monday, Saudi Oil Minister Hisham Nazer said.",
+    ]
+    tagger = nlp.pos_tagger()
+    reference = nltk.chunk.ne_chunker(fmt="binary")
+    for sentence in sentences:
+        tagged = tagger.tag(nlp.tokenize(sentence))
+        assert nlp.ne_chunker().parse(tagged) == reference.parse(tagged)
