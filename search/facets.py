@@ -1,0 +1,171 @@
+"""Exact facet counts and the date histogram, counted with numpy from per-generation arrays.
+
+Whoosh's ``groupedby`` rebuilds every document's values on each search and, without ``allow_overlap``,
+counts a two-person article for one person only. Instead each facet is held once per index generation as
+two parallel arrays, one entry per (document, value) pair: ``entry_doc`` and ``entry_val``. A search's
+result set is a boolean mask over document numbers; counting is ``bincount(entry_val[mask[entry_doc]])``,
+exact for multi-valued fields and a few hundred microseconds on Reuters.
+"""
+from __future__ import annotations
+
+import bisect
+import logging
+from datetime import date, timedelta
+
+import numpy as np
+
+from search.models import DateBucket, FacetValue
+
+logger = logging.getLogger(__name__)
+
+NO_DATE = 0  # day number of documents without a date (real dates are date.toordinal() >= 1)
+DAY_BUCKETS_MAX_SPAN = 62  # days: up to two months of matching dates -> one bucket per day
+MONTH_BUCKETS_MAX_SPAN = 5 * 366  # up to five years -> one bucket per month; beyond -> per year
+
+
+class FacetTable:
+    """One facet's values for every document of one index generation."""
+
+    def __init__(self, name: str, doc_values: list[tuple[int, tuple[str, ...]]], doc_count: int) -> None:
+        self.name = name
+        self.doc_count = doc_count
+        self.values: list[str] = []
+        self._ids: dict[str, int] = {}
+        docs: list[int] = []
+        vals: list[int] = []
+        for docnum, values in doc_values:
+            for value in values:
+                docs.append(docnum)
+                vals.append(self._intern(value))
+        self.entry_doc = np.asarray(docs, dtype=np.int64)
+        self.entry_val = np.asarray(vals, dtype=np.int64)
+        self._words = sorted((word, vid) for vid, value in enumerate(self.values)
+                             for word in set(value.lower().split()))
+
+    def _intern(self, value: str) -> int:
+        key = value.lower()
+        vid = self._ids.get(key)
+        if vid is None:
+            vid = self._ids[key] = len(self.values)
+            self.values.append(value)
+        return vid
+
+    def value_id(self, value: str) -> int | None:
+        """The id of a value, matched case-insensitively, or None when no document has it."""
+        return self._ids.get(value.strip().lower())
+
+    def canonical(self, value: str) -> str:
+        """The indexed spelling of ``value`` (itself when unknown)."""
+        vid = self.value_id(value)
+        return value if vid is None else self.values[vid]
+
+    def docs_with(self, value: str) -> np.ndarray:
+        """Boolean mask of the documents that have ``value``."""
+        mask = np.zeros(self.doc_count, dtype=bool)
+        vid = self.value_id(value)
+        if vid is not None:
+            mask[self.entry_doc[self.entry_val == vid]] = True
+        return mask
+
+    def count(self, mask: np.ndarray) -> np.ndarray:
+        """How many documents of ``mask`` have each value (indexed by value id)."""
+        return np.bincount(self.entry_val[mask[self.entry_doc]], minlength=len(self.values))
+
+    def top(self, counts: np.ndarray, limit: int, selected: tuple[str, ...] = ()) -> tuple[FacetValue, ...]:
+        """The ``limit`` most frequent values (ties by name), then any selected value not already listed."""
+        nonzero = np.flatnonzero(counts)
+        if len(nonzero) > limit:
+            cut = np.partition(counts[nonzero], len(nonzero) - limit)[len(nonzero) - limit]
+            nonzero = nonzero[counts[nonzero] >= cut]
+        ranked = sorted(nonzero.tolist(), key=lambda vid: (-int(counts[vid]), self.values[vid].lower()))[:limit]
+        chosen = {self.value_id(v) for v in selected}
+        out = [FacetValue(self.values[vid], int(counts[vid]), vid in chosen) for vid in ranked]
+        listed = set(ranked)
+        for value in selected:
+            vid = self.value_id(value)
+            if vid not in listed:
+                count = int(counts[vid]) if vid is not None else 0
+                out.append(FacetValue(self.values[vid] if vid is not None else value, count, True))
+                listed.add(vid)
+        return tuple(out)
+
+    def matching(self, prefix: str) -> np.ndarray:
+        """Ids of the values with a word starting with ``prefix`` (case-insensitive); every id for ""."""
+        prefix = " ".join(prefix.lower().split())
+        if not prefix:
+            return np.arange(len(self.values))
+        first = prefix.split()[0]
+        start = bisect.bisect_left(self._words, (first,))
+        found = set()
+        for word, vid in self._words[start:]:
+            if not word.startswith(first):
+                break
+            found.add(vid)
+        if " " in prefix:  # "vladimir pu": the rest of the typed text must follow in the name
+            found = {vid for vid in found if _contains_at_word(self.values[vid].lower(), prefix)}
+        return np.asarray(sorted(found), dtype=np.int64)
+
+
+def _contains_at_word(name: str, prefix: str) -> bool:
+    return name.startswith(prefix) or f" {prefix}" in name
+
+
+def date_mask(days: np.ndarray, start: date | None, end: date | None) -> np.ndarray | None:
+    """Documents dated within [start, end] (inclusive, either side open); None when no bound is set."""
+    if start is None and end is None:
+        return None
+    mask = days != NO_DATE
+    if start is not None:
+        mask &= days >= start.toordinal()
+    if end is not None:
+        mask &= days <= end.toordinal()
+    return mask
+
+
+class DateIndex:
+    """Each document's day, month and year as integers, for filters and histograms by ``bincount``."""
+
+    def __init__(self, days: np.ndarray) -> None:
+        self.days = days
+        dated = days != NO_DATE
+        as_dates = (np.where(dated, days, date(1970, 1, 1).toordinal()) - date(1970, 1, 1).toordinal())
+        as_dates = as_dates.astype("datetime64[D]")
+        self.months = as_dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12  # year * 12 + month - 1
+        self.years = as_dates.astype("datetime64[Y]").astype(np.int64) + 1970
+        self.dated = dated
+
+    def histogram(self, mask: np.ndarray) -> tuple[DateBucket, ...]:
+        """Counts of the dated documents of ``mask`` per day, month or year, whichever suits their span.
+
+        Buckets are contiguous from the first to the last matching date (empty ones included, count 0).
+        """
+        selected = mask & self.dated
+        matched = self.days[selected]
+        if not len(matched):
+            return ()
+        lo, hi = int(matched.min()), int(matched.max())
+        if hi - lo <= DAY_BUCKETS_MAX_SPAN:
+            counts = np.bincount(matched - lo)
+            return tuple(_day_bucket(date.fromordinal(lo + i), int(c)) for i, c in enumerate(counts))
+        first = date.fromordinal(lo)
+        if hi - lo <= MONTH_BUCKETS_MAX_SPAN:
+            base = first.year * 12 + first.month - 1
+            counts = np.bincount(self.months[selected] - base)
+            return tuple(_month_bucket(base + i, int(c)) for i, c in enumerate(counts))
+        counts = np.bincount(self.years[selected] - first.year)
+        return tuple(_year_bucket(first.year + i, int(c)) for i, c in enumerate(counts))
+
+
+def _day_bucket(day: date, count: int) -> DateBucket:
+    return DateBucket(day.isoformat(), day.isoformat(), day.isoformat(), count)
+
+
+def _month_bucket(key: int, count: int) -> DateBucket:
+    year, month = divmod(key, 12)
+    start = date(year, month + 1, 1)
+    end = (date(year + 1, 1, 1) if month == 11 else date(year, month + 2, 1)) - timedelta(days=1)
+    return DateBucket(start.isoformat(), end.isoformat(), start.strftime("%Y-%m"), count)
+
+
+def _year_bucket(year: int, count: int) -> DateBucket:
+    return DateBucket(date(year, 1, 1).isoformat(), date(year, 12, 31).isoformat(), str(year), count)

@@ -1,0 +1,263 @@
+"""User query text -> a validated Whoosh query, or a BadQuery a person can act on.
+
+The language (what ``parse_query`` accepts):
+
+- plain words: all must match (AND), ranked by BM25F over ``title`` (boosted) and ``body``;
+- ``"a phrase"``; ``AND`` / ``OR`` / ``NOT`` (upper case) and parentheses, nested at most ``MAX_DEPTH`` deep;
+- fields: ``title:``, ``body:``, ``person:``, ``country:``, ``org:`` (the last three search the entity names as
+  words, so ``person:putin`` and ``person:"vladimir putin"`` both find Vladimir Putin);
+- ``prefix*`` (and ``?`` inside a word): at least ``MIN_PREFIX`` characters before the first wildcard, and at
+  most ``MAX_EXPANSION`` index words per field may match it.
+
+Refused with BadQuery: an unbalanced quote or parenthesis, text longer than ``QUERY_MAX_CHARS``, more than
+``MAX_TERMS`` words, nesting deeper than ``MAX_DEPTH``, an unknown field name (``foo:bar``; a colon after
+digits, as in ``10:30``, is just text), an over-broad wildcard, and a query with nothing left to search
+("AND OR", only very common words).
+Read leniently: control characters (NUL included) count as spaces; ``~`` and ``-`` are not operators (they
+are part of the text, so ``x~5`` is the words "x" and "5"); a lone leading/trailing operator is ignored.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import qparser
+from whoosh import query as wq
+from whoosh.fields import Schema
+
+from search import schema, settings
+from search.errors import BadQuery
+
+logger = logging.getLogger(__name__)
+
+MAX_DEPTH = 8
+MAX_TERMS = 64
+MIN_PREFIX = 2
+MAX_EXPANSION = 256
+
+# Field names a user may type -> the index field they search.
+USER_FIELDS = {
+    "title": schema.TITLE,
+    "body": schema.BODY,
+    "person": schema.PERSON_TEXT,
+    "country": schema.COUNTRY_TEXT,
+    "org": schema.ORG_TEXT,
+}
+_SEARCHABLE = set(USER_FIELDS.values())
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FIELD_SYNTAX = r"(?P<text>[A-Za-z_]+):"
+_WILDCARD_CLASSES = (wq.Prefix, wq.Wildcard)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A validated query: the Whoosh tree and the text it came from."""
+
+    text: str
+    query: wq.Query
+
+
+def clean_text(text: str) -> str:
+    """The query text with control characters as spaces and outer whitespace trimmed."""
+    return _CONTROL.sub(" ", text or "").strip()
+
+
+def parse_query(text: str, index_schema: Schema) -> ParsedQuery:
+    """Parse and validate ``text`` (non-empty after cleaning); raises BadQuery."""
+    text = clean_text(text)
+    max_chars = int(settings.get("QUERY_MAX_CHARS"))  # type: ignore[arg-type]
+    if len(text) > max_chars:
+        raise BadQuery(f"The query is too long ({len(text)} characters; at most {max_chars}).")
+    _check_brackets(text)
+    parsed = _parser(index_schema).parse(text).normalize()
+    _check_tree(parsed)
+    return ParsedQuery(text=text, query=parsed)
+
+
+def check_expansion(parsed: ParsedQuery, reader) -> None:
+    """Refuse wildcards that expand to more than MAX_EXPANSION words of the index (bounded work)."""
+    for leaf in _leaves(parsed.query):
+        if isinstance(leaf, _WILDCARD_CLASSES):
+            count = 0
+            for _ in leaf._btexts(reader):
+                count += 1
+                if count > MAX_EXPANSION:
+                    raise BadQuery(f"'{_shown(leaf)}' matches too many words (over {MAX_EXPANSION}); "
+                                   f"type more letters before the *.")
+
+
+def evaluate(q: wq.Query, postings, searcher, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(match mask, BM25F scores) over all ``size`` document numbers, computed with numpy.
+
+    Terms and wildcard expansions come from ``postings`` (an ``index.PostingsCache``); AND / OR sum the
+    scores of their matching parts, as Whoosh does; NOT matches what its part doesn't, with no score.
+    Anything else (phrases) is matched by Whoosh itself and cached the same way.
+    """
+    if isinstance(q, wq.Term):
+        return _dense(*postings.term(q.fieldname, q.text), size, q.boost)
+    if isinstance(q, _WILDCARD_CLASSES):
+        parts = [_dense(*postings.term(q.fieldname, _text(t)), size, q.boost) for t in q._btexts(searcher.reader())]
+        return _combine(parts, size, np.logical_or)
+    if isinstance(q, wq.Not):
+        mask, _ = evaluate(q.query, postings, searcher, size)
+        return ~mask, np.zeros(size, dtype=np.float32)
+    if isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
+        mask, scores = evaluate(q.a, postings, searcher, size)
+        other_mask, other_scores = evaluate(q.b, postings, searcher, size)
+        if isinstance(q, wq.AndNot):
+            return mask & ~other_mask, scores
+        if isinstance(q, wq.Require):
+            return mask & other_mask, scores
+        return mask, scores + other_scores * mask
+    if isinstance(q, (wq.And, wq.Or)) and not getattr(q, "minmatch", 0):
+        parts = [evaluate(child, postings, searcher, size) for child in q.subqueries]
+        return _combine(parts, size, np.logical_and if isinstance(q, wq.And) else np.logical_or)
+    return _dense(*postings.query(("whoosh", repr(q)), lambda: _whoosh_matches(q, searcher)), size)
+
+
+def _dense(docs: np.ndarray, scores: np.ndarray, size: int, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    mask = np.zeros(size, dtype=bool)
+    mask[docs] = True
+    dense = np.zeros(size, dtype=np.float32)
+    dense[docs] = scores if boost == 1.0 else scores * boost
+    return mask, dense
+
+
+def _combine(parts, size: int, op) -> tuple[np.ndarray, np.ndarray]:
+    if not parts:
+        return np.zeros(size, dtype=bool), np.zeros(size, dtype=np.float32)
+    mask, scores = parts[0][0].copy(), parts[0][1].copy()
+    for other_mask, other_scores in parts[1:]:
+        op(mask, other_mask, out=mask)
+        scores += other_scores
+    if op is np.logical_and:
+        scores *= mask
+    return mask, scores
+
+
+def _whoosh_matches(q: wq.Query, searcher) -> tuple[np.ndarray, np.ndarray]:
+    docs: list[int] = []
+    scores: list[float] = []
+    for sub, offset in searcher.leaf_searchers():
+        matcher = q.matcher(sub, sub.context())
+        while matcher.is_active():
+            docs.append(matcher.id() + offset)
+            scores.append(matcher.score())
+            matcher.next()
+    return np.asarray(docs, dtype=np.int64), np.asarray(scores, dtype=np.float32)
+
+
+def _text(term: bytes | str) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def highlight_terms(parsed: ParsedQuery, reader, field: str) -> list[str]:
+    """The index terms of ``field`` that a hit may contain because of the query (NOT parts left out).
+
+    Wildcards are expanded against the index (bounded: ``check_expansion`` has run).
+    """
+    terms: list[str] = []
+    for leaf in _positive_leaves(parsed.query):
+        if getattr(leaf, "fieldname", None) != field:
+            continue
+        if isinstance(leaf, wq.Phrase):
+            terms.extend(leaf.words)
+        elif isinstance(leaf, wq.Term):
+            terms.append(leaf.text)
+        elif isinstance(leaf, _WILDCARD_CLASSES):
+            terms.extend(_text(t) for t in leaf._btexts(reader))
+    return list(dict.fromkeys(terms))
+
+
+def _positive_leaves(q: wq.Query):
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from _positive_leaves(q.a)
+        return
+    if q.is_leaf():
+        yield q
+        return
+    for child in q.children():
+        yield from _positive_leaves(child)
+
+
+def _parser(index_schema: Schema) -> qparser.QueryParser:
+    """A MultifieldParser over title and body with only the syntax documented above."""
+    searchable = Schema(**{name: index_schema[name] for name in _SEARCHABLE})
+    parser = qparser.MultifieldParser([schema.TITLE, schema.BODY], searchable, group=qparser.AndGroup)
+    for plugin in (qparser.SingleQuotePlugin, qparser.RangePlugin, qparser.BoostPlugin, qparser.EveryPlugin,
+                   qparser.FieldsPlugin):
+        parser.remove_plugin_class(plugin)
+    parser.add_plugin(qparser.FieldsPlugin(expr=_FIELD_SYNTAX, remove_unknown=False))
+    aliases: dict[str, list[str]] = {}
+    for user, field in USER_FIELDS.items():
+        if user != field:
+            aliases.setdefault(field, []).append(user)
+    parser.add_plugin(qparser.FieldAliasPlugin(aliases))
+    return parser
+
+
+def _check_brackets(text: str) -> None:
+    """Quotes must pair up; parentheses (outside quotes) must balance and nest at most MAX_DEPTH deep."""
+    depth = deepest = 0
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                raise BadQuery("Unbalanced parentheses: a ')' has no matching '('.")
+    if quoted:
+        raise BadQuery('Unbalanced quote: a phrase opened with " is never closed.')
+    if depth:
+        raise BadQuery("Unbalanced parentheses: a '(' is never closed.")
+    if deepest > MAX_DEPTH:
+        raise BadQuery(f"Parentheses are nested too deeply ({deepest} levels; at most {MAX_DEPTH}).")
+
+
+def _check_tree(q: wq.Query) -> None:
+    """Reject trees that search nothing, name unknown fields, or are too big or too broad."""
+    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        raise BadQuery("Nothing to search for: the query has no searchable words "
+                       "(operators alone and very common words such as 'the' are ignored).")
+    leaves = list(_leaves(q))
+    if len(leaves) > MAX_TERMS * 2:  # every word searches two fields
+        raise BadQuery(f"The query has too many words (at most {MAX_TERMS}).")
+    for leaf in leaves:
+        field = getattr(leaf, "fieldname", None)
+        if field not in _SEARCHABLE:
+            raise BadQuery(_unknown_field_message(str(field)))
+        if isinstance(leaf, wq.Every):
+            raise BadQuery("A lone * matches everything: leave the query empty to browse all articles.")
+        if isinstance(leaf, _WILDCARD_CLASSES):
+            literal = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
+            if len(literal) < MIN_PREFIX:
+                raise BadQuery(f"'{_shown(leaf)}' is too broad: type at least {MIN_PREFIX} letters before "
+                               f"a * or ?.")
+
+
+def _unknown_field_message(field: str) -> str:
+    known = ", ".join(f"{name}:" for name in USER_FIELDS)
+    hint = " Use the date filters (from / to) for dates." if field in (schema.DATE, schema.MONTH) else ""
+    return f"Unknown field '{field}:'. Fields you can search: {known}.{hint}"
+
+
+def _leaves(q: wq.Query):
+    if q.is_leaf():
+        yield q
+        return
+    for child in q.children():
+        yield from _leaves(child)
+
+
+def _shown(leaf: wq.Query) -> str:
+    return leaf.text + "*" if isinstance(leaf, wq.Prefix) else leaf.text

@@ -1,0 +1,288 @@
+"""One search request against one index generation: the only module that runs Whoosh searches.
+
+A results page takes two passes over the postings:
+
+1. the set of matching documents, unscored (``docs_for_query``), as a boolean mask over document numbers,
+   narrowed by the facet and date filters (cached masks, never query text) and collapsed so that each group
+   of near-duplicates counts once. ``total``, every facet count and the date histogram come from this mask;
+2. the top ``page * per_page`` documents of that mask by BM25F (Whoosh, with ``limit``), or the page of the
+   cached date order when sorting by date or browsing.
+
+``total`` counts collapsed results: a group of near-duplicate stories that match counts once (its first
+matching member in index order stands for it), and so do the facet counts and the date histogram.
+Each hit carries the other matching members of its group in ``duplicates`` / ``duplicate_ids``.
+
+Pages: ``per_page`` is 1..MAX_PER_PAGE. A page that starts at or beyond hit MAX_DEPTH is refused
+(BadParameter); a page past the last result is clamped to the last page, which ``page`` reports (``pages`` is
+the last page that can be requested, 0 when nothing matched).
+"""
+from __future__ import annotations
+
+import logging
+import math
+import time
+from datetime import date
+from typing import TYPE_CHECKING, Iterator
+
+import numpy as np
+from whoosh import query as wq
+
+from search import schema, settings
+from search.document import split_values, stored_date, stored_mentions
+from search.errors import ArticleNotFound, BadParameter
+from search.facets import date_mask
+from search.models import SORTS, ArticleDetail, FacetValue, Hit, SearchPage, SearchRequest
+from search.query import ParsedQuery, clean_text, evaluate, highlight_terms
+from search.snippets import find_spans, make_snippet
+from search.suggest import suggest_query
+
+if TYPE_CHECKING:
+    from search.index import Generation
+
+logger = logging.getLogger(__name__)
+
+MAX_FACET_LIMIT = 100
+MAX_RELATED = 50
+RELATED_TERMS = 12
+EXPORT_BATCH = 200
+
+
+class NewsSearcher:
+    """Searches one generation of the index; one per request or thread. Close it (or use ``with``)."""
+
+    def __init__(self, whoosh_searcher, generation: Generation) -> None:
+        self._s = whoosh_searcher
+        self._gen = generation
+
+    def __enter__(self) -> NewsSearcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._s.close()
+
+    # -- the results page -------------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        """A full results page: hits with snippets, exact total, facet counts, date histogram, suggestion."""
+        started = time.perf_counter()
+        check_request(request)
+        text = clean_text(request.q)
+        parsed = self._parse(text)
+        sort = _effective_sort(request.sort, parsed)
+        matched, scores = self._matching(request, parsed)
+        results = self._gen.duplicates.collapse(matched)
+        total = int(np.count_nonzero(results))
+        pages = _last_page(total, request.per_page)
+        page = min(request.page, max(pages, 1))
+        ranked = self._ranked(scores, results, sort, (page - 1) * request.per_page, page * request.per_page)
+        hits = self._hits(ranked, parsed, matched)
+        facets = self._facet_counts(request, results)
+        histogram = self._gen.dates.histogram(results)
+        suggestion = suggest_query(text, self._gen.spelling) if parsed else None
+        return SearchPage(query=text, total=total, page=page, per_page=request.per_page,
+                          took_ms=(time.perf_counter() - started) * 1000, suggestion=suggestion, hits=hits,
+                          facets=facets, date_histogram=histogram, sort=sort, pages=pages)
+
+    def iter_hits(self, request: SearchRequest, cap: int) -> Iterator[Hit]:
+        """Every result of ``request`` (collapsed as in ``search``) up to ``cap``, in the request's order."""
+        check_request(request)
+        if not isinstance(cap, int) or cap < 1:
+            raise BadParameter("cap", cap, "must be a whole number of at least 1")
+        parsed = self._parse(clean_text(request.q))
+        matched, scores = self._matching(request, parsed)
+        results = self._gen.duplicates.collapse(matched)
+        ranked = self._ranked(scores, results, _effective_sort(request.sort, parsed), 0, cap)
+        for start in range(0, len(ranked), EXPORT_BATCH):
+            yield from self._hits(ranked[start:start + EXPORT_BATCH], parsed, matched)
+
+    # -- facets -------------------------------------------------------------------------------------------
+
+    def facet_values(self, name: str, prefix: str, request: SearchRequest, limit: int = 20) -> tuple[FacetValue, ...]:
+        """Values of facet ``name`` with a word starting with ``prefix``, counted within ``request``'s results."""
+        table = self._gen.facets.get(name)
+        if table is None:
+            raise BadParameter("name", name, f"facets are {', '.join(schema.FACET_FIELDS)}")
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_FACET_LIMIT:
+            raise BadParameter("limit", limit, f"must be between 1 and {MAX_FACET_LIMIT}")
+        if not isinstance(prefix, str):
+            raise BadParameter("prefix", prefix, "must be text")
+        check_request(request)
+        parsed = self._parse(clean_text(request.q))
+        results = self._gen.duplicates.collapse(self._matching(request, parsed)[0])
+        counts = table.count(results)
+        ids = table.matching(clean_text(prefix))
+        ids = ids[counts[ids] > 0]
+        ranked = sorted(ids.tolist(), key=lambda vid: (-int(counts[vid]), table.values[vid].lower()))[:limit]
+        selected = {table.value_id(v) for v in request.filters()[name]}
+        return tuple(FacetValue(table.values[vid], int(counts[vid]), vid in selected) for vid in ranked)
+
+    def _facet_counts(self, request: SearchRequest, results: np.ndarray) -> dict[str, tuple[FacetValue, ...]]:
+        return {name: table.top(table.count(results), request.facet_limit, request.filters()[name])
+                for name, table in self._gen.facets.items()}
+
+    # -- articles -----------------------------------------------------------------------------------------
+
+    def article(self, article_id: str) -> ArticleDetail:
+        """The stored article with this id; raises ArticleNotFound (ids are only ever looked up as terms)."""
+        docnum = self._docnum(article_id)
+        stored = self._s.stored_fields(docnum)
+        return ArticleDetail(
+            id=stored[schema.ID_FIELD],
+            title=stored.get(schema.TITLE) or "",
+            body=stored.get(schema.BODY) or "",
+            date=stored_date(stored),
+            date_source=stored.get(schema.DATE_SOURCE) or "",
+            source=stored.get(schema.SOURCE) or "",
+            url=stored.get(schema.URL) or "",
+            persons=split_values(stored.get(schema.PERSON)),
+            countries=split_values(stored.get(schema.COUNTRY)),
+            orgs=split_values(stored.get(schema.ORG)),
+            mentions=stored_mentions(stored),
+        )
+
+    def related(self, article_id: str, limit: int = 5) -> tuple[Hit, ...]:
+        """Articles like this one (its key body terms, BM25F), without itself or its near-duplicates."""
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_RELATED:
+            raise BadParameter("limit", limit, f"must be between 1 and {MAX_RELATED}")
+        docnum = self._docnum(article_id)
+        stored = self._s.stored_fields(docnum)
+        text = stored.get(schema.BODY) or stored.get(schema.TITLE) or ""
+        terms = self._s.key_terms_from_text(schema.BODY, text, numterms=RELATED_TERMS)
+        if not terms:
+            return ()
+        q = wq.Or([wq.Term(schema.BODY, word, boost=weight) for word, weight in terms])
+        own = {int(d) for d in self._gen.duplicates.members(docnum)}
+        found = self._s.search(q, limit=limit * 3 + 10, mask=own)
+        seen_groups: set[int] = set()
+        picked: list[tuple[float | None, int]] = []
+        for score, other in found.top_n:
+            group = int(self._gen.duplicates.group[other])
+            if group not in seen_groups:
+                seen_groups.add(group)
+                picked.append((score, other))
+            if len(picked) == limit:
+                break
+        return self._hits(picked, None, self._gen.live)
+
+    def _docnum(self, article_id: str) -> int:
+        if not isinstance(article_id, str) or not article_id:
+            raise ArticleNotFound(str(article_id))
+        docnum = self._s.document_number(**{schema.ID_FIELD: article_id})
+        if docnum is None:
+            raise ArticleNotFound(article_id)
+        return docnum
+
+    # -- internals ----------------------------------------------------------------------------------------
+
+    def _parse(self, text: str) -> ParsedQuery | None:
+        return self._gen.parsed(text, self._s.reader()) if text else None
+
+    def _matching(self, request: SearchRequest,
+                  parsed: ParsedQuery | None) -> tuple[np.ndarray, np.ndarray | None]:
+        """Live documents that pass the filters and match the query (boolean mask), and their scores."""
+        mask = self._gen.live.copy()
+        for name, values in request.filters().items():
+            for value in values:
+                if value.strip():
+                    mask &= self._gen.facets[name].docs_with(value)
+        within = date_mask(self._gen.dates.days, request.date_from, request.date_to)
+        if within is not None:
+            mask &= within
+        if parsed is None:
+            return mask, None
+        found, scores = evaluate(parsed.query, self._gen.postings, self._s, self._gen.doc_count)
+        return mask & found, scores
+
+    def _ranked(self, scores: np.ndarray | None, results: np.ndarray, sort: str, start: int,
+                end: int) -> list[tuple[float | None, int]]:
+        """(score, docnum) of results ``start``..``end`` in the requested order (score None by date)."""
+        if start >= end or not results.any():
+            return []
+        if sort == "relevance" and scores is not None:
+            docs = np.flatnonzero(results)
+            top = docs[_top_indices(scores[docs], end)]
+            return [(float(scores[d]), int(d)) for d in top[start:end]]
+        order = self._gen.newest if sort == "newest" else self._gen.oldest
+        return [(None, int(docnum)) for docnum in order[results[order]][start:end]]
+
+    def _hits(self, ranked: list[tuple[float | None, int]], parsed: ParsedQuery | None,
+              matched: np.ndarray) -> tuple[Hit, ...]:
+        pattern, terms = None, []
+        if parsed is not None and ranked:
+            terms = highlight_terms(parsed, self._s.reader(), schema.BODY)
+            pattern = self._gen.forms.pattern(terms)
+        hits = []
+        for score, docnum in ranked:
+            stored = self._s.stored_fields(docnum)
+            body = stored.get(schema.BODY) or ""
+            others = self._gen.duplicates.others(docnum, matched)
+            hits.append(Hit(
+                id=stored[schema.ID_FIELD],
+                title=stored.get(schema.TITLE) or "",
+                date=stored_date(stored),
+                source=stored.get(schema.SOURCE) or "",
+                url=stored.get(schema.URL) or "",
+                snippet=make_snippet(body, find_spans(body, pattern, self._gen.forms, len(terms))),
+                score=None if score is None else round(score, 4),
+                persons=split_values(stored.get(schema.PERSON)),
+                countries=split_values(stored.get(schema.COUNTRY)),
+                orgs=split_values(stored.get(schema.ORG)),
+                duplicates=len(others),
+                duplicate_ids=tuple(self._gen.ids[d] for d in others),
+            ))
+        return tuple(hits)
+
+
+def check_request(request: SearchRequest) -> None:
+    """Raise BadParameter for any value of ``request`` the core can't serve."""
+    max_per_page = int(settings.get("MAX_PER_PAGE"))  # type: ignore[arg-type]
+    max_depth = int(settings.get("MAX_DEPTH"))  # type: ignore[arg-type]
+    if not isinstance(request.q, str):
+        raise BadParameter("q", request.q, "must be text")
+    if not isinstance(request.per_page, int) or not 1 <= request.per_page <= max_per_page:
+        raise BadParameter("per_page", request.per_page, f"must be between 1 and {max_per_page}")
+    if not isinstance(request.page, int) or request.page < 1:
+        raise BadParameter("page", request.page, "must be a whole number of at least 1")
+    if (request.page - 1) * request.per_page >= max_depth:
+        raise BadParameter("page", request.page, f"only the first {max_depth} results can be paged through; "
+                                                 f"narrow the search")
+    if request.sort not in ("",) + SORTS:
+        raise BadParameter("sort", request.sort, f"must be one of {', '.join(SORTS)}")
+    if not isinstance(request.facet_limit, int) or not 0 <= request.facet_limit <= MAX_FACET_LIMIT:
+        raise BadParameter("facet_limit", request.facet_limit, f"must be between 0 and {MAX_FACET_LIMIT}")
+    for name in ("date_from", "date_to"):
+        value = getattr(request, name)
+        if value is not None and not isinstance(value, date):
+            raise BadParameter(name, value, "must be a date (YYYY-MM-DD)")
+    if request.date_from and request.date_to and request.date_from > request.date_to:
+        raise BadParameter("date_to", request.date_to.isoformat(), "must not be before date_from")
+    for name, values in request.filters().items():
+        if not all(isinstance(v, str) for v in values):
+            raise BadParameter(name, values, "values must be text")
+
+
+def _top_indices(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` highest scores, best first (ties: lower index first)."""
+    if len(scores) > k:
+        candidates = np.argpartition(-scores, k - 1)[:k]
+        cut = scores[candidates].min()
+        candidates = np.flatnonzero(scores >= cut)  # keep every tie at the cut so the order is stable
+    else:
+        candidates = np.arange(len(scores))
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order][:k]
+
+
+def _effective_sort(sort: str, parsed: ParsedQuery | None) -> str:
+    """Relevance needs a query: without one (browsing) results are newest first unless oldest is asked."""
+    if sort in ("", "relevance"):
+        return "relevance" if parsed is not None else "newest"
+    return sort
+
+
+def _last_page(total: int, per_page: int) -> int:
+    max_depth = int(settings.get("MAX_DEPTH"))  # type: ignore[arg-type]
+    return min(math.ceil(total / per_page), math.ceil(max_depth / per_page))

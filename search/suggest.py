@@ -1,0 +1,121 @@
+""""Did you mean": replace rare or unknown query words by close, much more frequent indexed words.
+
+The dictionary is the ``spell`` field (each article's distinct unstemmed words) with document frequencies.
+Candidates within edit distance 2 are found with a deletion index (SymSpell): every dictionary word is
+stored under itself and its one-letter deletions; a query word looks up itself and its one- and two-letter
+deletions. That finds every word one edit away and the commonest two-edit typos (a letter doubled or
+dropped plus one wrong letter, as in "netanyahoo" -> "netanyahu"); two wrong letters are not found.
+Each candidate is then checked with the real (Damerau-Levenshtein) distance.
+
+Only rare words (in fewer than ``RARE_DF`` articles) are checked. A word is replaced when a candidate occurs in at least ``MIN_DF`` articles and ``RATIO`` times more
+articles than the word itself. Only the words of the query text change: operators, quotes, field names,
+wildcards and everything else stay as typed.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from itertools import combinations
+
+logger = logging.getLogger(__name__)
+
+MIN_WORD = 4  # shorter words have too many neighbours to guess from
+MIN_DF = 3
+RATIO = 10
+RARE_DF = 5  # words in this many articles or more are taken as meant
+_WORD = re.compile(r"(?<![\w*?])([^\W\d_]{%d,})(?![\w*?:])" % MIN_WORD)
+_OPERATORS = {"AND", "OR", "NOT"}
+
+
+class SpellingDictionary:
+    """Indexed words and their document frequencies, with a deletion index built on first use."""
+
+    def __init__(self, frequencies: dict[str, int]) -> None:
+        self.frequencies = frequencies
+        self._deletes: dict[str, list[str]] | None = None
+
+    def _index(self) -> dict[str, list[str]]:
+        if self._deletes is None:
+            deletes: dict[str, list[str]] = {}
+            for word in self.frequencies:
+                if len(word) >= MIN_WORD - 1:
+                    for variant in _deletions(word, 1):
+                        deletes.setdefault(variant, []).append(word)
+            self._deletes = deletes
+            logger.info("spelling index: %d words, %d keys", len(self.frequencies), len(deletes))
+        return self._deletes
+
+    def correct(self, word: str) -> str | None:
+        """A much more frequent word close to ``word`` (lower case), or None."""
+        word = word.lower()
+        own = self.frequencies.get(word, 0)
+        if own >= RARE_DF:
+            return None
+        best: tuple[int, int, str] | None = None
+        index = self._index()
+        max_distance = 1 if len(word) <= 5 else 2
+        seen: set[str] = set()
+        for variant in _deletions(word, max_distance):
+            for candidate in index.get(variant, ()):
+                if candidate in seen or candidate == word:
+                    continue
+                seen.add(candidate)
+                df = self.frequencies[candidate]
+                if df < max(MIN_DF, RATIO * own):
+                    continue
+                distance = edit_distance(word, candidate)
+                if distance <= max_distance:
+                    key = (distance, -df, candidate)
+                    if best is None or key < best:
+                        best = key
+        return best[2] if best else None
+
+
+def suggest_query(text: str, dictionary: SpellingDictionary) -> str | None:
+    """``text`` with misspelt words replaced (original case style kept), or None when nothing changes."""
+    changed = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal changed
+        word = match.group(1)
+        if word in _OPERATORS:
+            return word
+        fixed = dictionary.correct(word)
+        if fixed is None:
+            return word
+        changed = True
+        return _same_case(word, fixed)
+
+    suggestion = _WORD.sub(replace, text)
+    return suggestion if changed else None
+
+
+def _same_case(original: str, word: str) -> str:
+    if original.isupper():
+        return word.upper()
+    if original[:1].isupper():
+        return word.capitalize()
+    return word
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    """``word`` and every string made by deleting up to ``depth`` of its letters."""
+    out = {word}
+    for n in range(1, min(depth, len(word) - 1) + 1):
+        for positions in combinations(range(len(word)), n):
+            out.add("".join(ch for i, ch in enumerate(word) if i not in positions))
+    return out
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment: adjacent swaps cost 1)."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
