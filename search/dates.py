@@ -65,13 +65,12 @@ def find_date_in_text(text: str, title: str = "") -> tuple[datetime | None, str]
     dateline that has a full date, else ``(date, "text")`` for the first full date in the title or the
     top of the body, else ``(None, "")``."""
     body = (text or "")[:_TEXT_SCAN_CHARS]
-    for match in _FULL_DATE.finditer(body, 0, _DATELINE_WINDOW + 40):
-        if (match.start() <= _DATELINE_WINDOW and _DATELINE_PREFIX.match(body[:match.start()])
-                and _DATELINE_SUFFIX.match(body[match.end():])):
-            moment = _parse_full(match.group(0))
-            if moment is not None:
-                return moment, "dateline"
-        break
+    match = _FULL_DATE.search(body, 0, _DATELINE_WINDOW + 40)
+    if (match and match.start() <= _DATELINE_WINDOW and _DATELINE_PREFIX.match(body[:match.start()])
+            and _DATELINE_SUFFIX.match(body[match.end():])):
+        moment = _parse_full(match.group(0))
+        if moment is not None:
+            return moment, "dateline"
     for source in (title or "", body):
         for match in _FULL_DATE.finditer(source):
             moment = _parse_full(match.group(0))

@@ -20,7 +20,6 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 # Control characters (Reuters has &#2; &#3; &#5; ...), lone surrogates (from JSON "\ud800" escapes) and
 # zero-width / byte-order marks; \t and \n are whitespace and handled separately.
 _JUNK = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\u200b\u2060\ufeff]")
-_SPACES = re.compile(r"[^\S\n]+")  # any whitespace except newline
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen maj col lt sgt capt sen rep gov st jr sr inc corp co ltd no vs etc "
