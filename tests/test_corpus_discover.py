@@ -5,9 +5,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from search import corpus
 from search.corpus import SUFFIXES, discover, iter_articles, read_file
+from search.corpus.base import is_safe_id
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -120,3 +123,16 @@ def test_iter_articles_over_the_shipped_samples(caplog: pytest.LogCaptureFixture
         "wire-mixed.jsonl", "world-briefs.json"}
     assert "binary file (contains NUL bytes)" in caplog.text and "empty file" in caplog.text
     assert all(a.title for a in articles)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=400), st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass"))),
+       suffix=st.sampled_from(SUFFIXES))
+def test_read_file_never_raises(tmp_path: Path, data: bytes, suffix: str) -> None:
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(data)
+    result = read_file(path, tmp_path)
+    assert result.path == str(path.resolve())
+    for article in result.articles:
+        assert article.title and is_safe_id(article.id)
+        assert not any(ord(ch) < 32 and ch != "\n" for ch in article.title + article.body)
