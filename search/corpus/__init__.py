@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from search.corpus.base import (
-    MAX_TITLE_CHARS, Record, clean_line, clean_text, hashed_id, is_safe_id, safe_url, shorten, title_from_body,
+    MAX_TITLE_CHARS, Record, clean_line, hashed_id, is_safe_id, safe_url, shorten, title_from_body,
 )
 from search.corpus.html import read_html
 from search.corpus.jsonl import read_json, read_jsonl
@@ -191,7 +191,7 @@ def _read_bytes(path: Path) -> tuple[bytes | None, str]:
 def to_article(record: Record, relative: str, path: str, problems: list[str]) -> Article | None:
     """The Article for a Record (ids, cleaning, dates, URL check); None, with a problem, if it is empty."""
     title = clean_line(record.title)
-    body = clean_text(record.body)
+    body = record.body  # readers build bodies with base.paragraphs_by_*(), which clean them
     if not title and not body:
         problems.append(f"{_where(record)}no title and no text; skipped")
         return None

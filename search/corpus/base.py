@@ -21,6 +21,7 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 # zero-width / byte-order marks; \t and \n are whitespace and handled separately.
 _JUNK = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\u200b\u2060\ufeff]")
 _BLANK_LINE = re.compile(r"\n\s*\n")
+_INDENTED_LINE = re.compile(r"\n(?=[^\S\n])")  # a line break before a line that starts with a space
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen maj col lt sgt capt sen rep gov st jr sr inc corp co ltd no vs etc "
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e".split()
@@ -35,7 +36,8 @@ class Record:
     :param key: where the record sits in its file ("line 3", "item 2", "NEWID 17"); stable ids are a hash
         of the file's path and this key, and problem messages name it.
     :param id: an id the data itself gives (JSON ``id``, Reuters NEWID), or "".
-    :param body: paragraphs separated by blank lines.
+    :param body: paragraphs separated by blank lines, as ``paragraphs_by_blank_lines`` /
+        ``paragraphs_by_indent`` / ``clean_text`` return them (``read_file`` does not clean it again).
     :param date: a metadata date string, "" when the format has none.
     """
 
@@ -114,16 +116,7 @@ def paragraphs_by_blank_lines(text: str) -> str:
 
 def paragraphs_by_indent(text: str) -> str:
     """Wire-service text: a line that starts with whitespace starts a new paragraph."""
-    paragraphs: list[list[str]] = []
-    for line in _JUNK.sub("", text).replace("\r\n", "\n").split("\n"):
-        if not line.strip():
-            if paragraphs and paragraphs[-1]:
-                paragraphs.append([])
-            continue
-        if not paragraphs or line[:1].isspace():
-            paragraphs.append([])
-        paragraphs[-1].append(line)
-    return clean_text("\n\n".join(" ".join(lines) for lines in paragraphs if lines))
+    return clean_text(_INDENTED_LINE.sub("\n\n", _JUNK.sub("", text).replace("\r\n", "\n")))
 
 
 def first_sentence(text: str) -> str:
