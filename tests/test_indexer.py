@@ -179,3 +179,32 @@ def test_seed_article_facets_come_out_exactly_right(tmp_path: Path) -> None:
     assert {"Israel", "Russia", "Syria", "Lebanon", "Iran"} <= set(doc[schema.COUNTRY].split(","))
     assert "IDF" in doc[schema.ORG].split(",")
     assert doc[schema.DATE].date().isoformat() in {"2018-12-10", "2018-12-11"}
+
+
+REUTERS_000 = SHARED / "corpora" / "reuters21578" / "reut2-000.sgm"
+
+# Known stories of reut2-000.sgm: the editors' PEOPLE / PLACES labels as our canonical names, plus an
+# organisation the story is about.
+KNOWN_STORIES = {
+    "reuters-203": ({"Paul Volcker"}, {"United States"}, {"Federal Reserve"}),
+    "reuters-180": ({"Richard Lyng"}, {"United States", "Soviet Union"}, set()),
+    "reuters-63": ({"Michael Wilson"}, {"Canada"}, set()),
+    "reuters-227": ({"Paul Keating"}, {"Australia"}, set()),
+    "reuters-28": ({"Ronald Reagan"}, {"United States"}, {"White House"}),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not REUTERS_000.exists(), reason="needs ../shared/corpora/reuters21578")
+def test_reuters_slice_has_the_facets_of_known_stories(tmp_path: Path) -> None:
+    report = build_index([REUTERS_000], tmp_path / "ix", workers=2)
+    assert report.read == report.added == 1000 and not report.failed
+    docs = stored(tmp_path / "ix")
+    assert len(docs) == 1000
+    for article_id, (persons, countries, orgs) in KNOWN_STORIES.items():
+        doc = docs[article_id]
+        assert persons <= set(doc[schema.PERSON].split(",")), article_id
+        assert countries <= set(doc[schema.COUNTRY].split(",")), article_id
+        assert orgs <= set(doc[schema.ORG].split(",")), article_id
+        assert doc[schema.DATE].year == 1987 and doc[schema.MONTH] in {"1987-02", "1987-03"}
+    assert docs["reuters-1"][schema.TITLE] == "BAHIA COCOA REVIEW"
