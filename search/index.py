@@ -177,7 +177,7 @@ def build_generation(reader, number: int) -> Generation:
         oldest=_date_order(live, days, stamps, newest=False),
         duplicates=find_duplicates(hashes, long_enough & live, exact_keys),
         spelling=spelling,
-        postings=PostingsCache(reader, size),
+        postings=PostingsCache(size),
         forms=SurfaceForms(spelling.frequencies, stemmer_of(reader.schema[schema.BODY].analyzer)),
     )
     logger.info("index generation %s: %d documents cached in %.2f s", number, int(live.sum()),
@@ -198,17 +198,20 @@ class PostingsCache:
     B = 0.75
     BUDGET = 4_000_000  # postings kept (8 bytes each)
 
-    def __init__(self, reader, doc_count: int) -> None:
-        self._reader = reader
+    def __init__(self, doc_count: int) -> None:
         self._doc_count = doc_count
         self._lengths: dict[str, np.ndarray] = {}
         self._entries: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, BM25F scores) of one term; empty arrays when the index lacks it."""
-        return self._cached((field, text), lambda: self._score_term(field, text))
+    def term(self, reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, BM25F scores) of one term; empty arrays when the index lacks it.
+
+        ``reader`` is the calling searcher's (of this generation): the cache keeps no reader of its own, so
+        it never holds one that its searcher has closed.
+        """
+        return self._cached((field, text), lambda: self._score_term(reader, field, text))
 
     def query(self, key: tuple, load) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, scores) of a query Whoosh matches (``load()``), cached under ``key``."""
@@ -230,22 +233,23 @@ class PostingsCache:
                     self._size -= len(docs)
         return found
 
-    def _score_term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        docs, weights = _read_postings(self._reader, field, text)
+    def _score_term(self, reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        docs, weights = _read_postings(reader, field, text)
         if not len(docs):
             return docs.astype(np.int32), weights
-        lengths = self._field_lengths(field)[docs]
-        avg = float(self._lengths[field].sum()) / max(1, self._reader.doc_count()) or 1.0
+        all_lengths = self._field_lengths(reader, field)
+        lengths = all_lengths[docs]
+        avg = float(all_lengths.sum()) / max(1, reader.doc_count()) or 1.0
         idf = math.log(self._doc_count / (len(docs) + 1)) + 1
         scores = idf * weights * (self.K1 + 1) / (weights + self.K1 * (1 - self.B + self.B * lengths / avg))
         return docs.astype(np.int32), scores.astype(np.float32)
 
-    def _field_lengths(self, field: str) -> np.ndarray:
+    def _field_lengths(self, reader, field: str) -> np.ndarray:
         with self._lock:
             lengths = self._lengths.get(field)
             if lengths is None:
                 lengths = np.zeros(self._doc_count, dtype=np.float32)
-                for leaf, base in self._reader.leaf_readers():
+                for leaf, base in reader.leaf_readers():
                     for docnum in leaf.all_doc_ids():
                         lengths[base + docnum] = leaf.doc_field_length(docnum, field) or 0
                 self._lengths[field] = lengths

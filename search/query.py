@@ -96,9 +96,10 @@ def evaluate(q: wq.Query, postings, searcher, size: int) -> tuple[np.ndarray, np
     Anything else (phrases) is matched by Whoosh itself and cached the same way.
     """
     if isinstance(q, wq.Term):
-        return _dense(*postings.term(q.fieldname, q.text), size, q.boost)
+        return _dense(*postings.term(searcher.reader(), q.fieldname, q.text), size, q.boost)
     if isinstance(q, _WILDCARD_CLASSES):
-        parts = [_dense(*postings.term(q.fieldname, _text(t)), size, q.boost) for t in q._btexts(searcher.reader())]
+        reader = searcher.reader()
+        parts = [_dense(*postings.term(reader, q.fieldname, _text(t)), size, q.boost) for t in q._btexts(reader)]
         return _combine(parts, size, np.logical_or)
     if isinstance(q, wq.Not):
         mask, _ = evaluate(q.query, postings, searcher, size)

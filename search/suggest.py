@@ -20,7 +20,7 @@ from itertools import combinations
 logger = logging.getLogger(__name__)
 
 MIN_WORD = 4  # shorter words have too many neighbours to guess from
-MIN_DF = 3
+MIN_DF = 2
 RATIO = 10
 RARE_DF = 5  # words in this many articles or more are taken as meant
 _WORD = re.compile(r"(?<![\w*?])([^\W\d_]{%d,})(?![\w*?:])" % MIN_WORD)
