@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from typing import Any, Iterator, Sequence
 
 from search.document import to_document
@@ -20,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 16
 IN_PROCESS_BELOW = 64  # starting workers costs more than it saves for a handful of articles
+PARENT_CHECK_SECONDS = 0.2
 
 _extractor: EntityExtractor | None = None
 
@@ -39,7 +42,7 @@ def extract_entities(articles: Sequence[Article], workers: int | None = None) ->
         return
     chunks = [(start, articles[start:start + CHUNK_SIZE]) for start in range(0, len(articles), CHUNK_SIZE)]
     context = multiprocessing.get_context("fork")
-    pool = context.Pool(workers, initializer=_init_worker)
+    pool = context.Pool(workers, initializer=_init_worker, initargs=(os.getpid(),))
     try:
         for start, results in pool.imap_unordered(_extract_chunk, chunks):
             for offset, (prepared, error) in enumerate(results):
@@ -57,8 +60,24 @@ def _extract_here(articles: Sequence[Article]) -> Iterator[Result]:
         yield article, prepared, error
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int) -> None:
+    _exit_with_parent(parent)
     _get_extractor()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker soon after its indexer dies (``kill -9`` included).
+
+    A forked worker inherits the indexer's open files, Whoosh's write lock among them: an orphan that
+    kept working through its queued chunks would hold that lock, and the next ``news-search index``
+    would find the index "locked by another writer".
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _get_extractor() -> EntityExtractor:
