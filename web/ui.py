@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, current_app, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup, escape
 
 from search.models import FACET_NAMES, FacetValue, Mention, SearchRequest
@@ -133,7 +134,8 @@ def articles(count: int) -> str:
     return f"{count:,} article" + ("" if count == 1 else "s")
 
 
-@bp.app_context_processor
-def labels() -> dict[str, object]:
-    return {"FACET_NAMES": FACET_NAMES, "FACET_LABELS": FACET_LABELS, "FACET_SINGULAR": FACET_SINGULAR,
-            "FACET_PARAMS": FACET_PARAMS}
+@bp.record_once
+def add_template_constants(state: BlueprintSetupState) -> None:
+    """Facet names and labels for every template, imported macros included."""
+    state.app.jinja_env.globals.update(FACET_NAMES=FACET_NAMES, FACET_LABELS=FACET_LABELS,
+                                       FACET_SINGULAR=FACET_SINGULAR, FACET_PARAMS=FACET_PARAMS)

@@ -1,0 +1,93 @@
+"""The app factory's configuration and the per-worker index: lazy, per-process, per-request, live updates."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+import pytest
+from whoosh.reading import ReaderClosed
+
+from search.models import Article, Entities, SearchRequest
+from web import create_app
+from web.index import get_index, get_searcher
+
+
+def story(doc_id: str, title: str, month: int = 9) -> tuple[Article, Entities]:
+    article = Article(id=doc_id, title=title, body=f"{title}. Central bank officials spoke about it.",
+                      published=datetime(1987, month, 1, tzinfo=timezone.utc), source="Reuters")
+    return article, Entities(persons=("Alan Greenspan",), countries=("United States",))
+
+
+def test_defaults_come_from_search_settings(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("NEWS_SEARCH_PER_PAGE", raising=False)
+    monkeypatch.delenv("NEWS_SEARCH_INDEX_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)  # no instance/config.py here
+    app = create_app()
+    assert (app.config["INDEX_DIR"], app.config["PER_PAGE"], app.config["MAX_PER_PAGE"]) == ("instance/index", 10, 100)
+    assert app.config["EXPORT_CAP"] == 10000
+    assert not app.testing
+
+
+def test_environment_and_test_config_override(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("NEWS_SEARCH_PER_PAGE", "20")
+    monkeypatch.setenv("NEWS_SEARCH_INDEX_DIR", str(tmp_path / "from-env"))
+    app = create_app()
+    assert app.config["PER_PAGE"] == 20
+    assert app.config["INDEX_DIR"] == str(tmp_path / "from-env")
+    app = create_app({"TESTING": True, "PER_PAGE": 5})
+    assert app.testing and app.config["PER_PAGE"] == 5
+    assert app.config["INDEX_DIR"] == str(tmp_path / "from-env")
+
+
+def test_per_page_default_is_used(web_index_dir) -> None:
+    client = create_app({"TESTING": True, "INDEX_DIR": str(web_index_dir), "PER_PAGE": 3}).test_client()
+    body = client.get("/api/search").get_json()
+    assert (body["per_page"], len(body["hits"])) == (3, 3)
+    html = client.get("/").get_data(as_text=True)
+    assert "per_page" not in html  # the default is left out of links
+
+
+def test_one_searcher_per_request_closed_on_teardown(web_app) -> None:
+    with web_app.test_request_context("/"):
+        searcher = get_searcher()
+        assert get_searcher() is searcher
+        assert searcher.search(SearchRequest(q="dollar")).total == 2
+        index = get_index()
+    with pytest.raises(ReaderClosed):  # teardown closed it
+        searcher.search(SearchRequest(q="dollar"))
+    with web_app.test_request_context("/"):
+        assert get_index() is index  # the index stays open for the worker
+        assert get_searcher() is not searcher  # a fresh searcher for the next request
+
+
+def test_each_process_opens_its_own_index(web_app, monkeypatch) -> None:
+    with web_app.test_request_context("/"):
+        parent = get_index()
+        child_pid = os.getpid() + 1
+        monkeypatch.setattr("web.index.os.getpid", lambda: child_pid)  # as in a forked worker
+        child = get_index()
+        assert child is not parent
+        assert get_index() is child
+
+
+def test_new_articles_show_up_without_a_restart(tmp_path, web_index_writer) -> None:
+    path = tmp_path / "index"
+    web_index_writer(path, [story("a-1", "Greenspan named to the Fed")])
+    client = create_app({"TESTING": True, "INDEX_DIR": str(path)}).test_client()
+    assert client.get("/api/search?q=greenspan").get_json()["total"] == 1
+    assert client.get("/api/health").get_json()["articles"] == 1
+    web_index_writer(path, [story("a-2", "Greenspan sworn in at the Fed", 10)])
+    body = client.get("/api/search?q=greenspan&sort=newest").get_json()
+    assert [hit["id"] for hit in body["hits"]] == ["a-2", "a-1"]
+    assert client.get("/api/health").get_json()["articles"] == 2
+    assert "Greenspan sworn in" in client.get("/article/a-2").get_data(as_text=True)
+
+
+def test_index_built_after_start_is_picked_up(tmp_path, web_index_writer) -> None:
+    path = tmp_path / "later"
+    client = create_app({"TESTING": True, "INDEX_DIR": str(path)}).test_client()
+    assert client.get("/").status_code == 503
+    assert client.get("/api/search").status_code == 503
+    web_index_writer(path, [story("b-1", "Greenspan testifies")])
+    assert client.get("/").status_code == 200
+    assert client.get("/api/search?q=testifies").get_json()["total"] == 1

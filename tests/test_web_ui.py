@@ -1,0 +1,218 @@
+"""The HTML pages: search page (results, facets, chips, histogram, pagination), article page, error pages."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from web.histogram import histogram
+from web.ui import mark_mentions, page_window, safe_link, split_paragraphs
+from search.models import DateBucket, Mention
+
+
+def text_of(html: str) -> str:
+    """Visible text, roughly: tags dropped, entities decoded, whitespace collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def links(html: str) -> list[str]:
+    return [unescape(h) for h in re.findall(r'href="([^"]*)"', html)]
+
+
+def test_search_page_shows_results_and_keeps_the_query(web_client) -> None:
+    response = web_client.get("/?q=interest+rates")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="q" name="q" type="search" value="interest rates"' in html
+    assert '<label class="visually-hidden" for="q">' in html
+    assert re.search(r"6 articles for “interest rates”\s*<span class=\"took\">in (&lt;1|\d+) ms</span>", html)
+    assert '<a href="/article/fed-1">Volcker says Fed will hold interest rates</a>' in html
+    assert '<time datetime="1987-02-03">1987-02-03</time>' in html
+    assert "<mark>" in html
+    hit = next(h for h in html.split('<li class="hit">') if 'href="/article/fed-1"' in h)
+    chips = re.findall(r'<a class="chip chip-(\w+)"\s+href="([^"]+)"', hit)  # each adds its entity as a filter
+    assert ("person", "/?q=interest+rates&amp;person=Paul+Volcker") in chips
+    assert ("country", "/?q=interest+rates&amp;country=United+States") in chips
+    for landmark in ('<header class="site-header">', '<main id="main"', 'role="search"', "<footer"):
+        assert landmark in html
+
+
+def test_home_page_lists_the_newest_articles(web_client) -> None:
+    html = web_client.get("/").get_data(as_text=True)
+    assert "8 articles" in html
+    titles = re.findall(r'<h2 class="hit-title" id="hit-\d+">\s*<a href="/article/([^"]+)">', html)
+    assert titles[:3] == ["formula-1", "xss-1", "buba-1"]
+
+
+def test_sort_links_mark_the_current_order(web_client) -> None:
+    html = web_client.get("/?q=interest&sort=oldest").get_data(as_text=True)
+    assert '<a href="/?q=interest&amp;sort=oldest" aria-current="true" class="current">Oldest</a>' in html
+    assert '<a href="/?q=interest&amp;sort=newest">Newest</a>' in html
+    ids = re.findall(r'<a href="/article/([^"]+)">', html)
+    assert ids[0] == "fed-1"
+
+
+def test_facet_click_filters_and_shows_a_removable_chip(web_client) -> None:
+    html = web_client.get("/?q=interest").get_data(as_text=True)
+    facet_link = '/?q=interest&person=James+Baker'
+    assert facet_link in links(html)
+    html = web_client.get(facet_link).get_data(as_text=True)
+    assert "2 articles for “interest”" in html
+    assert set(re.findall(r'<a href="/article/([^"]+)">', html)) == {"baker-1", "dollar-1"}
+    chip = re.search(r'<a class="chip chip-person removable" href="([^"]+)"\s+aria-label="Remove filter person: '
+                     r'James Baker">', html)
+    assert chip and unescape(chip.group(1)) == "/?q=interest"
+    assert 'class="selected" aria-current="true"' in html
+    assert '<input type="hidden" name="person" value="James Baker">' in html  # a new query keeps the filter
+
+
+def test_facet_value_search_works_without_javascript(web_client) -> None:
+    html = web_client.get("/?q=interest&person_prefix=ja").get_data(as_text=True)
+    people = html[html.index('id="facet-person-values"'):html.index('id="facet-country-heading"')]
+    assert re.findall(r'<span class="value">([^<]+)</span>', people) == ["James Baker"]
+    assert "Paul Volcker" not in people
+    assert 'name="person_prefix" value="ja"' in html
+    html = web_client.get("/?person_prefix=zzz").get_data(as_text=True)
+    assert "No people start with “zzz”" in html
+
+
+def test_histogram_bars_link_to_their_period(web_client) -> None:
+    html = web_client.get("/?q=interest").get_data(as_text=True)
+    bars = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)">\s*<title>', html)
+    assert bars, "no histogram bars"
+    href, label = bars[0]
+    assert re.fullmatch(r"/\?q=interest&from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d", unescape(href))
+    assert label.endswith("article") or label.endswith("articles")
+    narrowed = web_client.get(unescape(href)).get_data(as_text=True)
+    assert '<a class="chip chip-date removable"' in narrowed
+    assert 'id="date-from" type="date" name="from" value="' in narrowed
+
+
+def test_histogram_geometry() -> None:
+    chart = histogram([DateBucket("1987-01-01", "1987-01-31", "Jan 1987", 10),
+                       DateBucket("1987-02-01", "1987-02-28", "Feb 1987", 0),
+                       DateBucket("1987-03-01", "1987-03-31", "Mar 1987", 1)])
+    assert chart is not None
+    assert (chart.width, chart.height, chart.first_label, chart.last_label) == (30.0, 60.0, "Jan 1987", "Mar 1987")
+    assert [b.height for b in chart.bars] == [60.0, 0.0, 6.0]
+    assert [b.y for b in chart.bars] == [0.0, 60.0, 54.0]
+    assert histogram([]) is None
+    assert histogram([DateBucket("1987-01-01", "1987-01-31", "Jan", 0)]) is None
+
+
+def test_pagination_has_aria_current(web_client) -> None:
+    html = web_client.get("/?q=interest&per_page=2&page=2").get_data(as_text=True)
+    assert '<nav class="pagination" aria-label="Result pages">' in html
+    assert re.search(r'<a href="/\?q=interest&amp;page=2&amp;per_page=2" aria-current="page">'
+                     r'<span class="visually-hidden">Page </span>2</a>', html)
+    assert 'rel="prev"' in html and 'rel="next"' in html
+    assert '<ol class="hits" start="3">' in html
+
+
+def test_page_window() -> None:
+    assert page_window(1, 1) == [1]
+    assert page_window(5, 20) == [1, None, 3, 4, 5, 6, 7, None, 20]
+    assert page_window(2, 4) == [1, 2, 3, 4]
+
+
+def test_did_you_mean_is_a_link(web_client) -> None:
+    html = web_client.get("/?q=intrest+rates").get_data(as_text=True)
+    match = re.search(r'Did you mean <a href="([^"]+)">([^<]+)</a>\?', html)
+    assert match, "no suggestion"
+    assert "interest" in match.group(2)
+    assert unescape(match.group(1)) == "/?" + "q=" + match.group(2).replace(" ", "+")
+
+
+def test_no_results_notice(web_client) -> None:
+    html = web_client.get("/?q=zebra&person=Paul+Volcker").get_data(as_text=True)
+    assert "No articles found" in html
+    assert 'role="status"' in html
+    assert "/?q=zebra" in links(html)  # search again without the filters
+
+
+def test_bad_query_shows_the_form_and_what_is_wrong(web_client) -> None:
+    response = web_client.get('/?q=%22unbalanced')
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'role="search"' in html and 'value="&#34;unbalanced"' in html
+    assert "Your search could not be read" in html
+    assert 'role="alert"' in html
+
+
+@pytest.mark.parametrize(("url", "status", "words"), [
+    ("/?page=abc", 400, "Invalid value &#39;abc&#39; for parameter &#39;page&#39;"),
+    ("/?q=%FF", 400, "not valid UTF-8"),
+    ("/?q=a%00b", 400, "control characters"),
+    ("/?sort=a&sort=b", 400, "at most once"),
+    ("/article/no-such-story", 404, "No article with id"),
+    ("/no/such/page", 404, "Not Found"),
+])
+def test_error_pages_are_friendly(web_client, url: str, status: int, words: str) -> None:
+    response = web_client.get(url)
+    assert response.status_code == status
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert words in html
+    assert 'role="search"' in html
+    assert "Traceback" not in html
+
+
+def test_missing_index_page_says_what_to_run(tmp_path) -> None:
+    from web import create_app
+
+    response = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}).test_client().get("/")
+    assert response.status_code == 503
+    html = response.get_data(as_text=True)
+    assert "No index yet" in html
+    assert "run `news-search index`" in html
+
+
+def test_article_page(web_client) -> None:
+    response = web_client.get("/article/fed-1")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<h1 id="article-title">Volcker says Fed will hold interest rates</h1>' in html
+    assert '<a class="original" href="https://example.com/news/fed-1" rel="noopener noreferrer nofollow">' in html
+    assert ('<a class="mention mention-person" href="/?person=Paul+Volcker" title="Person: Paul Volcker">'
+            'Paul Volcker</a>') in html
+    assert '<a class="mention mention-country" href="/?country=United+States"' in html
+    # two paragraphs: the indented second line of the wire copy starts a new one
+    assert html.count("<p>", html.index('class="article-body"')) >= 2
+    related = html[html.index('id="related-heading"'):]
+    assert "/article/fed-1" not in related
+    assert re.search(r'href="/article/[^"]+"', related)
+
+
+def test_mark_mentions_escapes_text_and_links_mentions(web_app) -> None:
+    mentions = [Mention("Paul Volcker", "person", "Paul Volcker"), Mention("Volcker", "person", "Paul Volcker"),
+                Mention("amp", "org", "A<M>P"), Mention("x", "weather", "x")]
+    with web_app.test_request_context():
+        marked = str(mark_mentions("Volcker & <b>Paul  Volcker</b> x Volckers amp", mentions))
+    link = '<a class="mention mention-person" href="/?person=Paul+Volcker" title="Person: Paul Volcker">{}</a>'
+    org = '<a class="mention mention-org" href="/?org=A%3CM%3EP" title="Organisation: A&lt;M&gt;P">amp</a>'
+    assert marked == (link.format("Volcker") + " &amp; &lt;b&gt;" + link.format("Paul  Volcker")
+                      + "&lt;/b&gt; x Volckers " + org)
+
+
+def test_mark_mentions_never_breaks_an_escaped_entity(web_app) -> None:
+    with web_app.test_request_context():
+        marked = str(mark_mentions("Tom &amp; Jerry", [Mention("amp", "org", "AMP")]))
+    assert unescape(re.sub(r"<[^>]+>", "", marked)) == "Tom &amp; Jerry"
+    assert marked.startswith("Tom &amp;<a ")
+
+
+def test_split_paragraphs_and_safe_links() -> None:
+    assert split_paragraphs("One line\nwrapped.\n    Second para.\n\nThird") == [
+        "One line wrapped.", "Second para.", "Third"]
+    assert safe_link("https://example.com/a?b=1") == "https://example.com/a?b=1"
+    assert safe_link(" HTTP://example.com ") == "HTTP://example.com"
+    for bad in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:x", "data:text/html,x", "//evil.com",
+                "/relative", "http://", "vbscript:x", "http://[::1"):
+        assert safe_link(bad) is None, bad
+
+
+def test_static_files_are_served(web_client) -> None:
+    assert web_client.get("/static/app.js").status_code == 200
+    css = web_client.get("/static/style.css")
+    assert css.status_code == 200 and b"@media (max-width" in css.data
