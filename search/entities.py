@@ -29,6 +29,7 @@ __all__ = ["EntityExtractor", "PersonRegistry", "resolve_persons"]
 
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 # "TOKYO, March 3 - ", "SAN JOSE, Costa Rica, March 5 - " (Reuters datelines; the body starts with one)
+_DATELINE_NODATE_RE = re.compile(r"^\s*([A-Z][A-Z .'&-]{2,40}?(?:,\s*[A-Z][A-Za-z .'&-]{1,30}?){0,2}),?\s+-\s")
 _DATELINE_RE = re.compile(
     r"^\s*([A-Z][A-Za-z .'&-]{1,40}?(?:,\s*[A-Z][A-Za-z .'&-]{1,30}?){0,2}),?\s+(?i:" + _MONTHS + r")\s+\d{1,2}\b"
 )
@@ -37,6 +38,21 @@ _BIRD_NEIGHBOURS = frozenset(
     "meat production prices price poults hatchery hatcheries eggs slaughter output sales breast farms farmers "
     "growers hens toms broilers broiler chicken chickens birds weights feed processors pork beef".split()
 )
+_CAPS_SPEECH = frozenset(
+    "SAYS SAID SEES URGES WARNS CALLS ASKS PREDICTS EXPECTS DENIES REJECTS PROPOSES FORECASTS WANTS BACKS "
+    "OPPOSES TELLS HOPES DOUBTS CONFIRMS ANNOUNCES DEFENDS CRITICIZES CRITICISES SUPPORTS".split()
+)
+_CURRENCIES = frozenset(
+    "dollar dollars dlr dlrs franc francs yen mark marks pound pounds sterling lira lire peso pesos guilder guilders "
+    "crown crowns krona kronor krone kroner schilling schillings rand cruzado cruzados escudo escudos peseta pesetas "
+    "currency drachma drachmas rupee rupees rupiah ringgit baht won".split()
+)
+_COMPANY_SUFFIXES = frozenset(
+    "Inc Corp Corporation Co Company Ltd Limited PLC Plc AG SA NV BV GmbH Group Holdings Bancorp Airlines Airways "
+    "Petroleum Industries Motors".split()
+)
+# "the Reagan administration", "the Thatcher government": the government, not the person
+_ATTRIBUTIVE = frozenset({"administration", "government", "cabinet", "era", "doctrine", "plan"})
 _SAID = frozenset({"said", "says", "told", "added", "stated", "declined", "noted", "warned", "predicted"})
 
 
@@ -73,8 +89,11 @@ class EntityExtractor:
         self._titles = gazetteer.titles()
         self._stop = gazetteer.name_stopwords()
         self._words = nlp.english_words()
+        self._stop_lower = nlp.stop_words() | {t.lower() for t in self._stop}
         self._cities = gazetteer.dateline_cities()
-        self._regions = {row[0]: row[1] for row in gazetteer.read_table("dateline_regions.tsv")}
+        self._regions = {
+            row[0].replace(".", "").replace(" ", "").lower(): row[1] for row in gazetteer.read_table("dateline_regions.tsv")
+        }
         self._upper = {tuple(t.upper() for t in k): k for k in (*self._countries, *self._orgs) if _caps_safe(k)}
 
     def extract(self, article: Article) -> Entities:
@@ -82,7 +101,7 @@ class EntityExtractor:
         when = article.published.date() if article.published else None
         found = _Found()
         body = article.body or ""
-        match = _DATELINE_RE.match(body)
+        match = _DATELINE_RE.match(body) or _DATELINE_NODATE_RE.match(body)
         if match:
             self._dateline(match.group(1), when, found)
             body = body[match.end():]
@@ -100,9 +119,9 @@ class EntityExtractor:
         """The dateline's place: "TOKYO" -> Japan; "RICHMOND, Va." and "SAN JOSE, Costa Rica" by their last part."""
         parts = [p.strip() for p in text.split(",") if p.strip()]
         for part in reversed(parts):
-            words = " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in part.split())
+            words = " ".join(w.capitalize() if w.isupper() and w.isalpha() and len(w) > 2 else w for w in part.split())
             place = self._countries.get(gazetteer.key(words))
-            country = place.country if place else self._regions.get(words)
+            country = place.country if place else self._regions.get(part.replace(".", "").replace(" ", "").lower())
             if country is None and part is parts[0]:
                 country = self._cities.get(words)
             if country:
@@ -131,6 +150,18 @@ class EntityExtractor:
             i = spans[-1][1]
         return spans
 
+    def _not_the_country(self, tokens: list[str], start: int, end: int) -> bool:
+        """A country word that names something else: a currency ("U.S. dlrs", "Swiss francs"), a company
+        ("Swiss Bank Corp", "British Petroleum Co"), the bird ("turkey prices")."""
+        if end < len(tokens) and tokens[end].lower() in _CURRENCIES:
+            return True
+        run_end = end
+        while run_end < len(tokens) and (tokens[run_end][:1].isupper() or tokens[run_end] in ("&", "of")):
+            run_end += 1
+        if run_end > end and tokens[run_end - 1] in _COMPANY_SUFFIXES:
+            return True
+        return self._is_bird(tokens, start)
+
     def _is_bird(self, tokens: list[str], i: int) -> bool:
         """"Turkey" the bird: next to a poultry/market word ("Turkey production", "chicken and turkey")."""
         near = {t.lower() for t in tokens[max(0, i - 3):i + 3]}
@@ -151,7 +182,7 @@ class EntityExtractor:
         person_spans = self._persons(tokens, blocked, found)
         in_person = {j for s, e in person_spans for j in range(s, e)}
         for start, end, kind, value in spans:
-            if start in in_person or (kind == "country" and self._is_bird(tokens, start)):
+            if start in in_person or (kind == "country" and self._not_the_country(tokens, start, end)):
                 continue
             if kind == "country":
                 value = gazetteer.in_period(self._georgia(value, when, found), when)
@@ -179,16 +210,15 @@ class EntityExtractor:
         spans: list[tuple[int, int]] = []
         ne: set[int] | None = None
         for start, end in _capital_runs(tokens):
-            if blocked.intersection(range(start, end)):
-                continue
-            cut = self._name_start(tokens, start, end)
+            cut = max([self._name_start(tokens, start, end)] + [j + 1 for j in blocked if start <= j < end])
+            cut = self._skip_common_words(tokens, cut, end)
             titled = cut > start and tokens[cut - 1].lower().rstrip(".") in self._titles or (
                 cut > 0 and tokens[cut - 1] == "." and tokens[cut - 2].lower() in self._titles
             ) or (cut > 0 and tokens[cut - 1].lower() in self._titles)
             if cut == 0 and tokens[0].lower() in self._words and tokens[0] not in self._first:
                 cut = 1  # sentence-initial common word ("Sales", "Following")
             name = [t for t in tokens[cut:end] if t != "."]
-            if not name or not self._name_words(name):
+            if not name or not self._name_words(name) or (end < len(tokens) and tokens[end] in _ATTRIBUTIVE):
                 continue
             if len(name) >= 2:
                 sure = name[0] in self._first or titled
@@ -213,6 +243,15 @@ class EntityExtractor:
                 found.mentions.append(Mention(name[0], "person", name[0]))
             spans.append((cut, end))
         return spans
+
+    def _skip_common_words(self, tokens: list[str], cut: int, end: int) -> int:
+        """Skip common words before a first name: "Exchequer Nigel Lawson" -> "Nigel Lawson"."""
+        for k in range(cut, end - 1):
+            if tokens[k] in self._first:
+                return k
+            if tokens[k].lower() not in self._words:
+                return cut
+        return cut
 
     def _name_start(self, tokens: list[str], start: int, end: int) -> int:
         """Index after the run's last title/affiliation token (or ``start`` when there is none)."""
@@ -252,14 +291,12 @@ class EntityExtractor:
         return all(t[:1].isupper() or t in PARTICLES for t in name)
 
     def _lone_candidate(self, tokens: list[str], start: int, end: int) -> bool:
-        """A single capitalised word that could be a surname: not a common word, and a speech verb follows."""
+        """A single capitalised word that could be a surname: not a common word, or a speech verb follows."""
         t = tokens[start]
         if not t[:1].isupper() or t.isupper() or len(t) < 3 or t in self._stop or (t,) in self._countries:
             return False
-        if (t,) in self._orgs or t in self._first:
-            return False
         low = t.lower()
-        if low.rstrip("s") in self._words or low.rstrip("s") in self._titles:
+        if low.endswith("s") and (low[:-1] in self._words or low[:-1] in self._titles):
             return False  # "Analysts", "Officials"
         return low not in self._words or (end < len(tokens) and tokens[end] in _SAID)
 
@@ -282,7 +319,22 @@ class EntityExtractor:
                         found.add("country", surface, country)
                 i += n - 1
                 break
+            else:
+                self._caps_title_surname(tokens, i, found)
             i += 1
+
+    def _caps_title_surname(self, tokens: list[str], i: int, found: _Found) -> None:
+        """"TREASURY'S BAKER ...", "VOLCKER SAYS ...", "CHANCELLOR LAWSON ...": a lone surname candidate."""
+        t = tokens[i]
+        if not (t.isalpha() and t.isupper() and len(t) >= 3) or t.lower() in self._stop_lower:
+            return
+        before = tokens[i - 1] if i > 0 else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if after in _CAPS_SPEECH or before in ("'S", "’S") or before.lower() in self._titles:
+            word = t.capitalize()
+            if word not in self._stop and word.lower() not in self._titles:
+                found.lone.append(word)
+                found.mentions.append(Mention(t, "person", word))
 
     # -- result -------------------------------------------------------------------------------------
     def _entities(self, found: _Found) -> Entities:

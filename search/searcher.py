@@ -22,7 +22,7 @@ import logging
 import math
 import time
 from datetime import date
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
 from whoosh import query as wq
@@ -50,9 +50,12 @@ EXPORT_BATCH = 200
 class NewsSearcher:
     """Searches one generation of the index; one per request or thread. Close it (or use ``with``)."""
 
-    def __init__(self, whoosh_searcher, generation: Generation) -> None:
+    def __init__(self, whoosh_searcher, generation: Generation,
+                 release: Callable[[object], None] | None = None) -> None:
         self._s = whoosh_searcher
         self._gen = generation
+        self._release = release
+        self._closed = False
 
     def __enter__(self) -> NewsSearcher:
         return self
@@ -61,7 +64,14 @@ class NewsSearcher:
         self.close()
 
     def close(self) -> None:
-        self._s.close()
+        """Hand the Whoosh searcher back to the index (or close it); closing twice is harmless."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._release is not None:
+            self._release(self._s)
+        else:
+            self._s.close()
 
     # -- the results page -------------------------------------------------------------------------------
 
