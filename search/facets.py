@@ -73,7 +73,7 @@ class FacetTable:
 
     def top(self, counts: np.ndarray, limit: int, selected: tuple[str, ...] = ()) -> tuple[FacetValue, ...]:
         """The ``limit`` most frequent values (ties by name), then any selected value not already listed."""
-        nonzero = np.flatnonzero(counts)
+        nonzero = np.flatnonzero(counts) if limit > 0 else np.zeros(0, dtype=np.int64)
         if len(nonzero) > limit:
             cut = np.partition(counts[nonzero], len(nonzero) - limit)[len(nonzero) - limit]
             nonzero = nonzero[counts[nonzero] >= cut]

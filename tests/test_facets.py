@@ -1,0 +1,97 @@
+"""Facet tables and the date index, on hand-made arrays."""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from search.facets import NO_DATE, DateIndex, FacetTable, date_mask
+from search.models import FacetValue
+
+DOCS = [
+    (0, ("Vladimir Putin", "Benjamin Netanyahu")),
+    (1, ("Benjamin Netanyahu",)),
+    (2, ()),
+    (3, ("vladimir putin", "Angela Merkel")),  # another spelling of the same value
+    (4, ("Angela Merkel",)),
+]
+
+
+def table() -> FacetTable:
+    return FacetTable("person", DOCS, doc_count=5)
+
+
+def mask(*docs: int) -> np.ndarray:
+    out = np.zeros(5, dtype=bool)
+    out[list(docs)] = True
+    return out
+
+
+def test_every_value_of_a_multi_valued_field_counts() -> None:
+    t = table()
+    counts = t.count(mask(0, 1, 2, 3, 4))
+    assert {t.values[i]: int(c) for i, c in enumerate(counts)} == {
+        "Vladimir Putin": 2, "Benjamin Netanyahu": 2, "Angela Merkel": 2}
+    assert t.count(mask(1)).tolist() == [0, 1, 0]
+
+
+def test_values_match_case_insensitively_and_keep_the_first_spelling() -> None:
+    t = table()
+    assert t.canonical("VLADIMIR PUTIN") == "Vladimir Putin"
+    assert t.docs_with("vladimir putin").tolist() == [True, False, False, True, False]
+    assert not t.docs_with("Nobody").any()
+
+
+def test_top_orders_by_count_then_name_and_keeps_selected_values() -> None:
+    t = table()
+    counts = t.count(mask(0, 1, 3))
+    assert t.top(counts, 2) == (FacetValue("Benjamin Netanyahu", 2), FacetValue("Vladimir Putin", 2))
+    assert t.top(counts, 1, selected=("angela merkel", "Nobody")) == (
+        FacetValue("Benjamin Netanyahu", 2), FacetValue("Angela Merkel", 1, True), FacetValue("Nobody", 0, True))
+    assert t.top(counts, 0) == ()
+
+
+def test_matching_finds_any_word_start() -> None:
+    t = table()
+    names = lambda prefix: sorted(t.values[i] for i in t.matching(prefix))  # noqa: E731
+    assert names("put") == ["Vladimir Putin"]
+    assert names("  NET ") == ["Benjamin Netanyahu"]
+    assert names("angela m") == ["Angela Merkel"]
+    assert names("angela x") == []
+    assert names("") == ["Angela Merkel", "Benjamin Netanyahu", "Vladimir Putin"]
+    assert names("zz") == []
+
+
+def days(*isodates: str | None) -> np.ndarray:
+    return np.asarray([date.fromisoformat(d).toordinal() if d else NO_DATE for d in isodates], dtype=np.int64)
+
+
+def test_date_mask_is_inclusive_and_excludes_undated() -> None:
+    d = days("1987-03-01", "1987-03-31", None, "1987-04-01")
+    assert date_mask(d, None, None) is None
+    assert date_mask(d, date(1987, 3, 1), date(1987, 3, 31)).tolist() == [True, True, False, False]
+    assert date_mask(d, date(1987, 3, 31), None).tolist() == [False, True, False, True]
+    assert date_mask(d, None, date(1987, 3, 1)).tolist() == [True, False, False, False]
+
+
+def test_histogram_uses_days_for_short_spans() -> None:
+    index = DateIndex(days("1987-03-01", "1987-03-03", "1987-03-03", None))
+    buckets = index.histogram(np.ones(4, dtype=bool))
+    assert [(b.label, b.count) for b in buckets] == [("1987-03-01", 1), ("1987-03-02", 0), ("1987-03-03", 2)]
+    assert (buckets[0].start, buckets[0].end) == ("1987-03-01", "1987-03-01")
+
+
+def test_histogram_uses_months_then_years() -> None:
+    months = DateIndex(days("1987-02-20", "1987-04-02", "1987-04-30")).histogram(np.ones(3, dtype=bool))
+    assert [(b.label, b.start, b.end, b.count) for b in months] == [
+        ("1987-02", "1987-02-01", "1987-02-28", 1), ("1987-03", "1987-03-01", "1987-03-31", 0),
+        ("1987-04", "1987-04-01", "1987-04-30", 2)]
+    december = DateIndex(days("1999-12-01", "2000-03-01")).histogram(np.ones(2, dtype=bool))
+    assert december[0].end == "1999-12-31" and december[-1].label == "2000-03"
+    years = DateIndex(days("1987-06-01", "1995-01-01")).histogram(np.ones(2, dtype=bool))
+    assert (years[0].label, years[0].start, years[0].end, len(years)) == ("1987", "1987-01-01", "1987-12-31", 9)
+    assert [b.count for b in years] == [1, 0, 0, 0, 0, 0, 0, 0, 1]
+
+
+def test_histogram_of_nothing_dated_is_empty() -> None:
+    assert DateIndex(days(None, "1987-01-01")).histogram(np.asarray([True, False])) == ()
