@@ -46,12 +46,23 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def read_queries(path: Path) -> list[str]:
-    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
-    queries = [line for line in lines if line and not line.startswith("#")]
-    if not queries:
+def read_queries(path: Path) -> list[list[tuple[str, str]]]:
+    """bench/queries.txt as URL arguments: ``query text | key=value; key=value`` per line (see its header)."""
+    searches = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        text, _, filters = ("", "|", line[1:]) if line.startswith("|") else line.partition(" | ")
+        args = [("q", text.strip())] if text.strip() else []
+        for pair in filters.split(";"):
+            key, _, value = pair.partition("=")
+            if key.strip() and value.strip():
+                args.append((key.strip(), value.strip()))
+        searches.append(args)
+    if not searches:
         raise SystemExit(f"{path} has no queries")
-    return queries
+    return searches
 
 
 def procfile_command(name: str = "web") -> str:
@@ -190,7 +201,7 @@ def main() -> int:
               f"0 errors")
         passed = True
         for path in args.path or ["/", "/api/search"]:
-            urls = [f"{path}?{urlencode({'q': q})}" for q in queries]
+            urls = [f"{path}?{urlencode(args)}" if args else path for args in queries]
             run_load(port, urls, args.concurrency, len(urls), 120.0)  # warm-up: caches in every worker
             tally, elapsed = run_load(port, urls, args.concurrency, args.requests, args.seconds)
             passed = report(path, tally, elapsed) and passed

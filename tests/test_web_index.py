@@ -5,9 +5,9 @@ import os
 from datetime import datetime, timezone
 
 import pytest
-from whoosh.reading import ReaderClosed
 
 from search.models import Article, Entities, SearchRequest
+from search.searcher import NewsSearcher
 from web import create_app
 from web.index import get_index, get_searcher
 
@@ -47,17 +47,28 @@ def test_per_page_default_is_used(web_index_dir) -> None:
     assert "per_page" not in html  # the default is left out of links
 
 
-def test_one_searcher_per_request_closed_on_teardown(web_app) -> None:
+def test_one_searcher_per_request_closed_on_teardown(web_app, monkeypatch) -> None:
+    closed: list[NewsSearcher] = []
+    real_close = NewsSearcher.close
+
+    def recording_close(self: NewsSearcher) -> None:
+        closed.append(self)
+        real_close(self)
+
+    monkeypatch.setattr(NewsSearcher, "close", recording_close)
     with web_app.test_request_context("/"):
         searcher = get_searcher()
         assert get_searcher() is searcher
         assert searcher.search(SearchRequest(q="dollar")).total == 2
         index = get_index()
-    with pytest.raises(ReaderClosed):  # teardown closed it
-        searcher.search(SearchRequest(q="dollar"))
+        assert closed == []
+    assert closed == [searcher]  # teardown closed it
     with web_app.test_request_context("/"):
         assert get_index() is index  # the index stays open for the worker
         assert get_searcher() is not searcher  # a fresh searcher for the next request
+    assert len(closed) == 2
+    web_app.test_client().get("/api/search?q=dollar")
+    assert len(closed) == 3
 
 
 def test_each_process_opens_its_own_index(web_app, monkeypatch) -> None:

@@ -5,7 +5,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup, escape
 
@@ -105,15 +105,31 @@ def search_args(req: SearchRequest, **changes: object) -> list[tuple[str, str]]:
 def search_url(req: SearchRequest, **changes: object) -> str:
     """A link to the search page showing ``req`` with some arguments changed (page back to 1)."""
     pairs = search_args(req, **changes)
-    return url_for("ui.search") + ("?" + urlencode(pairs) if pairs else "")
+    return search_base() + ("?" + urlencode(pairs) if pairs else "")
 
 
 @bp.app_template_global()
 def toggle_url(req: SearchRequest, name: str, value: str) -> str:
-    """Select ``value`` in facet ``name``, or drop it if already selected."""
+    """Select ``value`` in facet ``name``, or drop it if already selected.
+
+    A results page has ~100 of these links, so adding a value appends to the current search's query
+    string, encoded once per request, instead of encoding every argument again.
+    """
     selected = getattr(req, FACET_PARAMS[name])
-    values = tuple(v for v in selected if v != value) if value in selected else selected + (value,)
-    return search_url(req, **{name: values})
+    if value in selected:
+        return search_url(req, **{name: tuple(v for v in selected if v != value)})
+    encoded = g.setdefault("encoded_searches", {})
+    if req not in encoded:
+        encoded[req] = urlencode(search_args(req))
+    extra = urlencode([(name, value)])
+    return search_base() + "?" + (encoded[req] + "&" + extra if encoded[req] else extra)
+
+
+def search_base() -> str:
+    """The search page's path, resolved once per request."""
+    if "search_base" not in g:
+        g.search_base = url_for("ui.search")
+    return g.search_base
 
 
 @bp.app_template_global()
