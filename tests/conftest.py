@@ -23,17 +23,15 @@ SHARED = ROOT.parent / "shared"
 REUTERS = SHARED / "corpora" / "reuters21578"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def nltk_data() -> Iterator[Path]:
-    """Point NLTK at ../shared/nltk_data for the whole session (it can't download here)."""
-    path = SHARED / "nltk_data"
-    previous = os.environ.get("NLTK_DATA")
-    os.environ["NLTK_DATA"] = str(path)
-    yield path
-    if previous is None:
-        os.environ.pop("NLTK_DATA", None)
-    else:
-        os.environ["NLTK_DATA"] = previous
+NLTK_DATA = SHARED / "nltk_data"
+# Set before any test module imports nltk: nltk reads NLTK_DATA once, when it is first imported.
+os.environ["NLTK_DATA"] = str(NLTK_DATA)
+
+
+@pytest.fixture(scope="session")
+def nltk_data() -> Path:
+    """The NLTK data folder the tests use (../shared/nltk_data; NLTK can't download here)."""
+    return NLTK_DATA
 
 
 def article(id: str, title: str, body: str, published: str | None = "1987-03-02", persons: tuple[str, ...] = (),
