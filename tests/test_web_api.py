@@ -5,7 +5,11 @@ import csv
 import io
 import json
 
+from urllib.parse import quote_from_bytes
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from search.models import SearchRequest
 from search.index import open_index
@@ -256,3 +260,28 @@ def test_search_response_matches_the_openapi_schema(web_client) -> None:
                       ("/api/search?page=0", "Error")):
         schema = {**schemas[name], "components": resolver_doc["components"]}
         jsonschema.validate(web_client.get(url).get_json(), schema)
+
+
+PARAMETER_NAMES = ["q", "person", "country", "org", "from", "to", "sort", "page", "per_page", "format", "prefix",
+                   "limit", "x", ""]
+
+
+VALUES = st.one_of(
+    st.binary(max_size=40),
+    st.text(max_size=30).map(lambda text: text.encode("utf-8", "surrogatepass")),
+    st.integers(-10**30, 10**30).map(lambda n: str(n).encode()),
+    st.dates().map(lambda day: day.isoformat().encode()),
+    st.sampled_from([b"relevance", b"newest", b"oldest", b"csv", b"jsonl", b"json", b"Paul Volcker", b"pa"]),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pairs=st.lists(st.tuples(st.sampled_from(PARAMETER_NAMES), VALUES), max_size=5),
+       path=st.sampled_from(["/api/search", "/api/facets/person", "/"]))
+def test_any_query_string_is_answered_200_or_400(web_client, pairs: list[tuple[str, bytes]], path: str) -> None:
+    """Arbitrary bytes in any parameter (invalid UTF-8, NULs, huge numbers...): never a 500."""
+    query = "&".join(f"{name}={quote_from_bytes(value)}" for name, value in pairs)
+    response = web_client.get(f"{path}?{query}")
+    assert response.status_code in (200, 400), (query, response.get_data(as_text=True)[:500])
+    if path.startswith("/api/") and response.status_code == 400:
+        assert set(response.get_json()["error"]) == {"code", "message", "parameter"}

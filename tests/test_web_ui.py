@@ -212,7 +212,30 @@ def test_split_paragraphs_and_safe_links() -> None:
         assert safe_link(bad) is None, bad
 
 
+def test_favicon_is_an_empty_answer_not_a_404(web_client) -> None:
+    response = web_client.get("/favicon.ico")
+    assert (response.status_code, response.data) == (204, b"")
+
+
 def test_static_files_are_served(web_client) -> None:
     assert web_client.get("/static/app.js").status_code == 200
     css = web_client.get("/static/style.css")
     assert css.status_code == 200 and b"@media (max-width" in css.data
+
+
+def test_ids_with_slashes_and_odd_characters_link_to_their_article(tmp_path, web_index_writer) -> None:
+    from datetime import datetime, timezone
+
+    from search.models import Article, Entities
+    from web import create_app
+
+    odd = "wire/2024/05/a story?#1 é"
+    web_index_writer(tmp_path / "index", [(Article(id=odd, title="Odd id story", body="Odd identifiers work.",
+                                                   published=datetime(2024, 5, 1, tzinfo=timezone.utc)),
+                                           Entities())])
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+    html = client.get("/?q=odd").get_data(as_text=True)
+    href = re.search(r'<h2 class="hit-title"[^>]*>\s*<a href="([^"]+)"', html).group(1)
+    assert href == "/article/wire/2024/05/a%20story%3F%231%20%C3%A9"
+    assert "Odd id story" in client.get(unescape(href)).get_data(as_text=True)
+    assert client.get("/api/articles/wire/2024/05/a%20story%3F%231%20%C3%A9").get_json()["id"] == odd
