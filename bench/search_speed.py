@@ -286,7 +286,8 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def summary(times: list[float]) -> str:
-    return f"p50 {percentile(times, 50):6.2f} ms   p95 {percentile(times, 95):6.2f} ms   mean {statistics.mean(times):6.2f} ms"
+    p50, p95, mean = percentile(times, 50), percentile(times, 95), statistics.mean(times)
+    return f"p50 {p50:6.2f} ms   p95 {p95:6.2f} ms   mean {mean:6.2f} ms"
 
 
 def main(argv: list[str] | None = None) -> int:

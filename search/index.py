@@ -3,8 +3,9 @@
 Whoosh writes a new generation (a new TOC file) on every commit; segments of a generation never change. So
 everything derived from the documents is computed once per generation, the first time a searcher of that
 generation asks, under a lock: facet value arrays, dates and date orders, near-duplicate groups, the
-spelling dictionary, and a small cache of parsed queries. Searchers of an older generation that are still
-running keep the cache they started with.
+spelling dictionary and the words behind each stem (snippets), a cache of parsed queries and one of per-term
+postings with their BM25F scores as numpy arrays (filled as queries use terms, bounded in size). Searchers
+of an older generation that are still running keep the cache they started with.
 
 Each gunicorn worker opens its own ``NewsIndex`` after the fork; one ``NewsIndex`` is shared by the threads
 of a process, each request taking its own ``NewsSearcher`` (Whoosh searchers are not thread-safe).

@@ -1,4 +1,7 @@
-"""User query text -> a validated Whoosh query, or a BadQuery a person can act on.
+"""User query text -> a validated Whoosh query (or a BadQuery a person can act on) -> matches and scores.
+
+``parse_query`` reads and validates the text; ``evaluate`` runs the tree with numpy over the per-generation
+postings cache (one pass gives both the full match set, for totals and facets, and every score, for top-k).
 
 The language (what ``parse_query`` accepts):
 

@@ -1,12 +1,14 @@
-"""One search request against one index generation: the only module that runs Whoosh searches.
+"""One search request against one index generation: matches, counts, the page of hits, snippets.
 
-A results page takes two passes over the postings:
+A results page:
 
-1. the set of matching documents, unscored (``docs_for_query``), as a boolean mask over document numbers,
-   narrowed by the facet and date filters (cached masks, never query text) and collapsed so that each group
-   of near-duplicates counts once. ``total``, every facet count and the date histogram come from this mask;
-2. the top ``page * per_page`` documents of that mask by BM25F (Whoosh, with ``limit``), or the page of the
-   cached date order when sorting by date or browsing.
+1. ``query.evaluate`` gives a boolean mask over document numbers of every match and their BM25F scores
+   (numpy over the cached per-term postings: no Whoosh collector, no second pass for the total);
+2. the facet and date filters narrow the mask (cached per-value masks, never query text), and near-duplicate
+   groups collapse so each counts once. ``total``, every facet count and the date histogram come from this
+   mask (``numpy.bincount`` over the cached facet arrays);
+3. the page: the top ``page * per_page`` scores (``argpartition``), or a slice of the cached date order when
+   sorting by date or browsing; stored fields are read for those hits only, and snippets made for them.
 
 ``total`` counts collapsed results: a group of near-duplicate stories that match counts once (its first
 matching member in index order stands for it), and so do the facet counts and the date histogram.

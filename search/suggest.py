@@ -7,8 +7,8 @@ deletions. That finds every word one edit away and the commonest two-edit typos 
 dropped plus one wrong letter, as in "netanyahoo" -> "netanyahu"); two wrong letters are not found.
 Each candidate is then checked with the real (Damerau-Levenshtein) distance.
 
-Only rare words (in fewer than ``RARE_DF`` articles) are checked. A word is replaced when a candidate occurs in at least ``MIN_DF`` articles and ``RATIO`` times more
-articles than the word itself. Only the words of the query text change: operators, quotes, field names,
+Only rare words (in fewer than ``RARE_DF`` articles) are checked. A word is replaced when a candidate occurs
+in at least ``MIN_DF`` articles and ``RATIO`` times more articles than the word itself. Only the words of the query text change: operators, quotes, field names,
 wildcards and everything else stay as typed.
 """
 from __future__ import annotations
@@ -37,8 +37,8 @@ class SpellingDictionary:
     def _index(self) -> dict[str, list[str]]:
         if self._deletes is None:
             deletes: dict[str, list[str]] = {}
-            for word in self.frequencies:
-                if len(word) >= MIN_WORD - 1:
+            for word, df in self.frequencies.items():  # only words frequent enough to be suggested
+                if len(word) >= MIN_WORD - 1 and df >= MIN_DF:
                     for variant in _deletions(word, 1):
                         deletes.setdefault(variant, []).append(word)
             self._deletes = deletes
