@@ -52,6 +52,7 @@ _SEARCHABLE = set(USER_FIELDS.values())
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FIELD_SYNTAX = r"(?P<text>[A-Za-z_]+):"
 _WILDCARD_CLASSES = (wq.Prefix, wq.Wildcard)
+_PARSER_BUGS = (IndexError, KeyError, ValueError, TypeError, AttributeError, RecursionError)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,12 @@ def parse_query(text: str, index_schema: Schema) -> ParsedQuery:
     if len(text) > max_chars:
         raise BadQuery(f"The query is too long ({len(text)} characters; at most {max_chars}).")
     _check_brackets(text)
-    parsed = _parser(index_schema).parse(text).normalize()
+    try:
+        parsed = _parser(index_schema).parse(text).normalize()
+    except _PARSER_BUGS as exc:  # Whoosh's parser trips on some operator soups (" NOT  AND a")
+        logger.info("query parser failed on %r: %r", text, exc)
+        raise BadQuery("The query can't be read: check where AND, OR and NOT stand "
+                       "(each needs words on both sides; NOT needs a word after it).") from None
     _check_tree(parsed)
     return ParsedQuery(text=text, query=parsed)
 

@@ -88,6 +88,7 @@ def test_a_colon_after_digits_is_text_not_a_field() -> None:
     ("x" * 10_000, "too long"),
     ("(" * 30 + "oil" + ")" * 30, "nested too deeply"),
     (" ".join(f"word{i}" for i in range(100)), "too many words"),
+    (" NOT  AND a", "check where AND, OR and NOT stand"),  # crashes Whoosh's parser itself
 ])
 def test_bad_input_is_a_bad_query_with_a_readable_message(text: str, message: str) -> None:
     with pytest.raises(BadQuery) as caught:
@@ -104,7 +105,7 @@ def test_wildcards_expanding_to_too_many_words_are_refused(small_index, monkeypa
             searcher.search(SearchRequest(q="co*"))  # coffee, comment, congress, council, ...
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(list('abcoilpr *?"():~-\\^[]{}!/\x00') + [" AND ", " OR ", " NOT ", "title:",
                                                                          "person:", "oil", "opec", "ne*"]),
                 max_size=25).map("".join))
@@ -118,3 +119,12 @@ def test_any_text_gives_a_page_or_a_bad_query(small_index, text: str) -> None:
         else:
             assert page.total >= 0
     assert time.perf_counter() - started < 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_arbitrary_unicode_parses_or_is_a_bad_query(text: str) -> None:
+    try:
+        parse_query(text, SCHEMA)
+    except BadQuery as error:
+        assert error.message
