@@ -5,14 +5,8 @@ browser is a failure. Screenshots go to ``test-artifacts/`` (git-ignored).
 """
 from __future__ import annotations
 
-import http.client
-import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Iterator
@@ -40,60 +34,13 @@ from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
-def procfile_web_command() -> str:
-    for line in (ROOT / "Procfile").read_text(encoding="utf-8").splitlines():
-        if line.startswith("web:"):
-            return line.removeprefix("web:").strip()
-    raise AssertionError("Procfile has no web: line")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_health(port: int, server: subprocess.Popen[bytes], timeout: float = 60) -> dict[str, object]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "gunicorn exited early"
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/api/health")
-            response = conn.getresponse()
-            body = response.read()
-            conn.close()
-            if response.status == 200:
-                return json.loads(body)
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("gunicorn did not answer /api/health in time")
-
-
 @pytest.fixture(scope="module")
-def server(web_index_dir, tmp_path_factory) -> Iterator[str]:
-    """The Procfile's web command, run by a shell as a platform would, with PORT set to a free port."""
-    port = free_port()
-    env = dict(os.environ, PORT=str(port), NEWS_SEARCH_INDEX_DIR=str(web_index_dir))
-    env.pop("WEB_CONCURRENCY", None)  # the Procfile's default (2 workers)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(["/bin/sh", "-c", "exec " + procfile_web_command()], cwd=ROOT, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        assert wait_for_health(port, process)["articles"] == 8
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+def server(web_index_dir: Path, procfile_server) -> Iterator[str]:
+    """gunicorn as the Procfile runs it, serving the web test index; its log must stay clean."""
+    base_url, log = procfile_server(web_index_dir)
+    yield base_url
     text = log.read_text(errors="replace")
-    assert "Booting worker" in text and text.count("Booting worker") >= 2, text
+    assert text.count("Booting worker") >= 2, text  # the Procfile's default of two workers
     assert "Traceback" not in text, text
 
 

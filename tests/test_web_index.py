@@ -1,7 +1,9 @@
 """The app factory's configuration and the per-worker index: lazy, per-process, per-request, live updates."""
 from __future__ import annotations
 
+import json
 import os
+import urllib.request
 from datetime import datetime, timezone
 
 import pytest
@@ -102,3 +104,24 @@ def test_index_built_after_start_is_picked_up(tmp_path, web_index_writer) -> Non
     web_index_writer(path, [story("b-1", "Greenspan testifies")])
     assert client.get("/").status_code == 200
     assert client.get("/api/search?q=testifies").get_json()["total"] == 1
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+@pytest.mark.slow
+def test_gunicorn_workers_see_new_articles_without_a_restart(tmp_path, web_index_writer, procfile_server) -> None:
+    """Through the Procfile's gunicorn (two worker processes, each with its own open index and caches)."""
+    path = tmp_path / "index"
+    web_index_writer(path, [story("g-1", "Greenspan named to the Fed")])
+    base_url, log = procfile_server(path)
+    for _ in range(6):  # reach both workers, so both have the first generation cached
+        assert get_json(f"{base_url}/api/search?q=greenspan")["total"] == 1
+    web_index_writer(path, [story("g-2", "Greenspan sworn in at the Fed", 10)])
+    for _ in range(6):
+        body = get_json(f"{base_url}/api/search?q=greenspan&sort=newest")
+        assert [hit["id"] for hit in body["hits"]] == ["g-2", "g-1"]
+    assert get_json(f"{base_url}/api/health")["articles"] == 2
+    assert "Traceback" not in log.read_text(errors="replace")
