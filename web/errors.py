@@ -39,9 +39,22 @@ def respond(status: int, code: str, message: str, parameter: str | None, title: 
     else:
         response = make_response(render_template(
             "error.html", status=status, title=title, message=message, parameter=parameter, code=code,
-            q=raw_query(request.args)))
+            q=refill_query()))
     response.status_code = status
     return response
+
+
+def refill_query() -> str:
+    """The query for the error page's search box; none when the raw query string is not UTF-8.
+
+    Werkzeug can't parse such a query string at all (``request.args`` raises), and the error page for
+    exactly that request must not fail too.
+    """
+    try:
+        request.query_string.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    return raw_query(request.args)
 
 
 def handle_search_error(error: SearchError) -> Response:
