@@ -49,7 +49,7 @@ _CURRENCIES = frozenset(
 )
 _COMPANY_SUFFIXES = frozenset(
     "Inc Corp Corporation Co Company Ltd Limited PLC Plc AG SA NV BV GmbH Group Holdings Bancorp Airlines Airways "
-    "Petroleum Industries Motors".split()
+    "Petroleum Industries Motors Bank Breweries Securities".split()
 )
 # "the Reagan administration", "the Thatcher government": the government, not the person
 _ATTRIBUTIVE = frozenset({"administration", "government", "cabinet", "era", "doctrine", "plan"})
@@ -66,17 +66,23 @@ class _Found:
     family_first: set[str] = field(default_factory=set)
     lone: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    sentence: int = -1  # -1 = title or dateline, then 0, 1, ... for the body's sentences
+    country_hits: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # (sentence, evidence kind)
 
-    def add(self, kind: str, text: str, value: str) -> None:
+    def add(self, kind: str, text: str, value: str, evidence: str = "name") -> None:
         self.mentions.append(Mention(text, kind, value))
         if kind == "country":
             self.countries.append(value)
+            self.country_hits.setdefault(value, []).append((self.sentence, evidence))
         elif kind == "org":
             self.orgs.append(value)
 
 
 class EntityExtractor:
     """Built once per process (loads the tagger and the binary chunker once); ``extract`` is thread-safe."""
+
+    LEAD_SENTENCES = 2
+    MIN_MENTIONS = 2
 
     def __init__(self) -> None:
         nlp.ensure_resources()
@@ -96,6 +102,16 @@ class EntityExtractor:
         }
         self._upper = {tuple(t.upper() for t in k): k for k in (*self._countries, *self._orgs) if _caps_safe(k)}
 
+    def _salient(self, hits: list[tuple[int, str]]) -> bool:
+        """Whether a country is a facet value of the article: named ("Iran"), or, for weaker evidence (a
+        demonym, a city, a region), found in the title, the dateline or the lead (first LEAD_SENTENCES
+        sentences) or at least MIN_MENTIONS times. A lone late "Japanese investors" or "in Tokyo" is a
+        passing reference; on Reuters-21578 dropping those raises precision 0.77 -> 0.80 for 0.2 points
+        of recall (bench/entity_quality.py)."""
+        if len(hits) >= self.MIN_MENTIONS or min(hits)[0] < self.LEAD_SENTENCES:
+            return True
+        return any(evidence == "name" for _, evidence in hits)
+
     def extract(self, article: Article) -> Entities:
         """Persons, countries, orgs and every mention of one article (persons folded within the article)."""
         when = article.published.date() if article.published else None
@@ -108,8 +124,10 @@ class EntityExtractor:
         caps_title = article.title and not any(c.islower() for c in article.title)
         if article.title and not caps_title:
             self._sentence(nlp.tokenize(article.title), when, found)
-        for sentence in self._splitter.tokenize(body):
+        for number, sentence in enumerate(self._splitter.tokenize(body)):
+            found.sentence = number
             self._sentence(nlp.tokenize(sentence), when, found)
+        found.sentence = -1
         if caps_title:
             self._caps_title(article.title, when, found)
         return self._entities(found)
@@ -119,13 +137,13 @@ class EntityExtractor:
         """The dateline's place: "TOKYO" -> Japan; "RICHMOND, Va." and "SAN JOSE, Costa Rica" by their last part."""
         parts = [p.strip() for p in text.split(",") if p.strip()]
         for part in reversed(parts):
-            words = " ".join(w.capitalize() if w.isupper() and w.isalpha() and len(w) > 2 else w for w in part.split())
+            words = " ".join(w.capitalize() if w.isupper() and w.rstrip(".").isalpha() and len(w) > 2 else w for w in part.split())
             place = self._countries.get(gazetteer.key(words))
             country = place.country if place else self._regions.get(part.replace(".", "").replace(" ", "").lower())
             if country is None and part is parts[0]:
                 country = self._cities.get(words)
             if country:
-                found.add("country", part, gazetteer.in_period(self._georgia(country, when, found), when))
+                found.add("country", part, gazetteer.in_period(self._georgia(country, when, found), when), "dateline")
                 return
 
     def _gazetteer_spans(self, tokens: list[str]) -> list[tuple[int, int, str, str]]:
@@ -155,10 +173,10 @@ class EntityExtractor:
         ("Swiss Bank Corp", "British Petroleum Co"), the bird ("turkey prices")."""
         if end < len(tokens) and tokens[end].lower() in _CURRENCIES:
             return True
-        run_end = end
-        while run_end < len(tokens) and (tokens[run_end][:1].isupper() or tokens[run_end] in ("&", "of")):
-            run_end += 1
-        if run_end > end and tokens[run_end - 1] in _COMPANY_SUFFIXES:
+        after = tokens[end:end + 2]  # "Saitama Bank", "Swiss Bank Corp", "British Petroleum Co"
+        if tokens[start] != "U.S." and after and (
+            after[0] in _COMPANY_SUFFIXES or (len(after) == 2 and after[0][:1].isupper() and after[1] in _COMPANY_SUFFIXES)
+        ):
             return True
         return self._is_bird(tokens, start)
 
@@ -186,7 +204,8 @@ class EntityExtractor:
                 continue
             if kind == "country":
                 value = gazetteer.in_period(self._georgia(value, when, found), when)
-            found.add(kind, " ".join(tokens[start:end]), value)
+            evidence = self._countries[tuple(tokens[start:end])].kind if kind == "country" else ""
+            found.add(kind, " ".join(tokens[start:end]), value, evidence)
 
     def _ne_tokens(self, tokens: list[str]) -> set[int]:
         """Indexes of the tokens NLTK's binary NE chunker puts inside an NE chunk."""
@@ -316,7 +335,7 @@ class EntityExtractor:
                 else:
                     country = gazetteer.in_period(self._georgia(self._countries[k].country, when, found), when)
                     if k[0] not in gazetteer.AMBIGUOUS_COUNTRY_WORDS or country in found.countries:
-                        found.add("country", surface, country)
+                        found.add("country", surface, country, self._countries[k].kind)
                 i += n - 1
                 break
             else:
@@ -345,12 +364,14 @@ class EntityExtractor:
             if m.kind == "person":
                 m = Mention(m.text, m.kind, mapping.get(m.value, m.value))
             mentions.append(m)
+        countries = [c for c in dict.fromkeys(found.countries) if self._salient(found.country_hits[c])]
         unique: dict[tuple[str, str], Mention] = {}
         for m in mentions:
-            unique.setdefault((m.text, m.kind), m)
+            if m.kind != "country" or m.value in countries:
+                unique.setdefault((m.text, m.kind), m)
         return Entities(
             persons=tuple(persons),
-            countries=tuple(dict.fromkeys(found.countries)),
+            countries=tuple(countries),
             orgs=tuple(dict.fromkeys(found.orgs)),
             surnames=tuple(surnames),
             mentions=tuple(unique.values()),

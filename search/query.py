@@ -238,7 +238,7 @@ def _check_tree(q: wq.Query) -> None:
     """Reject trees that search nothing, name unknown fields, or are too big or too broad."""
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         raise BadQuery("Nothing to search for: the query has no searchable words "
-                       "(operators alone and very common words such as 'the' are ignored).")
+                       "(operators alone, single letters and very common words such as 'the' are ignored).")
     leaves = list(_leaves(q))
     if len(leaves) > MAX_TERMS * 2:  # every word searches two fields
         raise BadQuery(f"The query has too many words (at most {MAX_TERMS}).")
