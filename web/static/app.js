@@ -78,8 +78,9 @@
 
   function enhanceFacetFilter(input) {
     var name = input.getAttribute("data-facet");
+    var api = input.getAttribute("data-api");
     var list = document.getElementById(input.getAttribute("aria-controls"));
-    if (!name || !list || FACET_PARAMS.indexOf(name) < 0) return;
+    if (!name || !api || !list || FACET_PARAMS.indexOf(name) < 0) return;
     var timer = null;
     var latest = 0;
     input.addEventListener("input", function () {
@@ -88,7 +89,7 @@
         var ticket = ++latest;
         var args = currentArgs();
         args.set("prefix", input.value.trim());
-        fetch("/api/facets/" + name + "?" + args.toString(), { headers: { Accept: "application/json" } })
+        fetch(api + "?" + args.toString(), { headers: { Accept: "application/json" } })
           .then(function (response) { return response.ok ? response.json() : null; })
           .then(function (body) {
             if (body && ticket === latest) renderValues(list, name, body.values, input.value.trim());
