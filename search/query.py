@@ -86,7 +86,9 @@ def parse_query(text: str, index_schema: Schema) -> ParsedQuery:
 
 
 def check_expansion(parsed: ParsedQuery, reader) -> None:
-    """Refuse wildcards that expand to more than MAX_EXPANSION words of the index (bounded work)."""
+    """Refuse wildcards that expand to too many index words: MAX_EXPANSION per wildcard and field, twice that
+    for the whole query (so the work of evaluating it stays bounded)."""
+    total = 0
     for leaf in _leaves(parsed.query):
         if isinstance(leaf, _WILDCARD_CLASSES):
             count = 0
@@ -95,6 +97,10 @@ def check_expansion(parsed: ParsedQuery, reader) -> None:
                 if count > MAX_EXPANSION:
                     raise BadQuery(f"'{_shown(leaf)}' matches too many words (over {MAX_EXPANSION}); "
                                    f"type more letters before the *.")
+            total += count
+            if total > 2 * MAX_EXPANSION:
+                raise BadQuery(f"The wildcards of this query match too many words together (over "
+                               f"{2 * MAX_EXPANSION}); use fewer of them or type more letters before each *.")
 
 
 def evaluate(q: wq.Query, postings, searcher, size: int) -> tuple[np.ndarray, np.ndarray]:

@@ -20,6 +20,7 @@ from itertools import combinations
 logger = logging.getLogger(__name__)
 
 MIN_WORD = 4  # shorter words have too many neighbours to guess from
+MAX_WORD = 24  # longer "words" are not typos of a word (and their deletions would cost O(length^2))
 MIN_DF = 2
 RATIO = 10
 RARE_DF = 5  # words in this many articles or more are taken as meant
@@ -49,7 +50,7 @@ class SpellingDictionary:
         """A much more frequent word close to ``word`` (lower case), or None."""
         word = word.lower()
         own = self.frequencies.get(word, 0)
-        if own >= RARE_DF:
+        if own >= RARE_DF or not MIN_WORD <= len(word) <= MAX_WORD:
             return None
         best: tuple[int, int, str] | None = None
         index = self._index()

@@ -103,6 +103,10 @@ def test_wildcards_expanding_to_too_many_words_are_refused(small_index, monkeypa
         assert searcher.search(SearchRequest(q="netan*")).total == 2  # one index word: fine
         with pytest.raises(BadQuery, match="matches too many words"):
             searcher.search(SearchRequest(q="co*"))  # coffee, comment, congress, council, ...
+    with small_index.searcher() as searcher:  # each word below is one index word in title and one in body
+        assert searcher.search(SearchRequest(q="netan* OR volck*")).total == 4  # 4 expansions in all: fine
+        with pytest.raises(BadQuery, match="wildcards of this query match too many words together"):
+            searcher.search(SearchRequest(q="netan* OR volck* OR opec*"))  # 6 > 2 * MAX_EXPANSION
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -128,3 +132,15 @@ def test_arbitrary_unicode_parses_or_is_a_bad_query(text: str) -> None:
         parse_query(text, SCHEMA)
     except BadQuery as error:
         assert error.message
+
+
+@pytest.mark.parametrize("text", ["x" * 999, "volcker" * 140, " ".join(["zzzzzz"] * 60), "ab* " * 30,
+                                  '"' + "oil " * 200 + '"', "\x00" * 900])
+def test_hostile_queries_answer_quickly(small_index, text: str) -> None:
+    started = time.perf_counter()
+    with small_index.searcher() as searcher:
+        try:
+            searcher.search(SearchRequest(q=text))
+        except BadQuery:
+            pass
+    assert time.perf_counter() - started < 1.0

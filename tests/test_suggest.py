@@ -1,6 +1,8 @@
 """Did you mean: rare words replaced by close, much more frequent ones; the query's syntax left alone."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from search.suggest import SpellingDictionary, edit_distance, suggest_query
@@ -52,3 +54,10 @@ def test_suggest_query_keeps_operators_phrases_and_fields(query: str, expected: 
 
 def test_an_empty_dictionary_suggests_nothing() -> None:
     assert suggest_query("volker", SpellingDictionary({})) is None
+
+
+def test_very_long_words_are_not_corrected_and_cost_nothing() -> None:
+    started = time.perf_counter()
+    assert WORDS.correct("volcker" * 150) is None
+    assert suggest_query("x" * 999, WORDS) is None
+    assert time.perf_counter() - started < 0.1
