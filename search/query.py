@@ -9,15 +9,18 @@ The language (what ``parse_query`` accepts):
 - ``"a phrase"``; ``AND`` / ``OR`` / ``NOT`` (upper case) and parentheses, nested at most ``MAX_DEPTH`` deep;
 - fields: ``title:``, ``body:``, ``person:``, ``country:``, ``org:`` (the last three search the entity names as
   words, so ``person:putin`` and ``person:"vladimir putin"`` both find Vladimir Putin);
-- ``prefix*`` (and ``?`` inside a word): at least ``MIN_PREFIX`` characters before the first wildcard, and at
-  most ``MAX_EXPANSION`` index words per field may match it.
+- ``prefix*`` (and ``?`` inside a word): at least ``MIN_PREFIX`` characters before the first wildcard, at most
+  ``MAX_EXPANSION`` index words per field may match it, and twice that for all the query's wildcards. The
+  prefix is stemmed like the index (``intervent*`` searches ``interv*``).
 
 Refused with BadQuery: an unbalanced quote or parenthesis, text longer than ``QUERY_MAX_CHARS``, more than
-``MAX_TERMS`` words, nesting deeper than ``MAX_DEPTH``, an unknown field name (``foo:bar``; a colon after
-digits, as in ``10:30``, is just text), an over-broad wildcard, and a query with nothing left to search
-("AND OR", only very common words).
-Read leniently: control characters (NUL included) count as spaces; ``~`` and ``-`` are not operators (they
-are part of the text, so ``x~5`` is the words "x" and "5"); a lone leading/trailing operator is ignored.
+``MAX_TERMS`` words, a phrase of more than ``MAX_PHRASE`` words, nesting deeper than ``MAX_DEPTH``, an
+unknown field name (``foo:bar``; a colon after digits, as in ``10:30``, is just text), an over-broad
+wildcard, operator soups Whoosh's parser can't read, and a query with nothing left to search ("AND OR",
+single letters, only very common words).
+Read leniently: control characters (NUL included) count as spaces (a query of nothing else browses, like an
+empty one); ``~`` and ``-`` are not operators (they are part of the text: ``x~5`` is "x" and "5", both too
+short to search); a lone leading/trailing operator is ignored.
 """
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 MAX_DEPTH = 8
 MAX_TERMS = 64
+MAX_PHRASE = 16  # words in one phrase (common words' positions are what a phrase costs)
 MIN_PREFIX = 2
 MAX_EXPANSION = 256
 
@@ -252,6 +256,8 @@ def _check_tree(q: wq.Query) -> None:
         field = getattr(leaf, "fieldname", None)
         if field not in _SEARCHABLE:
             raise BadQuery(_unknown_field_message(str(field)))
+        if isinstance(leaf, wq.Phrase) and len(leaf.words) > MAX_PHRASE:
+            raise BadQuery(f"A phrase may have at most {MAX_PHRASE} words (this one has {len(leaf.words)}).")
         if isinstance(leaf, wq.Every):
             raise BadQuery("A lone * matches everything: leave the query empty to browse all articles.")
         if isinstance(leaf, _WILDCARD_CLASSES):

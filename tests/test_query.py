@@ -88,7 +88,8 @@ def test_a_colon_after_digits_is_text_not_a_field() -> None:
     ("x" * 10_000, "too long"),
     ("(" * 30 + "oil" + ")" * 30, "nested too deeply"),
     (" ".join(f"word{i}" for i in range(100)), "too many words"),
-    (" NOT  AND a", "check where AND, OR and NOT stand"),  # crashes Whoosh's parser itself
+    (" NOT  AND a", "check where AND, OR and NOT stand"),
+    ('"' + " ".join(f"word{i}" for i in range(20)) + '"', "at most 16 words"),  # crashes Whoosh's parser itself
 ])
 def test_bad_input_is_a_bad_query_with_a_readable_message(text: str, message: str) -> None:
     with pytest.raises(BadQuery) as caught:
