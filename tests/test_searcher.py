@@ -401,3 +401,17 @@ def test_caches_are_rebuilt_when_the_index_changes(tmp_path) -> None:
 def test_pages_and_totals_agree(small_index) -> None:
     result = page(small_index, q="oil OR coffee OR opec", per_page=2)
     assert result.pages == math.ceil(result.total / 2)
+
+
+def test_threads_share_one_index_each_with_its_own_searcher(small_index) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    requests = [SearchRequest(q=q) for q in ("oil", "netanyahu", "volcker OR opec", "")] * 10
+    expected = [page(small_index, q=r.q).total for r in requests]
+
+    def run(request: SearchRequest) -> int:
+        with small_index.searcher() as searcher:
+            return searcher.search(request).total
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(run, requests)) == expected
