@@ -139,7 +139,7 @@ class EntityExtractor:
         for part in reversed(parts):
             words = " ".join(w.capitalize() if w.isupper() and w.rstrip(".").isalpha() and len(w) > 2 else w for w in part.split())
             place = self._countries.get(gazetteer.key(words))
-            country = place.country if place else self._regions.get(part.replace(".", "").replace(" ", "").lower())
+            country = place.country if place and place.country != gazetteer.NOT_A_COUNTRY else self._regions.get(part.replace(".", "").replace(" ", "").lower())
             if country is None and part is parts[0]:
                 country = self._cities.get(words)
             if country:
@@ -170,7 +170,8 @@ class EntityExtractor:
 
     def _not_the_country(self, tokens: list[str], start: int, end: int) -> bool:
         """A country word that names something else: a currency ("U.S. dlrs", "Swiss francs"), a company
-        ("Swiss Bank Corp", "British Petroleum Co"), the bird ("turkey prices")."""
+        ("Swiss Bank Corp", "British Petroleum Co"), a listing venue ("listed in Luxembourg"), the bird
+        ("turkey prices")."""
         if end < len(tokens) and tokens[end].lower() in _CURRENCIES:
             return True
         after = tokens[end:end + 2]  # "Saitama Bank", "Swiss Bank Corp", "British Petroleum Co"
@@ -178,7 +179,18 @@ class EntityExtractor:
             after[0] in _COMPANY_SUFFIXES or (len(after) == 2 and after[0][:1].isupper() and after[1] in _COMPANY_SUFFIXES)
         ):
             return True
+        if start > 0 and self._company_word(tokens[start - 1]):
+            return True  # "Texaco Canada", "Chrysler Canada Ltd": a subsidiary's name
+        before = [t.lower() for t in tokens[max(0, start - 4):start]]
+        if ("listed" in before or "listing" in before) and before[-1:] in (["in"], ["on"], ["the"]):
+            return True  # "will be listed in Luxembourg": the listing venue (an exchange) of a bond issue
         return self._is_bird(tokens, start)
+
+    def _company_word(self, token: str) -> bool:
+        """A capitalised word that is neither a place, a title nor a function word: part of a firm's name."""
+        if not token[:1].isupper() or token.isupper() or token.lower() in self._stop_lower:
+            return False
+        return (token,) not in self._countries and (token,) not in self._orgs and token.lower() not in self._titles
 
     def _is_bird(self, tokens: list[str], i: int) -> bool:
         """"Turkey" the bird: next to a poultry/market word ("Turkey production", "chicken and turkey")."""
@@ -200,7 +212,7 @@ class EntityExtractor:
         person_spans = self._persons(tokens, blocked, found)
         in_person = {j for s, e in person_spans for j in range(s, e)}
         for start, end, kind, value in spans:
-            if start in in_person or (kind == "country" and self._not_the_country(tokens, start, end)):
+            if value == gazetteer.NOT_A_COUNTRY or start in in_person or (kind == "country" and self._not_the_country(tokens, start, end)):
                 continue
             if kind == "country":
                 value = gazetteer.in_period(self._georgia(value, when, found), when)
@@ -332,7 +344,7 @@ class EntityExtractor:
                 surface = " ".join(tokens[i:i + n])
                 if k in self._orgs:
                     found.add("org", surface, self._orgs[k])
-                else:
+                elif self._countries[k].country != gazetteer.NOT_A_COUNTRY and not self._not_the_country(tokens, i, i + n):
                     country = gazetteer.in_period(self._georgia(self._countries[k].country, when, found), when)
                     if k[0] not in gazetteer.AMBIGUOUS_COUNTRY_WORDS or country in found.countries:
                         found.add("country", surface, country, self._countries[k].kind)

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MAX_KEY_TOKENS = 6
+NOT_A_COUNTRY = "-"  # regions.tsv value for multi-country regions ("Latin America" is not the United States)
 
 # A city must be this big to count as evidence of its country (capitals always count) ...
 CITY_MIN_POPULATION = 300_000
