@@ -159,6 +159,33 @@ def run_load(port: int, urls: list[str], concurrency: int, requests: int, second
     return tally, time.perf_counter() - started
 
 
+def server_cpu_seconds(master: int) -> float:
+    """User + system CPU of the gunicorn master and its workers so far (Linux /proc)."""
+    pids = [master]
+    try:
+        pids += [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return float("nan")
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure(port: int, master: int, urls: list[str], concurrency: int, requests: int,
+            seconds: float) -> tuple[Tally, float, float, float]:
+    """The load run, plus CPU seconds spent by the server and by this load generator."""
+    server_before, client_before = server_cpu_seconds(master), sum(os.times()[:2])
+    tally, elapsed = run_load(port, urls, concurrency, requests, seconds)
+    server_cpu = server_cpu_seconds(master) - server_before
+    client_cpu = sum(os.times()[:2]) - client_before
+    return tally, elapsed, server_cpu, client_cpu
+
+
 def report(path: str, tally: Tally, elapsed: float) -> bool:
     done = len(tally.latencies)
     ms = sorted(x * 1000 for x in tally.latencies)
@@ -203,8 +230,14 @@ def main() -> int:
         for path in args.path or ["/", "/api/search"]:
             urls = [f"{path}?{urlencode(args)}" if args else path for args in queries]
             run_load(port, urls, args.concurrency, len(urls), 120.0)  # warm-up: caches in every worker
-            tally, elapsed = run_load(port, urls, args.concurrency, args.requests, args.seconds)
+            tally, elapsed, server_cpu, client_cpu = measure(port, server.pid, urls, args.concurrency,
+                                                             args.requests, args.seconds)
             passed = report(path, tally, elapsed) and passed
+            done = max(1, len(tally.latencies))
+            per_request = (server_cpu + client_cpu) / done
+            print(f"{'':<12} CPU per request: server {server_cpu / done * 1000:.1f} ms, load generator "
+                  f"{client_cpu / done * 1000:.1f} ms -> about {os.cpu_count() / per_request:.0f} req/s if "
+                  f"this machine's {os.cpu_count()} cores did nothing else (estimate)")
         return 0 if passed else 1
     finally:
         stop_server(server)

@@ -7,7 +7,7 @@ from html import unescape
 import pytest
 
 from web.histogram import histogram
-from web.ui import mark_mentions, page_window, safe_link, split_paragraphs
+from web.ui import mark_mentions, new_search_links, page_window, safe_link, split_paragraphs
 from search.models import DateBucket, Mention
 
 
@@ -188,7 +188,7 @@ def test_mark_mentions_escapes_text_and_links_mentions(web_app) -> None:
     mentions = [Mention("Paul Volcker", "person", "Paul Volcker"), Mention("Volcker", "person", "Paul Volcker"),
                 Mention("amp", "org", "A<M>P"), Mention("x", "weather", "x")]
     with web_app.test_request_context():
-        marked = str(mark_mentions("Volcker & <b>Paul  Volcker</b> x Volckers amp", mentions))
+        marked = str(mark_mentions("Volcker & <b>Paul  Volcker</b> x Volckers amp", mentions, new_search_links()))
     link = '<a class="mention mention-person" href="/?person=Paul+Volcker" title="Person: Paul Volcker">{}</a>'
     org = '<a class="mention mention-org" href="/?org=A%3CM%3EP" title="Organisation: A&lt;M&gt;P">amp</a>'
     assert marked == (link.format("Volcker") + " &amp; &lt;b&gt;" + link.format("Paul  Volcker")
@@ -197,7 +197,7 @@ def test_mark_mentions_escapes_text_and_links_mentions(web_app) -> None:
 
 def test_mark_mentions_never_breaks_an_escaped_entity(web_app) -> None:
     with web_app.test_request_context():
-        marked = str(mark_mentions("Tom &amp; Jerry", [Mention("amp", "org", "AMP")]))
+        marked = str(mark_mentions("Tom &amp; Jerry", [Mention("amp", "org", "AMP")], new_search_links()))
     assert unescape(re.sub(r"<[^>]+>", "", marked)) == "Tom &amp; Jerry"
     assert marked.startswith("Tom &amp;<a ")
 

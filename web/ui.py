@@ -5,7 +5,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, Response, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup, escape
 
@@ -32,8 +32,8 @@ def search() -> str:
     facets: dict[str, Sequence[FacetValue]] = {name: page.facets.get(name, ()) for name in FACET_NAMES}
     for name, prefix in prefixes.items():
         facets[name] = searcher.facet_values(name, prefix, req, limit=FACET_SEARCH_LIMIT)
-    return render_template("search.html", req=req, page=page, facets=facets, prefixes=prefixes,
-                           chart=histogram(page.date_histogram), q=req.q)
+    return render_template("search.html", req=req, links=Links(req), page=page, facets=facets,
+                           prefixes=prefixes, chart=histogram(page.date_histogram), q=req.q)
 
 
 @bp.get("/article/<path:article_id>")
@@ -42,9 +42,10 @@ def article(article_id: str) -> str:
     searcher = get_searcher()
     detail = searcher.article(article_id)
     related = searcher.related(article_id, limit=RELATED_LIMIT)
-    paragraphs = [mark_mentions(p, detail.mentions) for p in split_paragraphs(detail.body)]
+    links = new_search_links()
+    paragraphs = [mark_mentions(p, detail.mentions, links) for p in split_paragraphs(detail.body)]
     return render_template("article.html", article=detail, paragraphs=paragraphs, related=related,
-                           link=safe_link(detail.url), q="")
+                           links=links, link=safe_link(detail.url), q="")
 
 
 @bp.get("/favicon.ico")
@@ -59,7 +60,7 @@ def split_paragraphs(body: str) -> list[str]:
     return [" ".join(p.split()) for p in parts if p.strip()]
 
 
-def mark_mentions(text: str, mentions: Sequence[Mention]) -> Markup:
+def mark_mentions(text: str, mentions: Sequence[Mention], links: Links) -> Markup:
     """Escaped ``text`` with each entity mention wrapped in a link to a search filtered by it.
 
     The text is cut into plain and mention pieces first and every piece is escaped on its own, so a
@@ -75,7 +76,7 @@ def mark_mentions(text: str, mentions: Sequence[Mention]) -> Markup:
     out, last = [], 0
     for match in pattern.finditer(text):
         mention = lookup[" ".join(match.group().split())]
-        href = search_url(blank_request(), **{mention.kind: (mention.value,)})
+        href = links.toggle(mention.kind, mention.value)
         out.append(escape(text[last:match.start()]))
         out.append(Markup('<a class="mention mention-{}" href="{}" title="{}: {}">{}</a>').format(
             mention.kind, href, FACET_SINGULAR[mention.kind].capitalize(), mention.value, match.group()))
@@ -93,49 +94,44 @@ def safe_link(url: str) -> str | None:
     return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
-@bp.app_template_global()
-def blank_request() -> SearchRequest:
-    """A search with nothing chosen yet, for links that start a new search (from the article page)."""
-    return SearchRequest(per_page=int(current_app.config["PER_PAGE"]))
+class Links:
+    """URLs of the search page for one rendered page: the search shown, with one thing changed.
 
-
-@bp.app_template_global()
-def search_args(req: SearchRequest, **changes: object) -> list[tuple[str, str]]:
-    """The query arguments for ``req`` with some changed; hidden form fields are made of these."""
-    if req.per_page == current_app.config["PER_PAGE"] and "per_page" not in changes:
-        changes["per_page"] = None
-    return to_args(req, **changes)
-
-
-@bp.app_template_global()
-def search_url(req: SearchRequest, **changes: object) -> str:
-    """A link to the search page showing ``req`` with some arguments changed (page back to 1)."""
-    pairs = search_args(req, **changes)
-    return search_base() + ("?" + urlencode(pairs) if pairs else "")
-
-
-@bp.app_template_global()
-def toggle_url(req: SearchRequest, name: str, value: str) -> str:
-    """Select ``value`` in facet ``name``, or drop it if already selected.
-
-    A results page has ~100 of these links, so adding a value appends to the current search's query
-    string, encoded once per request, instead of encoding every argument again.
+    A results page has ~100 links (facet values, chips, bars, pages), so the shown search is encoded once
+    and selecting one more value only appends to it.
     """
-    selected = getattr(req, FACET_PARAMS[name])
-    if value in selected:
-        return search_url(req, **{name: tuple(v for v in selected if v != value)})
-    encoded = g.setdefault("encoded_searches", {})
-    if req not in encoded:
-        encoded[req] = urlencode(search_args(req))
-    extra = urlencode([(name, value)])
-    return search_base() + "?" + (encoded[req] + "&" + extra if encoded[req] else extra)
+
+    def __init__(self, req: SearchRequest) -> None:
+        self.req = req
+        self._base = url_for("ui.search")
+        self._default_per_page = int(current_app.config["PER_PAGE"])
+        self._current = urlencode(self.args())
+
+    def args(self, **changes: object) -> list[tuple[str, str]]:
+        """Query arguments of the shown search with ``changes`` (page back to 1); hidden form fields."""
+        if self.req.per_page == self._default_per_page and "per_page" not in changes:
+            changes["per_page"] = None
+        return to_args(self.req, **changes)
+
+    def url(self, **changes: object) -> str:
+        pairs = self.args(**changes)
+        return self._base + ("?" + urlencode(pairs) if pairs else "")
+
+    def toggle(self, name: str, value: str) -> str:
+        """Select ``value`` in facet ``name``, or drop it if already selected."""
+        selected = getattr(self.req, FACET_PARAMS[name])
+        if value in selected:
+            return self.url(**{name: tuple(v for v in selected if v != value)})
+        extra = urlencode([(name, value)])
+        return self._base + "?" + (self._current + "&" + extra if self._current else extra)
+
+    def selected(self, name: str, value: str) -> bool:
+        return value in getattr(self.req, FACET_PARAMS[name])
 
 
-def search_base() -> str:
-    """The search page's path, resolved once per request."""
-    if "search_base" not in g:
-        g.search_base = url_for("ui.search")
-    return g.search_base
+def new_search_links() -> Links:
+    """Links that start a new search (nothing chosen yet), e.g. from the article page."""
+    return Links(SearchRequest(per_page=int(current_app.config["PER_PAGE"])))
 
 
 @bp.app_template_global()
