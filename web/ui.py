@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from collections.abc import Sequence
 from urllib.parse import urlencode, urlsplit
 
@@ -9,7 +10,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup, escape
 
-from search.models import FACET_NAMES, FacetValue, Mention, SearchRequest
+from search.models import FACET_NAMES, ArticleDetail, FacetValue, Hit, Mention, SearchRequest
 from web.histogram import histogram
 from web.index import get_searcher
 from web.params import FACET_PARAMS, parse_facet_prefixes, parse_search_args, to_args
@@ -94,6 +95,15 @@ def safe_link(url: str) -> str | None:
     return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
+@dataclass(frozen=True)
+class Chip:
+    kind: str
+    kind_label: str
+    value: str
+    href: str
+    selected: bool
+
+
 class Links:
     """URLs of the search page for one rendered page: the search shown, with one thing changed.
 
@@ -125,8 +135,17 @@ class Links:
         extra = urlencode([(name, value)])
         return self._base + "?" + (self._current + "&" + extra if self._current else extra)
 
-    def selected(self, name: str, value: str) -> bool:
-        return value in getattr(self.req, FACET_PARAMS[name])
+    def chips(self, item: Hit | ArticleDetail, limit: int) -> list[Chip]:
+        """The entities of a hit or article as chips (at most ``limit``), each toggling its filter."""
+        chips: list[Chip] = []
+        for name in FACET_NAMES:
+            selected = getattr(self.req, FACET_PARAMS[name])
+            for value in getattr(item, FACET_PARAMS[name]):
+                if len(chips) == limit:
+                    return chips
+                chips.append(Chip(name, FACET_SINGULAR[name].capitalize(), value, self.toggle(name, value),
+                                  value in selected))
+        return chips
 
 
 def new_search_links() -> Links:
