@@ -124,8 +124,12 @@ class SearchPage:
     pages: int = 0  # last page that can be requested (depth cap applied)
 
     def to_dict(self) -> dict[str, Any]:
-        facets: dict[str, Any] = {name: [asdict(v) for v in self.facets.get(name, ())] for name in FACET_NAMES}
-        facets["date"] = [asdict(b) for b in self.date_histogram]
+        facets: dict[str, Any] = {
+            name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in self.facets.get(name, ())]
+            for name in FACET_NAMES
+        }
+        facets["date"] = [{"start": b.start, "end": b.end, "label": b.label, "count": b.count}
+                          for b in self.date_histogram]
         return {
             "query": self.query,
             "total": self.total,
@@ -141,10 +145,13 @@ class SearchPage:
 
 
 def hit_to_dict(hit: Hit) -> dict[str, Any]:
-    d = asdict(hit)
-    for key in ("persons", "countries", "orgs", "duplicate_ids"):
-        d[key] = list(d[key])
-    return d
+    """A hit as JSON-ready data (built by hand: ``dataclasses.asdict`` deep-copies and is slow per page)."""
+    return {
+        "id": hit.id, "title": hit.title, "date": hit.date, "source": hit.source, "url": hit.url,
+        "snippet": hit.snippet, "score": hit.score, "persons": list(hit.persons),
+        "countries": list(hit.countries), "orgs": list(hit.orgs), "duplicates": hit.duplicates,
+        "duplicate_ids": list(hit.duplicate_ids),
+    }
 
 
 @dataclass(frozen=True)
