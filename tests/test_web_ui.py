@@ -74,7 +74,7 @@ def test_facet_value_search_works_without_javascript(web_client) -> None:
     assert "Paul Volcker" not in people
     assert 'name="person_prefix" value="ja"' in html
     html = web_client.get("/?person_prefix=zzz").get_data(as_text=True)
-    assert "No people start with “zzz”" in html
+    assert "No people match “zzz”" in html
 
 
 def test_histogram_bars_link_to_their_period(web_client) -> None:

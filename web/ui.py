@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for

@@ -46,7 +46,7 @@
     if (!values.length) {
       var empty = document.createElement("li");
       empty.className = "empty";
-      empty.textContent = prefix ? "Nothing starts with \u201c" + prefix + "\u201d" : "None in these results";
+      empty.textContent = prefix ? "No match for \u201c" + prefix + "\u201d" : "None in these results";
       list.appendChild(empty);
       return;
     }
