@@ -27,7 +27,8 @@ from search.models import SearchRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578"
-NEWS_SEARCH = [sys.executable, "-c", "from search.cli import cli; cli()"]
+SCRIPT = Path(sys.executable).with_name("news-search")  # the installed console script (pip install -e .)
+NEWS_SEARCH = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-c", "from search.cli import cli; cli()"]
 LOCK_MESSAGE = "Another `news-search index` is writing to"
 
 
