@@ -124,15 +124,16 @@ def resolve_persons(entities: Entities, registry: PersonRegistry) -> Entities:
 
     Unresolved lone surnames are dropped: a bare "Smith" facet value is noise for users, and on
     Reuters-21578 keeping them lowers person precision more than it raises recall (see
-    bench/entity_quality.py). Mentions of resolved surnames get the full name as their value.
+    bench/entity_quality.py). The exception is a titled mononym the extractor already listed in
+    ``persons`` ("Energy Minister Subroto"): it stays unless the registry resolves it to a full name.
+    Mentions of resolved surnames get the full name as their value.
     """
-    persons = list(entities.persons)
     resolved: dict[str, str] = {}
     for surname in entities.surnames:
         name = registry.resolve(surname)
         if name is not None:
             resolved[surname] = name
-            persons.append(name)
+    persons = [p for p in entities.persons if p not in resolved] + list(resolved.values())
     mentions = tuple(
         replace(m, value=resolved[m.value]) if m.kind == "person" and m.value in resolved else m
         for m in entities.mentions
