@@ -201,3 +201,49 @@ def test_extractor_needs_its_resources(monkeypatch):
     with pytest.raises(MissingResource, match="averaged_perceptron_tagger_eng"):
         EntityExtractor()
     assert nlp.missing_resources() == ["averaged_perceptron_tagger_eng"]
+
+
+@pytest.mark.parametrize(
+    ("body", "countries"),
+    [
+        ("The Canadian unit earned five mln U.S. dlrs last year in Canada.", ("Canada",)),  # a currency
+        ("The bonds will be listed in Luxembourg.", ()),  # a listing venue
+        ("Texaco Canada said its profit rose.", ()),  # a subsidiary's name
+        ("Exports to Latin America rose.", ()),  # a region, not the United States
+    ],
+)
+def test_country_words_that_name_something_else(extractor, body, countries):
+    assert extract(extractor, body, when=D1987).countries == countries
+
+
+def test_passing_demonym_is_not_a_facet_but_a_named_country_is(extractor):
+    lead = "The company said sales rose. Profits were higher. Costs fell. "
+    assert extract(extractor, lead + "Japanese investors bought shares.").countries == ()
+    assert extract(extractor, lead + "It also sells in Japan.").countries == ("Japan",)
+    assert extract(extractor, "Japanese investors bought shares. " + lead).countries == ("Japan",)
+    assert extract(extractor, lead + "Japanese investors bought. Japanese banks sold.").countries == ("Japan",)
+
+
+def test_titled_mononym_is_a_person_until_the_registry_knows_better(extractor):
+    ents = extract(extractor, "Indonesian Energy Minister Subroto said output would rise.", when=D1987)
+    assert ents.persons == ("Subroto",)
+    assert ents.surnames == ("Subroto",)
+    assert resolve_persons(ents, PersonRegistry()).persons == ("Subroto",)
+    registry = PersonRegistry()
+    registry.add(["Ali Subroto"])
+    registry.add(["Ali Subroto"])
+    assert resolve_persons(ents, registry).persons == ("Ali Subroto",)
+
+
+def test_the_reagan_administration_is_not_the_person(extractor):
+    ents = extract(extractor, "Officials of the Reagan administration met farmers in Iowa.", when=D1987)
+    assert ents.persons == () and ents.surnames == ()
+
+
+def test_caps_headline_surname_is_left_for_the_registry(extractor):
+    ents = extract(extractor, "", title="TREASURY'S BAKER SAYS DOLLAR FALL IS ENOUGH", when=D1987)
+    assert ents.surnames == ("Baker",)
+    registry = PersonRegistry()
+    registry.add(["James Baker"])
+    registry.add(["James Baker"])
+    assert resolve_persons(ents, registry).persons == ("James Baker",)
