@@ -318,6 +318,10 @@ TRAVERSALS = [
     "/%2e%2e/%2e%2e/etc/passwd",
     "/?q=../../etc/passwd",
     "/api/search?q=%2Fetc%2Fpasswd&format=csv",
+    "/?person=..%2F..%2Fetc%2Fpasswd&country=%2Fetc%2Fpasswd",
+    "/api/facets/person?prefix=..%2F..%2Fetc&q=passwd",
+    "/api/search?format=..%2F..%2Fetc%2Fpasswd",
+    "/api/search?sort=..%2F..%2Fpyproject.toml",
 ]
 SECRETS = ("root:x:0:0", "[build-system]", "create_app", "import ", "def ", "whoosh-reloaded")
 
