@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import urllib.request
+from pathlib import Path
 from datetime import datetime, timezone
 
 import pytest
@@ -125,3 +127,19 @@ def test_gunicorn_workers_see_new_articles_without_a_restart(tmp_path, web_index
         assert [hit["id"] for hit in body["hits"]] == ["g-2", "g-1"]
     assert get_json(f"{base_url}/api/health")["articles"] == 2
     assert "Traceback" not in log.read_text(errors="replace")
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({}, 'gunicorn web:create_app() --bind 0.0.0.0:8000 --workers 2'),
+    ({"PORT": "5001", "WEB_CONCURRENCY": "3"}, 'gunicorn web:create_app() --bind 0.0.0.0:5001 --workers 3'),
+])
+def test_procfile_defaults(env: dict[str, str], expected: str) -> None:
+    """The web: line as a shell expands it: PORT defaults to 8000, WEB_CONCURRENCY to 2 workers."""
+    lines = (Path(__file__).resolve().parents[1] / "Procfile").read_text().splitlines()
+    command = next(line.removeprefix("web:") for line in lines if line.startswith("web:"))
+    shell_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env}
+    expanded = subprocess.run(["/bin/sh", "-c", f"set -- {command}; echo \"$@\""], env=shell_env,
+                              capture_output=True, text=True, check=True).stdout.strip()
+    assert expanded == expected
+    release = [line for line in lines if line.startswith("release:")]
+    assert release == ["release: news-search index"]
