@@ -30,6 +30,8 @@ from test_reliability_web import ENDPOINTS, HOSTILE  # noqa: E402
 
 from web import create_app  # noqa: E402
 
+COMMON = [w.encode() for w in "said year pct mln dlrs company share bank market trade oil price rate stock net "
+          "loss profit billion government official week month sales tax income".split()]
 EXPENSIVE = [
     ("two-letter wildcard", b"q=co*"),
     ("wildcards OR", b"q=th*+OR+co*+OR+pr*+OR+ma*+OR+st*"),
@@ -39,6 +41,11 @@ EXPENSIVE = [
                                           "oil gas dollar bank trade wheat rates stock market price year said "
                                           "company share profit loss net billion million pct".split())),
     ("phrase of common words", b"q=%22said+it+would+be+the%22"),
+    ("64 fuzzy words (the word limit)", b"q=" + b"+".join(w + b"~2" for w in (COMMON * 3)[:64])),
+    ("64 fuzzy words OR-ed", b"q=" + b"+OR+".join(w + b"~2" for w in (COMMON * 3)[:64])),
+    ("16-word phrase (the phrase limit)", b"q=%22" + b"+".join(COMMON[:16]) + b"%22"),
+    ("8 phrases OR-ed", b"q=" + b"+OR+".join(b"%22" + b"+".join(COMMON[i:i + 4]) + b"%22" for i in range(0, 32, 4))),
+    ("23 NOTs", b"q=said+" + b"+".join(b"NOT+" + w for w in COMMON[1:])),
     ("NOT everything", b"q=said+NOT+oil+NOT+dollar+NOT+bank"),
     ("100 per page", b"q=said&per_page=100"),
     ("deepest page", b"q=said&page=10&per_page=100"),
