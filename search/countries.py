@@ -1,0 +1,156 @@
+"""Country rules: the dateline's place, gazetteer spans, country words that name something else, history.
+
+Used by :class:`search.entities.EntityExtractor`; the tables come from :mod:`search.gazetteer`.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from search import gazetteer, nlp
+
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+# "TOKYO, March 3 - ", "SAN JOSE, Costa Rica, March 5 - " (Reuters datelines; the body starts with one)
+_DATELINE_NODATE_RE = re.compile(r"^\s*([A-Z][A-Z .'&-]{2,40}?(?:,\s*[A-Z][A-Za-z .'&-]{1,30}?){0,2}),?\s+-\s")
+_DATELINE_RE = re.compile(
+    r"^\s*([A-Z][A-Za-z .'&-]{1,40}?(?:,\s*[A-Z][A-Za-z .'&-]{1,30}?){0,2}),?\s+(?i:" + _MONTHS + r")\s+\d{1,2}\b"
+)
+# The bird, not the country: "Turkey production", "chicken and turkey", "turkey prices"
+_BIRD_NEIGHBOURS = frozenset(
+    "meat production prices price poults hatchery hatcheries eggs slaughter output sales breast farms farmers "
+    "growers hens toms broilers broiler chicken chickens birds weights feed processors pork beef".split()
+)
+_CURRENCIES = frozenset(
+    "dollar dollars dlr dlrs franc francs yen mark marks pound pounds sterling lira lire peso pesos guilder guilders "
+    "crown crowns krona kronor krone kroner schilling schillings rand cruzado cruzados escudo escudos peseta pesetas "
+    "currency drachma drachmas rupee rupees rupiah ringgit baht won".split()
+)
+_COMPANY_SUFFIXES = frozenset(
+    "Inc Corp Corporation Co Company Ltd Limited PLC Plc AG SA NV BV GmbH Group Holdings Bancorp Airlines Airways "
+    "Petroleum Industries Motors Bank Breweries Securities".split()
+)
+
+
+class CountryRules:
+    """Tables and rules that type country and organisation words; built once per extractor."""
+
+    # A country with only weak evidence (demonym, city, region) must be in the title, the dateline or the
+    # first LEAD_SENTENCES sentences, or be mentioned MIN_MENTIONS times (see :meth:`salient`).
+    LEAD_SENTENCES = 2
+    MIN_MENTIONS = 2
+
+    def __init__(self) -> None:
+        self.countries = gazetteer.country_keys()
+        self.orgs = gazetteer.org_keys()
+        self._titles = gazetteer.titles()
+        self._stop_lower = nlp.stop_words() | {t.lower() for t in gazetteer.name_stopwords()}
+        self._cities = gazetteer.dateline_cities()
+        self._regions = {_abbrev(row[0]): row[1] for row in gazetteer.read_table("dateline_regions.tsv")}
+
+    def split_dateline(self, body: str) -> tuple[str | None, str]:
+        """(the dateline's place text or None, the body after the dateline)."""
+        match = _DATELINE_RE.match(body) or _DATELINE_NODATE_RE.match(body)
+        if match is None:
+            return None, body
+        return match.group(1), body[match.end():]
+
+    def dateline_country(self, text: str) -> tuple[str, str] | None:
+        """(surface, country) of a dateline: "TOKYO" -> Japan; "RICHMOND, Va." and "SAN JOSE, Costa Rica" by
+        their last part; any city of 15,000+ people counts here, since a dateline is always a place."""
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        for part in reversed(parts):
+            words = " ".join(_title_case(w) for w in part.split())
+            place = self.countries.get(gazetteer.key(words))
+            country = place.country if place and place.country != gazetteer.NOT_A_COUNTRY else None
+            country = country or self._regions.get(_abbrev(part))
+            if country is None and part is parts[0]:
+                country = self._cities.get(words)
+            if country:
+                return part, country
+        return None
+
+    def spans(self, tokens: list[str]) -> list[tuple[int, int, str, str]]:
+        """Longest matches (start, end, kind, value) of orgs and countries among capitalised tokens."""
+        spans = []
+        i = 0
+        while i < len(tokens):
+            if not tokens[i][:1].isupper():
+                i += 1
+                continue
+            for n in range(min(gazetteer.MAX_KEY_TOKENS, len(tokens) - i), 0, -1):
+                k = tuple(tokens[i:i + n])
+                if k in self.orgs:
+                    spans.append((i, i + n, "org", self.orgs[k]))
+                    break
+                if k in self.countries:
+                    spans.append((i, i + n, "country", self.countries[k].country))
+                    break
+            else:
+                i += 1
+                continue
+            i = spans[-1][1]
+        return spans
+
+    def is_region(self, key: tuple[str, ...]) -> bool:
+        """A multi-country region ("Latin America"): matched only so its words are not read as a country."""
+        place = self.countries.get(key)
+        return place is not None and place.country == gazetteer.NOT_A_COUNTRY
+
+    def on_date(self, country: str, when: date | None) -> str:
+        """The state meant on that date: Georgia before 1991 is the US state; then periods.tsv (Soviet Union)."""
+        if country == "Georgia" and when is not None and when.year < 1991:
+            return "United States"
+        return gazetteer.in_period(country, when)
+
+    def not_the_country(self, tokens: list[str], start: int, end: int) -> bool:
+        """A country word that names something else: a currency ("U.S. dlrs", "Swiss francs"), a company
+        ("Swiss Bank Corp", "Texaco Canada"), a listing venue ("listed in Luxembourg"), the bird ("turkey
+        prices"), or a multi-country region ("Latin America")."""
+        if self.is_region(tuple(tokens[start:end])):
+            return True
+        if end < len(tokens) and tokens[end].lower() in _CURRENCIES:
+            return True
+        after = tokens[end:end + 2]  # "Saitama Bank", "Swiss Bank Corp", "British Petroleum Co"
+        if tokens[start] != "U.S." and after and (
+            after[0] in _COMPANY_SUFFIXES or (len(after) == 2 and after[0][:1].isupper() and after[1] in _COMPANY_SUFFIXES)
+        ):
+            return True
+        if start > 0 and self._company_word(tokens[start - 1]):
+            return True  # "Texaco Canada", "Chrysler Canada Ltd": a subsidiary's name
+        before = [t.lower() for t in tokens[max(0, start - 4):start]]
+        if ("listed" in before or "listing" in before) and before[-1:] in (["in"], ["on"], ["the"]):
+            return True  # "will be listed in Luxembourg": the listing venue (an exchange) of a bond issue
+        return self._is_bird(tokens, start)
+
+    def _company_word(self, token: str) -> bool:
+        """A capitalised word that is neither a place, a title nor a function word: part of a firm's name."""
+        if not token[:1].isupper() or token.isupper() or token.lower() in self._stop_lower:
+            return False
+        return (token,) not in self.countries and (token,) not in self.orgs and token.lower() not in self._titles
+
+    def _is_bird(self, tokens: list[str], i: int) -> bool:
+        """"Turkey" the bird: next to a poultry/market word ("Turkey production", "chicken and turkey")."""
+        near = {t.lower() for t in tokens[max(0, i - 3):i + 3]}
+        return tokens[i] == "Turkey" and bool(near & _BIRD_NEIGHBOURS)
+
+    def salient(self, hits: list[tuple[int, str]], min_mentions: int | None = None) -> bool:
+        """Whether a country is a facet value of the article, from its hits (sentence, evidence kind).
+
+        Named ("Iran") always counts; weaker evidence (a demonym, a city, a region) counts in the title,
+        the dateline or the lead (first LEAD_SENTENCES sentences), or when repeated MIN_MENTIONS times.
+        A lone late "Japanese investors" or "in Tokyo" is a passing reference; on Reuters-21578 dropping
+        those raises precision 0.77 -> 0.81 for no loss of recall at two decimals (bench/entity_quality.py).
+        """
+        if len(hits) >= (min_mentions or self.MIN_MENTIONS) or min(hits)[0] < self.LEAD_SENTENCES:
+            return True
+        return any(evidence == "name" for _, evidence in hits)
+
+
+def _title_case(word: str) -> str:
+    """"TOKYO" -> "Tokyo", "ST." -> "St."; abbreviations with inner dots ("N.Y.") stay as they are."""
+    return word.capitalize() if word.isupper() and word.rstrip(".").isalpha() and len(word) > 2 else word
+
+
+def _abbrev(text: str) -> str:
+    """Key for state abbreviations with or without dots: "N.Y." / "NY" -> "ny", "W. Va." -> "wva"."""
+    return text.replace(".", "").replace(" ", "").lower()
