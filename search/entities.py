@@ -267,6 +267,11 @@ class EntityExtractor:
             return
         before = tokens[i - 1] if i > 0 else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if after.isalpha() and t.capitalize() in self._first and i + 2 < len(tokens) and tokens[i + 2] in _CAPS_SPEECH:
+            name = f"{t.capitalize()} {after.capitalize()}"  # "HOWARD BAKER SAYS": a full name
+            found.full_names.append(name)
+            found.mentions.append(Mention(f"{t} {after}", "person", name))
+            return
         if after in _CAPS_SPEECH or before in ("'S", "’S") or before.lower() in self._titles:
             word = t.capitalize()
             if word not in self._stop and word.lower() not in self._titles:

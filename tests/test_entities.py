@@ -247,3 +247,10 @@ def test_caps_headline_surname_is_left_for_the_registry(extractor):
     registry.add(["James Baker"])
     registry.add(["James Baker"])
     assert resolve_persons(ents, registry).persons == ("James Baker",)
+
+
+def test_caps_headline_full_name_and_firms_named_like_people(extractor):
+    ents = extract(extractor, "", title="WHITE HOUSE'S HOWARD BAKER SAYS REAGAN TO SPEAK", when=D1987)
+    assert ents.persons == ("Howard Baker",)
+    ents = extract(extractor, "Analysts at Merrill Lynch and Arthur Andersen agreed.", when=D1987)
+    assert ents.persons == () and ents.orgs == ("Merrill Lynch", "Arthur Andersen")
