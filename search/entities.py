@@ -289,9 +289,10 @@ class EntityExtractor:
                 m = Mention(m.text, m.kind, mapping.get(m.value, m.value))
             mentions.append(m)
         countries = [c for c in dict.fromkeys(found.countries) if self._rules.salient(found.country_hits[c])]
+        kept = {"person": set(persons) | set(surnames), "country": set(countries)}
         unique: dict[tuple[str, str], Mention] = {}
-        for m in mentions:
-            if m.kind != "country" or m.value in countries:
+        for m in mentions:  # only mentions of values the article keeps, once per (text, kind)
+            if m.kind not in kept or m.value in kept[m.kind]:
                 unique.setdefault((m.text, m.kind), m)
         return Entities(
             persons=tuple(persons),

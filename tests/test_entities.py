@@ -254,3 +254,10 @@ def test_caps_headline_full_name_and_firms_named_like_people(extractor):
     assert ents.persons == ("Howard Baker",)
     ents = extract(extractor, "Analysts at Merrill Lynch and Arthur Andersen agreed.", when=D1987)
     assert ents.persons == () and ents.orgs == ("Merrill Lynch", "Arthur Andersen")
+
+
+def test_mentions_only_name_kept_values(extractor):
+    lead = "The company said sales rose. Profits were higher. Costs fell. "
+    ents = extract(extractor, lead + "Japanese investors bought. Zyglowski said so.")
+    assert ents.countries == () and ents.surnames == ()
+    assert ents.mentions == ()
