@@ -39,7 +39,7 @@ REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578"
 PLACE_CODES = {
     "usa": "United States", "uk": "United Kingdom", "ussr": "Soviet Union", "uae": "United Arab Emirates",
     "west-germany": "West Germany", "east-germany": "East Germany", "kampuchea": "Cambodia",
-    "burma": "Myanmar", "zaire": "DR Congo", "ivory-coast": "Ivory Coast", "trinidad-tobago": "Trinidad and Tobago",
+    "burma": "Myanmar", "zaire": "DR Congo", "guinea-bissau": "Guinea-Bissau", "ivory-coast": "Ivory Coast", "trinidad-tobago": "Trinidad and Tobago",
     "yemen-arab-republic": "North Yemen", "yemen-demo-republic": "South Yemen", "western-samoa": "Samoa",
     "vatican": "Vatican City", "us-virgin-islands": "US Virgin Islands", "macao": "Macao",
     "netherlands-antilles": "Netherlands Antilles", "czechoslovakia": "Czechoslovakia", "yugoslavia": "Yugoslavia",
