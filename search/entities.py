@@ -24,7 +24,7 @@ from datetime import date
 from search import gazetteer, nlp
 from search.countries import CountryRules
 from search.models import Article, Entities, Mention
-from search.persons import PARTICLES, PersonRegistry, canonical_name, fold_persons, resolve_persons
+from search.persons import PARTICLES, PersonRegistry, canonical_name, capital_runs, firm_names, fold_persons, resolve_persons
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ class _Found:
     sentence: int = -1  # -1 = title or dateline, then 0, 1, ... for the body's sentences
     country_hits: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # (sentence, evidence kind)
     lone_hits: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    firms: set[str] = field(default_factory=set)  # names the article shows to be firms ("Eli Lilly and Co")
 
     def add_lone(self, word: str, evidence: str = "surname") -> None:
         self.lone.append(word)
@@ -79,6 +80,8 @@ class EntityExtractor:
         self._orgs = self._rules.orgs
         self._first = gazetteer.first_names()
         self._titles = gazetteer.titles()
+        self._weak_titles = gazetteer.weak_titles()
+        self._places = gazetteer.place_names()
         self._stop = gazetteer.name_stopwords()
         self._words = nlp.english_words()
         self._stop_lower = nlp.stop_words() | {t.lower() for t in self._stop}
@@ -108,8 +111,10 @@ class EntityExtractor:
         if not tokens:
             return
         spans = self._rules.spans(tokens)
+        runs = capital_runs(tokens)
+        found.firms.update(firm_names(tokens, runs))
         blocked = {j for s, e, kind, _ in spans if kind == "org" for j in range(s, e)}
-        person_spans = self._persons(tokens, blocked, found)
+        person_spans = self._persons(tokens, runs, blocked, found)
         in_person = {j for s, e in person_spans for j in range(s, e)}
         for start, end, kind, value in spans:
             if start in in_person or (kind == "country" and self._rules.not_the_country(tokens, start, end)):
@@ -131,27 +136,32 @@ class EntityExtractor:
                 i += 1
         return inside
 
-    def _persons(self, tokens: list[str], blocked: set[int], found: _Found) -> list[tuple[int, int]]:
+    def _persons(
+        self, tokens: list[str], runs: list[tuple[int, int]], blocked: set[int], found: _Found
+    ) -> list[tuple[int, int]]:
         """Persons among the capitalised runs; returns their token ranges.
 
         A run's name is what follows its last title/affiliation word ("Israeli Prime Minister |Benjamin
         Netanyahu"). It is a person when it starts with a known first name or a title precedes it; otherwise
-        the NE chunker decides (run lazily, once per sentence, only for such doubtful names).
+        the NE chunker decides (run lazily, once per sentence, only for such doubtful names). Without a title,
+        a place name ("Costa Rica", "Des Moines") or a name after "a"/"an" ("a Bear Stearns analyst") is none.
         """
         spans: list[tuple[int, int]] = []
         ne: set[int] | None = None
-        for start, end in _capital_runs(tokens):
+        for start, end in runs:
             cut = max([self._name_start(tokens, start, end)] + [j + 1 for j in blocked if start <= j < end])
             cut = self._skip_common_words(tokens, cut, end)
-            titled = cut > start and tokens[cut - 1].lower().rstrip(".") in self._titles or (
-                cut > 0 and tokens[cut - 1] == "." and tokens[cut - 2].lower() in self._titles
-            ) or (cut > 0 and tokens[cut - 1].lower() in self._titles)
+            titled = self._titled(tokens, cut)
             if cut == 0 and tokens[0].lower() in self._words and tokens[0] not in self._first:
                 cut = 1  # sentence-initial common word ("Sales", "Following")
             name = [t for t in tokens[cut:end] if t != "."]
-            if not name or not self._name_words(name) or (end < len(tokens) and tokens[end] in _ATTRIBUTIVE):
+            if not name or not self._name_words(name) or self._attributive(tokens, name, end):
                 continue
+            if not titled and cut > 0 and tokens[cut - 1].lower() in ("a", "an"):
+                continue  # "a Bear Stearns analyst": a firm or a group, never one person
             if len(name) >= 2:
+                if not titled and self._place(name):
+                    continue
                 sure = name[0] in self._first or titled
                 if not sure:
                     ne = self._ne_tokens(tokens) if ne is None else ne
@@ -174,6 +184,26 @@ class EntityExtractor:
                 found.mentions.append(Mention(name[0], "person", name[0]))
             spans.append((cut, end))
         return spans
+
+    def _titled(self, tokens: list[str], cut: int) -> bool:
+        """A person's title right before the name ("President", "Maj. Gen."); an affiliation word alone
+        ("Finance", "official") is not one: "Foreign Agricultural Service", "the official Tanjug agency"."""
+        if cut == 0:
+            return False
+        word = tokens[cut - 1]
+        if word == "." and cut > 1:
+            word = tokens[cut - 2]
+        word = word.lower().rstrip(".")
+        return word in self._titles and word not in self._weak_titles
+
+    @staticmethod
+    def _attributive(tokens: list[str], name: list[str], end: int) -> bool:
+        """"the Reagan administration", "the Reagan Administration": the government, not the person."""
+        return (end < len(tokens) and tokens[end].lower() in _ATTRIBUTIVE) or any(t.lower() in _ATTRIBUTIVE for t in name)
+
+    def _place(self, name: list[str]) -> bool:
+        """Whether the name is, or starts with, a multi-word place ("Buenos Aires", "Los Angeles Dodgers")."""
+        return any(tuple(name[:k]) in self._places for k in range(2, len(name) + 1))
 
     def _skip_common_words(self, tokens: list[str], cut: int, end: int) -> int:
         """Skip common words before a first name: "Exchequer Nigel Lawson" -> "Nigel Lawson"."""
@@ -215,8 +245,8 @@ class EntityExtractor:
         """Plausible name tokens: capitalised (or particles inside), not all caps, at most four words."""
         if len(name) > 4 or not name[-1][:1].isupper() or not name[0][:1].isupper():
             return False
-        if any(t.isupper() and len(t) > 1 for t in name):
-            return False
+        if any(t.isupper() and len(t) > 1 for t in name) or (len(name) > 1 and len(name[-1].rstrip(".")) == 1):
+            return False  # "OPEC", "Frank B. Hall and Co" cut at the initial
         if (name[-1],) in self._countries and not (len(name) > 1 and name[0] in self._first):
             return False  # "Michael Jordan" is a person, "Saudi Arabia" never gets here
         return all(t[:1].isupper() or t in PARTICLES for t in name)
@@ -281,6 +311,7 @@ class EntityExtractor:
     # -- result -------------------------------------------------------------------------------------
     def _entities(self, found: _Found) -> Entities:
         persons, mapping = fold_persons(found.full_names, found.lone, found.family_first)
+        persons = [p for p in persons if p not in found.firms]  # their lone surnames stay mapped, then dropped
         surnames = [w for w in dict.fromkeys(found.lone) if w not in mapping and self._rules.salient(found.lone_hits[w], 2)]
         persons += [w for w in surnames if self._mononym(w, found.lone_hits[w])]
         mentions = []
@@ -306,23 +337,3 @@ class EntityExtractor:
 def _caps_safe(k: tuple[str, ...]) -> bool:
     """Whether a key can be matched in an ALL-CAPS headline ("US" would also be the pronoun)."""
     return k not in {("US",), ("UN",), ("WHO",), ("IT",), ("Fed",)} and len("".join(k)) > 2
-
-
-def _capital_runs(tokens: list[str]) -> list[tuple[int, int]]:
-    """Maximal runs of capitalised tokens, with name particles ("de") and abbreviation dots ("Maj.") inside."""
-    runs, start = [], None
-    for i, t in enumerate(tokens):
-        inside = t[:1].isupper() or (
-            start is not None and (
-                (t == "." and len(tokens[i - 1]) <= 4)
-                or (t in PARTICLES and i + 1 < len(tokens) and tokens[i + 1][:1].isupper())
-            )
-        )
-        if inside and start is None:
-            start = i
-        elif not inside and start is not None:
-            runs.append((start, i))
-            start = None
-    if start is not None:
-        runs.append((start, len(tokens)))
-    return runs

