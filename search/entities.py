@@ -24,7 +24,7 @@ from datetime import date
 from search import gazetteer, nlp
 from search.countries import CountryRules
 from search.models import Article, Entities, Mention
-from search.persons import PARTICLES, PersonRegistry, canonical_name, capital_runs, firm_names, fold_persons, resolve_persons
+from search.persons import FIRM_NOUNS, PARTICLES, PersonRegistry, canonical_name, capital_runs, firm_names, fold_persons, resolve_persons
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ _CAPS_SPEECH = frozenset(
 )
 # "the Reagan administration", "the Thatcher government": the government, not the person
 _ATTRIBUTIVE = frozenset({"administration", "government", "cabinet", "era", "doctrine", "plan"})
+_ORG_AFTER = FIRM_NOUNS | {"news", "group", "shares", "stock"}
 _SAID = frozenset({"said", "says", "told", "added", "stated", "declined", "noted", "warned", "predicted"})
 
 
@@ -53,6 +54,7 @@ class _Found:
     country_hits: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # (sentence, evidence kind)
     lone_hits: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     firms: set[str] = field(default_factory=set)  # names the article shows to be firms ("Eli Lilly and Co")
+    titled: set[str] = field(default_factory=set)  # full names seen after a person's title ("trader Ivan Boesky")
 
     def add_lone(self, word: str, evidence: str = "surname") -> None:
         self.lone.append(word)
@@ -170,6 +172,8 @@ class EntityExtractor:
                     continue
                 canonical = canonical_name(tokens[cut:end])
                 found.full_names.append(canonical)
+                if titled:
+                    found.titled.add(canonical)
                 if name[0] not in self._first:
                     found.family_first.add(canonical)
                 found.mentions.append(Mention(" ".join(tokens[cut:end]), "person", canonical))
@@ -194,7 +198,9 @@ class EntityExtractor:
         if word == "." and cut > 1:
             word = tokens[cut - 2]
         word = word.lower().rstrip(".")
-        return word in self._titles and word not in self._weak_titles
+        if word in self._weak_titles:  # "Minister of Mines and Energy Subroto": a title just before it
+            return any(t.lower().rstrip(".") in self._titles - self._weak_titles for t in tokens[max(0, cut - 5):cut - 1])
+        return word in self._titles
 
     @staticmethod
     def _attributive(tokens: list[str], name: list[str], end: int) -> bool:
@@ -211,8 +217,18 @@ class EntityExtractor:
             if tokens[k] in self._first:
                 return k
             if tokens[k].lower() not in self._words:
-                return cut
+                return self._skip_unknown_word(tokens, cut, end)
         return cut
+
+    def _skip_unknown_word(self, tokens: list[str], cut: int, end: int) -> int:
+        """Skip one unknown word (often a misspelt title) before a first name and a surname:
+        "Represenative Clayton Yeutter", "Miniister H. Onno Ruding" (initials are skipped with it)."""
+        if tokens[cut] in self._first or tokens[cut] in PARTICLES:
+            return cut
+        j = cut + 1
+        while j < end and (tokens[j] == "." or len(tokens[j]) == 1):
+            j += 1
+        return j if end - j >= 2 and tokens[j] in self._first else cut
 
     def _name_start(self, tokens: list[str], start: int, end: int) -> int:
         """Index after the run's last title/affiliation token (or ``start`` when there is none)."""
@@ -265,6 +281,8 @@ class EntityExtractor:
         low = t.lower()
         if low.endswith("s") and (low[:-1] in self._words or low[:-1] in self._titles):
             return False  # "Analysts", "Officials"
+        if end < len(tokens) and tokens[end] in _ORG_AFTER:
+            return False  # "the official Tanjug news agency", "the Xinhua newspaper"
         return low not in self._words or (end < len(tokens) and tokens[end] in _SAID)
 
     # -- ALL-CAPS headline --------------------------------------------------------------------------
@@ -311,7 +329,9 @@ class EntityExtractor:
     # -- result -------------------------------------------------------------------------------------
     def _entities(self, found: _Found) -> Entities:
         persons, mapping = fold_persons(found.full_names, found.lone, found.family_first)
-        persons = [p for p in persons if p not in found.firms]  # their lone surnames stay mapped, then dropped
+        # firms named like people, unless a title shows the person too ("Ivan Boesky and Co" / "trader Ivan Boesky");
+        # lone surnames folded into a firm stay mapped, so they are dropped with it
+        persons = [p for p in persons if p not in found.firms or p in found.titled]
         surnames = [w for w in dict.fromkeys(found.lone) if w not in mapping and self._rules.salient(found.lone_hits[w], 2)]
         persons += [w for w in surnames if self._mononym(w, found.lone_hits[w])]
         mentions = []

@@ -261,3 +261,77 @@ def test_mentions_only_name_kept_values(extractor):
     ents = extract(extractor, lead + "Japanese investors bought. Zyglowski said so.")
     assert ents.countries == () and ents.surnames == ()
     assert ents.mentions == ()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Officials in Los Angeles and Buenos Aires agreed.",
+        "Costa Rica and Nova Scotia signed the accord.",
+        "Prices rose in Des Moines, grain dealers said.",
+    ],
+)
+def test_place_names_are_not_persons(extractor, body):
+    ents = extract(extractor, body, when=D1987)
+    assert ents.persons == () and ents.surnames == ()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Samuel Montagu and Co Ltd is lead manager. Samuel Montagu said demand was strong.",
+        "Eli Lilly and Co sued. A court said Eli Lilly may appeal.",
+        "Diamond Shamrock <DIA> raised prices. Diamond Shamrock last changed them on March 4.",
+        "Cheung Kong (Holdings) Ltd bought a stake. Cheung Kong said it was pleased.",
+        "On Thursday, Bear, Stearns and Co managed an issue. Underwriters like Bear Stearns were busy.",
+        "Harcourt Brace Jovanovich Inc made an offer. Harcourt Brace needs a back list.",
+        "Frank B. Hall and Co Inc said profits rose.",
+    ],
+)
+def test_firms_named_like_people_are_not_persons(extractor, body):
+    ents = extract(extractor, body, when=D1987)
+    assert ents.persons == () and ents.surnames == ()
+
+
+def test_firm_context_and_firm_nouns(extractor):
+    ents = extract(extractor, "Richard Jeffrey of brokers Hoare Govett said the budget was prudent.", when=D1987)
+    assert ents.persons == ("Richard Jeffrey",)
+    ents = extract(extractor, '"A credible offer," said Timothy Pettee, a Bear Stearns analyst.', when=D1987)
+    assert ents.persons == ("Timothy Pettee",)
+    # "and Bank of Japan ..." is no partner firm: both are people
+    ents = extract(extractor, "James Baker and Bank of Japan Governor Satoshi Sumita met.", when=D1987)
+    assert ents.persons == ("James Baker", "Satoshi Sumita")
+
+
+def test_a_title_keeps_a_person_whose_firm_bears_his_name(extractor):
+    body = "The SEC let firms of inside trader Ivan Boesky act. Ivan Boesky and Co L.P. will be repaid."
+    assert extract(extractor, body, when=D1987).persons == ("Ivan Boesky",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The Foreign Agricultural Service said exports rose.",
+        "The Energy Information Administration said stocks fell.",
+        "Prices were rolled back, the official Tanjug news agency said.",
+        "The Reagan Administration rejected the bill.",
+        "Finance Ministers met in Paris.",
+    ],
+)
+def test_institutions_and_affiliation_words_are_not_persons(extractor, body):
+    ents = extract(extractor, body, when=D1987)
+    assert ents.persons == () and ents.surnames == ()
+
+
+def test_institution_word_cuts_the_name(extractor):
+    ents = extract(extractor, "Banque Paribas led the issue.", when=D1987)
+    assert ents.persons == () and "Banque Paribas" not in ents.surnames
+
+
+def test_affiliation_word_after_a_title_and_misspelt_titles(extractor):
+    ents = extract(extractor, "Indonesian Minister of Mines and Energy Subroto told Reuters.", when=D1987)
+    assert ents.persons == ("Subroto",)
+    ents = extract(extractor, "U.S. Trade Represenative Clayton Yeutter predicted a deal.", when=D1987)
+    assert ents.persons == ("Clayton Yeutter",)
+    ents = extract(extractor, "Dutch Finance Miniister H. Onno Ruding said so.", when=D1987)
+    assert ents.persons == ("Onno Ruding",)
