@@ -231,6 +231,7 @@ def serve(host: str, port: int, workers: int, index_dir: Path | None) -> None:
     if index_dir is not None:
         os.environ["NEWS_SEARCH_INDEX_DIR"] = str(index_dir.resolve())
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C stops)")
-    args = [gunicorn, "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
+    args = [gunicorn, "--bind", f"{host}:{port}", "--workers", str(workers), "--limit-request-line", "8190",
+            "--access-logfile", "-",
             "web:create_app()"]
     os.execv(gunicorn, args)

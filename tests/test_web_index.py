@@ -130,8 +130,8 @@ def test_gunicorn_workers_see_new_articles_without_a_restart(tmp_path, web_index
 
 
 @pytest.mark.parametrize(("env", "expected"), [
-    ({}, 'gunicorn web:create_app() --bind 0.0.0.0:8000 --workers 2'),
-    ({"PORT": "5001", "WEB_CONCURRENCY": "3"}, 'gunicorn web:create_app() --bind 0.0.0.0:5001 --workers 3'),
+    ({}, 'gunicorn web:create_app() --bind 0.0.0.0:8000 --workers 2 --limit-request-line 8190'),
+    ({"PORT": "5001", "WEB_CONCURRENCY": "3"}, 'gunicorn web:create_app() --bind 0.0.0.0:5001 --workers 3 --limit-request-line 8190'),
 ])
 def test_procfile_defaults(env: dict[str, str], expected: str) -> None:
     """The web: line as a shell expands it: PORT defaults to 8000, WEB_CONCURRENCY to 2 workers."""
