@@ -24,7 +24,7 @@ from datetime import date
 from search import gazetteer, nlp
 from search.countries import CountryRules
 from search.models import Article, Entities, Mention
-from search.persons import FIRM_NOUNS, PARTICLES, PersonRegistry, canonical_name, capital_runs, firm_names, fold_persons, resolve_persons
+from search.persons import CORP_SUFFIXES, FIRM_NOUNS, PARTICLES, PersonRegistry, canonical_name, capital_runs, firm_names, fold_persons, resolve_persons
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +83,7 @@ class EntityExtractor:
         self._first = gazetteer.first_names()
         self._titles = gazetteer.titles()
         self._weak_titles = gazetteer.weak_titles()
+        self._institution = gazetteer.institution_words() | CORP_SUFFIXES
         self._places = gazetteer.place_names()
         self._stop = gazetteer.name_stopwords()
         self._words = nlp.english_words()
@@ -154,12 +155,14 @@ class EntityExtractor:
             cut = max([self._name_start(tokens, start, end)] + [j + 1 for j in blocked if start <= j < end])
             cut = self._skip_common_words(tokens, cut, end)
             titled = self._titled(tokens, cut)
+            if cut > start and tokens[cut - 1] in self._institution:
+                continue  # "Banca Commerciale Italiana", "Samuel Montagu Ltd": the rest names the body too
             if cut == 0 and tokens[0].lower() in self._words and tokens[0] not in self._first:
                 cut = 1  # sentence-initial common word ("Sales", "Following")
             name = [t for t in tokens[cut:end] if t != "."]
             if not name or not self._name_words(name) or self._attributive(tokens, name, end):
                 continue
-            if not titled and cut > 0 and tokens[cut - 1].lower() in ("a", "an"):
+            if not titled and cut > 0 and tokens[cut - 1].lower() in ("a", "an", "the"):
                 continue  # "a Bear Stearns analyst": a firm or a group, never one person
             if len(name) >= 2:
                 if not titled and self._place(name):
@@ -263,6 +266,8 @@ class EntityExtractor:
             return False
         if any(t.isupper() and len(t) > 1 for t in name) or (len(name) > 1 and len(name[-1].rstrip(".")) == 1):
             return False  # "OPEC", "Frank B. Hall and Co" cut at the initial
+        if any(t.lower().endswith(("bank", "banken")) for t in name):
+            return False  # "Deutsche Kommunalbank", "Westdeutsche Landesbank"
         if (name[-1],) in self._countries and not (len(name) > 1 and name[0] in self._first):
             return False  # "Michael Jordan" is a person, "Saudi Arabia" never gets here
         return all(t[:1].isupper() or t in PARTICLES for t in name)

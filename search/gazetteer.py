@@ -187,7 +187,7 @@ def first_names() -> frozenset[str]:
     for name in detector.names:
         if name.isalpha() and name not in words and name not in stops:
             names.add(name.capitalize())
-    return frozenset(n for n in names if n.lower() not in stops) - read_words("name_stopwords.txt")
+    return frozenset(n for n in names if n.lower() not in stops) - name_stopwords()
 
 
 @lru_cache(maxsize=1)
@@ -219,7 +219,13 @@ def place_names() -> frozenset[tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def name_stopwords() -> frozenset[str]:
     """Capitalised words never part of a person's name (org heads, calendar, geography, table words)."""
-    return read_words("name_stopwords.txt")
+    return read_words("name_stopwords.txt") | institution_words()
+
+
+@lru_cache(maxsize=1)
+def institution_words() -> frozenset[str]:
+    """Words that make a name an institution's, including the words after them ("Banca Commerciale Italiana")."""
+    return read_words("institution_words.txt")
 
 
 def country_for_label(label: str) -> str | None:

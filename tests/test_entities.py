@@ -335,3 +335,17 @@ def test_affiliation_word_after_a_title_and_misspelt_titles(extractor):
     assert ents.persons == ("Clayton Yeutter",)
     ents = extract(extractor, "Dutch Finance Miniister H. Onno Ruding said so.", when=D1987)
     assert ents.persons == ("Onno Ruding",)
+
+
+def test_institution_word_hides_the_rest_of_the_name_but_plural_titles_do_not(extractor):
+    ents = extract(extractor, "Banca Commerciale Italiana and Deutsche Kommunalbank led the loan.", when=D1987)
+    assert ents.persons == () and ents.surnames == ()
+    ents = extract(extractor, "Prime Ministers Zhao Ziyang of China and Anibal Cavaco Silva met.", when=D1987)
+    assert ents.persons == ("Zhao Ziyang", "Anibal Cavaco Silva")
+
+
+def test_a_name_after_an_article_is_no_person(extractor):
+    ents = extract(extractor, "Shares in the Cheung Kong group were suspended, the Hang Seng said.", when=D1987)
+    assert ents.persons == () and ents.surnames == ()
+    ents = extract(extractor, "The Rev. Jesse Jackson spoke.", when=D1987)
+    assert ents.persons == ("Jesse Jackson",)
