@@ -36,6 +36,7 @@ _CAPS_SPEECH = frozenset(
 )
 # "the Reagan administration", "the Thatcher government": the government, not the person
 _ATTRIBUTIVE = frozenset({"administration", "government", "cabinet", "era", "doctrine", "plan"})
+_ROLE_AFTER = frozenset({"analyst", "analysts", "economist", "economists", "strategist", "strategists"})
 _ORG_AFTER = FIRM_NOUNS | {"news", "group", "shares", "stock"}
 _SAID = frozenset({"said", "says", "told", "added", "stated", "declined", "noted", "warned", "predicted"})
 
@@ -162,8 +163,8 @@ class EntityExtractor:
             name = [t for t in tokens[cut:end] if t != "."]
             if not name or not self._name_words(name) or self._attributive(tokens, name, end):
                 continue
-            if not titled and cut > 0 and tokens[cut - 1].lower() in ("a", "an", "the"):
-                continue  # "a Bear Stearns analyst": a firm or a group, never one person
+            if not titled and self._affiliation(tokens, start, cut, end):
+                continue
             if len(name) >= 2:
                 if not titled and self._place(name):
                     continue
@@ -204,6 +205,23 @@ class EntityExtractor:
         if word in self._weak_titles:  # "Minister of Mines and Energy Subroto": a title just before it
             return any(t.lower().rstrip(".") in self._titles - self._weak_titles for t in tokens[max(0, cut - 5):cut - 1])
         return word in self._titles
+
+    def _affiliation(self, tokens: list[str], start: int, cut: int, end: int) -> bool:
+        """An untitled name used as someone's affiliation, not as a person: after an article ("a Bear
+        Stearns analyst", "the Cheung Kong group"), before "analyst"/"economist" ("Smith Barney Harris
+        Upham analyst Craig Sloane"), or after a name or a lower-case title and "of" ("Steven Eisenberg of
+        Bear Stearns", "William Byers, of Bear Stearns", "director of Bear Stearns"; a title inside the run
+        keeps its own name: "Bank of Japan Governor Satoshi Sumita")."""
+        if cut > 0 and tokens[cut - 1].lower() in ("a", "an", "the"):
+            return True
+        if end < len(tokens) and tokens[end] in _ROLE_AFTER:
+            return True
+        if cut != start or start < 2 or tokens[start - 1] != "of":
+            return False
+        before = tokens[start - 3] if tokens[start - 2] == "," and start >= 3 else tokens[start - 2]
+        if before.islower():  # "associate director of Bear Stearns"
+            return before in self._titles
+        return before[:1].isupper() and before.lower().rstrip(".") not in self._titles
 
     @staticmethod
     def _attributive(tokens: list[str], name: list[str], end: int) -> bool:
@@ -320,7 +338,10 @@ class EntityExtractor:
             return
         before = tokens[i - 1] if i > 0 else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if after.isalpha() and t.capitalize() in self._first and i + 2 < len(tokens) and tokens[i + 2] in _CAPS_SPEECH:
+        if (
+            after.isalpha() and t.capitalize() in self._first and after.capitalize() not in self._stop
+            and i + 2 < len(tokens) and tokens[i + 2] in _CAPS_SPEECH
+        ):
             name = f"{t.capitalize()} {after.capitalize()}"  # "HOWARD BAKER SAYS": a full name
             found.full_names.append(name)
             found.mentions.append(Mention(f"{t} {after}", "person", name))

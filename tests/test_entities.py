@@ -349,3 +349,22 @@ def test_a_name_after_an_article_is_no_person(extractor):
     assert ents.persons == () and ents.surnames == ()
     ents = extract(extractor, "The Rev. Jesse Jackson spoke.", when=D1987)
     assert ents.persons == ("Jesse Jackson",)
+
+
+@pytest.mark.parametrize(
+    ("body", "persons"),
+    [
+        ('"Chasing yields," William Byers, of Bear Stearns, said.', ("William Byers",)),
+        ("Steven Eisenberg of Bear Stearns said so.", ("Steven Eisenberg",)),
+        ("Joe Riccardo, associate director of Bear Stearns, agreed.", ("Joe Riccardo",)),
+        ("Bonds held up, said Smith Barney Harris Upham analyst Craig Sloane.", ("Craig Sloane",)),
+        ("Bank of Japan Governor Satoshi Sumita spoke.", ("Satoshi Sumita",)),
+    ],
+)
+def test_affiliations_after_of_and_before_analyst_are_not_persons(extractor, body, persons):
+    assert extract(extractor, body, when=D1987).persons == persons
+
+
+def test_caps_headline_firm_is_no_full_name(extractor):
+    ents = extract(extractor, "", title="ROYAL BANK SAYS PROFITS ROSE", when=D1987)
+    assert ents.persons == () and ents.surnames == ()
