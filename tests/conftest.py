@@ -219,72 +219,18 @@ def web_index_writer():
     return write_web_index
 
 
-def procfile_web_command() -> str:
-    """The ``web:`` line of the Procfile, exactly as a platform would run it."""
-    for line in (ROOT / "Procfile").read_text(encoding="utf-8").splitlines():
-        if line.startswith("web:"):
-            return line.removeprefix("web:").strip()
-    raise AssertionError("Procfile has no web: line")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_health(port: int, process, timeout: float = 60.0) -> dict:
-    import http.client
-    import json
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "gunicorn exited early"
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/api/health")
-            response = conn.getresponse()
-            body = response.read()
-            conn.close()
-            if response.status == 200:
-                return json.loads(body)
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("gunicorn did not answer /api/health in time")
-
-
 @pytest.fixture(scope="module")
 def procfile_server(tmp_path_factory):
     """``start(index_dir) -> (base_url, log_path)``: the Procfile's web command through ``/bin/sh`` with PORT
     set to a free port (WEB_CONCURRENCY unset: the Procfile's default of 2 workers). Stopped at module end."""
-    import signal
-    import subprocess
-    import sys
+    from contextlib import ExitStack
 
-    started: list[subprocess.Popen] = []
+    from procfile import procfile_gunicorn
 
-    def start(index_dir: Path) -> tuple[str, Path]:
-        port = _free_port()
-        env = dict(os.environ, PORT=str(port), NEWS_SEARCH_INDEX_DIR=str(index_dir))
-        env.pop("WEB_CONCURRENCY", None)
-        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-        log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(["/bin/sh", "-c", "exec " + procfile_web_command()], cwd=ROOT, env=env,
-                                       stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        started.append(process)
-        _wait_for_health(port, process)
-        return f"http://127.0.0.1:{port}", log
+    with ExitStack() as servers:
+        def start(index_dir: Path) -> tuple[str, Path]:
+            log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+            port = servers.enter_context(procfile_gunicorn(index_dir, log))
+            return f"http://127.0.0.1:{port}", log
 
-    yield start
-    for process in started:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        yield start

@@ -10,8 +10,6 @@ import http.client
 import json
 import logging
 import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +20,7 @@ from typing import Iterator
 
 import pytest
 
+from procfile import procfile_gunicorn
 from search.corpus import discover, read_file
 from search.indexer import build_index
 
@@ -59,12 +58,6 @@ def article_ids(path: Path) -> list[str]:
     return [a.id for file, root in discover([path]) for a in read_file(file, root).articles]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def get(port: int, path: str) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -75,45 +68,15 @@ def get(port: int, path: str) -> tuple[int, bytes]:
         conn.close()
 
 
-def procfile_web_command() -> str:
-    for line in (ROOT / "Procfile").read_text(encoding="utf-8").splitlines():
-        if line.startswith("web:"):
-            return line.removeprefix("web:").strip()
-    raise AssertionError("Procfile has no web: line")
-
-
 @pytest.fixture
 def gunicorn(tmp_path: Path) -> Iterator[tuple[int, Path, Path, Path]]:
     """gunicorn (4 workers) over an index of 100 Reuters articles; yields (port, corpus, index dir, log)."""
     corpus, index_dir = tmp_path / "corpus", tmp_path / "ix"
     reuters_slice(corpus / "a.sgm", 0, 100)
     build_index([corpus], index_dir, workers=1)
-    port = free_port()
-    env = dict(os.environ, PORT=str(port), WEB_CONCURRENCY="4", NEWS_SEARCH_INDEX_DIR=str(index_dir))
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     log = tmp_path / "gunicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(["/bin/sh", "-c", "exec " + procfile_web_command()], cwd=ROOT, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text(errors="replace")
-            try:
-                if get(port, "/api/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
+    with procfile_gunicorn(index_dir, log, workers=4) as port:
         yield port, corpus, index_dir, log
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def load(port: int, stop: threading.Event, samples: list[Sample], worker: int) -> None:

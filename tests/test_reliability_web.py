@@ -16,10 +16,7 @@ import http.client
 import json
 import os
 import shutil
-import signal
 import socket
-import subprocess
-import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
+from procfile import procfile_gunicorn
 from search.document import to_document
 from search.indexer import build_index
 from search.models import Article, Entities, Mention
@@ -40,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-GUNICORN_LINE_LIMIT = 4094  # gunicorn's default --limit-request-line (bytes of "GET <target> HTTP/1.1")
+GUNICORN_LINE_LIMIT = 8190  # the Procfile's --limit-request-line (bytes of "GET <target> HTTP/1.1")
 TIME_BOUND = 1.0  # seconds per hostile request (small index; see bench/hostile_queries.py for the full one)
 
 HOSTILE_BODY = ('President <script>alert(1)</script> Vladimir Putin met "><img src=x onerror=alert(2)> in '
@@ -409,19 +407,6 @@ def test_security_headers_on_503_and_500(tmp_path: Path, hostile_index: Path) ->
 
 # -- against gunicorn: raw bytes over a socket, and a real browser ---------------------------------
 
-def procfile_web_command() -> str:
-    for line in (ROOT / "Procfile").read_text(encoding="utf-8").splitlines():
-        if line.startswith("web:"):
-            return line.removeprefix("web:").strip()
-    raise AssertionError("Procfile has no web: line")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def raw_get(port: int, target: bytes, timeout: float = 10) -> tuple[int, bytes, dict[str, str]]:
     """``GET target`` with the request line sent byte for byte (``HTTPConnection.request`` would refuse raw
     bytes), the response read by http.client."""
@@ -436,32 +421,9 @@ def raw_get(port: int, target: bytes, timeout: float = 10) -> tuple[int, bytes, 
 @pytest.fixture(scope="module")
 def server(hostile_index: Path, tmp_path_factory) -> Iterator[int]:
     """The Procfile's web command (gunicorn) over the hostile index; yields its port."""
-    port = free_port()
-    env = dict(os.environ, PORT=str(port), WEB_CONCURRENCY="2", NEWS_SEARCH_INDEX_DIR=str(hostile_index))
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(["/bin/sh", "-c", "exec " + procfile_web_command()], cwd=ROOT, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text(errors="replace")
-            try:
-                if raw_get(port, b"/api/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
+    with procfile_gunicorn(hostile_index, log, workers=2) as port:
         yield port
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
     text = log.read_text(errors="replace")
     assert "Traceback" not in text, text
 
