@@ -204,7 +204,6 @@ def _under(path: str, prefixes: list[str]) -> bool:
 
 def _write(ix, plan: _Plan, registry: PersonRegistry, workers: int | None, rebuild: bool,
            progress: ProgressFactory) -> None:
-    report = plan.report
     try:
         writer = ix.writer(limitmb=WRITER_MEMORY_MB)
     except LockError:

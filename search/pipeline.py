@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import threading
 import time
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Optional, Sequence
 
 from search.document import to_document
 from search.entities import EntityExtractor
@@ -26,8 +26,8 @@ PARENT_CHECK_SECONDS = 0.2
 
 _extractor: EntityExtractor | None = None
 
-Prepared = tuple["Entities", dict[str, Any]]
-Result = tuple[Article, "Prepared | None", "str | None"]
+Prepared = tuple[Entities, dict[str, Any]]
+Result = tuple[Article, Optional[Prepared], Optional[str]]
 
 
 def default_workers() -> int:
