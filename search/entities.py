@@ -17,6 +17,7 @@ lone surname candidates ("TREASURY'S BAKER SAYS") left for the corpus-wide regis
 """
 from __future__ import annotations
 
+import difflib
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,6 +37,7 @@ _CAPS_SPEECH = frozenset(
 )
 # "the Reagan administration", "the Thatcher government": the government, not the person
 _ATTRIBUTIVE = frozenset({"administration", "government", "cabinet", "era", "doctrine", "plan"})
+_NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
 _ROLE_AFTER = frozenset({"analyst", "analysts", "economist", "economists", "strategist", "strategists"})
 _ORG_AFTER = FIRM_NOUNS | {"news", "group", "shares", "stock"}
 _SAID = frozenset({"said", "says", "told", "added", "stated", "declined", "noted", "warned", "predicted"})
@@ -166,7 +168,7 @@ class EntityExtractor:
             if not titled and self._affiliation(tokens, start, cut, end):
                 continue
             if len(name) >= 2:
-                if not titled and self._place(name):
+                if not titled and self._place(tokens, start, cut, end):
                     continue
                 sure = name[0] in self._first or titled
                 if not sure:
@@ -201,36 +203,41 @@ class EntityExtractor:
         word = tokens[cut - 1]
         if word == "." and cut > 1:
             word = tokens[cut - 2]
-        word = word.lower().rstrip(".")
-        if word in self._weak_titles:  # "Minister of Mines and Energy Subroto": a title just before it
+        if not self._is_title(word):
+            return False
+        if word.lower().rstrip(".") in self._weak_titles:  # "Minister of Mines and Energy Subroto"
             return any(t.lower().rstrip(".") in self._titles - self._weak_titles for t in tokens[max(0, cut - 5):cut - 1])
-        return word in self._titles
+        return True
 
     def _affiliation(self, tokens: list[str], start: int, cut: int, end: int) -> bool:
         """An untitled name used as someone's affiliation, not as a person: after an article ("a Bear
         Stearns analyst", "the Cheung Kong group"), before "analyst"/"economist" ("Smith Barney Harris
-        Upham analyst Craig Sloane"), or after a name or a lower-case title and "of" ("Steven Eisenberg of
-        Bear Stearns", "William Byers, of Bear Stearns", "director of Bear Stearns"; a title inside the run
-        keeps its own name: "Bank of Japan Governor Satoshi Sumita")."""
+        Upham analyst Craig Sloane"), after a name and "of" ("Steven Eisenberg of Bear Stearns", "William
+        Byers, of Bear Stearns"), or after a lower-case title and of/with/at/for ("director of Bear Stearns",
+        "analyst with Elders Futures"). A title inside the run keeps its own name: "Bank of Japan Governor
+        Satoshi Sumita"."""
         if cut > 0 and tokens[cut - 1].lower() in ("a", "an", "the"):
             return True
         if end < len(tokens) and tokens[end] in _ROLE_AFTER:
             return True
-        if cut != start or start < 2 or tokens[start - 1] != "of":
+        if cut != start or start < 2 or tokens[start - 1] not in ("of", "with", "at", "for"):
             return False
         before = tokens[start - 3] if tokens[start - 2] == "," and start >= 3 else tokens[start - 2]
-        if before.islower():  # "associate director of Bear Stearns"
-            return before in self._titles
-        return before[:1].isupper() and before.lower().rstrip(".") not in self._titles
+        if before.islower():  # "associate director of Bear Stearns", "analyst with Elders Futures"
+            return before in self._titles and not (end < len(tokens) and tokens[end] == "'s")  # "trader for Ivan Boesky's firm"
+        return tokens[start - 1] == "of" and before[:1].isupper() and before.lower().rstrip(".") not in self._titles
 
     @staticmethod
     def _attributive(tokens: list[str], name: list[str], end: int) -> bool:
         """"the Reagan administration", "the Reagan Administration": the government, not the person."""
         return (end < len(tokens) and tokens[end].lower() in _ATTRIBUTIVE) or any(t.lower() in _ATTRIBUTIVE for t in name)
 
-    def _place(self, name: list[str]) -> bool:
-        """Whether the name is, or starts with, a multi-word place ("Buenos Aires", "Los Angeles Dodgers")."""
-        return any(tuple(name[:k]) in self._places for k in range(2, len(name) + 1))
+    def _place(self, tokens: list[str], start: int, cut: int, end: int) -> bool:
+        """Whether the name is, starts with or ends a multi-word place ("Buenos Aires", "Los Angeles Dodgers",
+        "San |Francisco Chamber" when "San" was cut as a title word)."""
+        return any(
+            tuple(tokens[i:j]) in self._places for i in range(start, cut + 1) for j in range(max(i + 2, cut + 1), end + 1)
+        )
 
     def _skip_common_words(self, tokens: list[str], cut: int, end: int) -> int:
         """Skip common words before a first name: "Exchequer Nigel Lawson" -> "Nigel Lawson"."""
@@ -242,14 +249,26 @@ class EntityExtractor:
         return cut
 
     def _skip_unknown_word(self, tokens: list[str], cut: int, end: int) -> int:
-        """Skip one unknown word (often a misspelt title) before a first name and a surname:
-        "Represenative Clayton Yeutter", "Miniister H. Onno Ruding" (initials are skipped with it)."""
-        if tokens[cut] in self._first or tokens[cut] in PARTICLES:
-            return cut
-        j = cut + 1
+        """Skip leading initials, a misspelt title or an unknown long word before a first name and a surname:
+        "J. Hugh Liedtke", "Represenative Clayton Yeutter", "Minister of Planning Joao Sayad". Short words may
+        be family names ("Rha Woong Bae"), and "Wilmot Wheeler Jr" keeps its unknown first name."""
+        j = cut
+        word = tokens[cut]
+        if word not in self._first and (
+            len(word) >= 5 or difflib.get_close_matches(word.lower(), self._titles, 1, 0.85)
+        ):
+            j += 1
         while j < end and (tokens[j] == "." or len(tokens[j]) == 1):
             j += 1
-        return j if end - j >= 2 and tokens[j] in self._first else cut
+        rest = [t for t in tokens[j:end] if t not in _NAME_SUFFIXES]
+        return j if j > cut and len(rest) >= 2 and tokens[j] in self._first else cut
+
+    def _is_title(self, word: str) -> bool:
+        """A title word, hyphenated ones included ("Vice-President", "Secretary-General", "Minister-designate")."""
+        word = word.lower().rstrip(".")
+        if "-" in word:
+            return all(p in self._titles or p in ("designate", "elect") for p in word.split("-"))
+        return word in self._titles
 
     def _name_start(self, tokens: list[str], start: int, end: int) -> int:
         """Index after the run's last title/affiliation token (or ``start`` when there is none)."""
@@ -264,7 +283,7 @@ class EntityExtractor:
         t = tokens[j]
         if t == ".":
             return j > 0 and tokens[j - 1].lower() in self._titles
-        if t.lower() in self._titles or t in self._stop or (t,) in self._orgs:
+        if self._is_title(t) or t in self._stop or (t,) in self._orgs:
             return True
         if (t,) not in self._countries:
             return False

@@ -368,3 +368,33 @@ def test_affiliations_after_of_and_before_analyst_are_not_persons(extractor, bod
 def test_caps_headline_firm_is_no_full_name(extractor):
     ents = extract(extractor, "", title="ROYAL BANK SAYS PROFITS ROSE", when=D1987)
     assert ents.persons == () and ents.surnames == ()
+
+
+def test_misspelt_title_is_skipped_but_an_unknown_first_name_is_not(extractor):
+    assert "Wheeler Jr" not in extract(extractor, "Hinckley succeeds Wilmot Wheeler Jr, who retires.", when=D1987).persons
+    assert extract(extractor, "Minister Rha Woong Bae said so.", when=D1987).persons == ("Rha Woong Bae",)
+
+
+@pytest.mark.parametrize(
+    ("body", "persons"),
+    [
+        ("Peter Beutel, oil analyst with Elders Futures, agreed.", ("Peter Beutel",)),
+        ("In a speech to the San Francisco Chamber of Commerce, Tom Clausen spoke.", ("Tom Clausen",)),
+    ],
+)
+def test_employer_after_a_role_and_places_cut_by_a_title_word(extractor, body, persons):
+    assert extract(extractor, body, when=D1987).persons == persons
+
+
+@pytest.mark.parametrize(
+    ("body", "persons"),
+    [
+        ("Allies include Vice-President George Bush.", ("George Bush",)),
+        ("He wrote to U.N. Secretary-General Javier Perez de Cuellar.", ("Javier Perez de Cuellar",)),
+        ("It followed the resignation of Minister of Planning Joao Sayad.", ("Joao Sayad",)),
+        ("Michael Davidoff, head trader for Ivan Boesky's Seemala Corp, agreed.", ("Michael Davidoff", "Ivan Boesky")),
+        ("J. Hugh Liedtke spoke.", ("Hugh Liedtke",)),
+    ],
+)
+def test_hyphenated_titles_long_unknown_words_and_owners(extractor, body, persons):
+    assert extract(extractor, body, when=D1987).persons == persons
