@@ -38,6 +38,11 @@ _CAPS_SPEECH = frozenset(
 # "the Reagan administration", "the Thatcher government": the government, not the person
 _ATTRIBUTIVE = frozenset({"administration", "government", "cabinet", "era", "doctrine", "plan"})
 _NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
+# role words whose "with/at/for X" names an employer: "analyst with Elders Futures", "economist at James Capel"
+_EMPLOYEE_ROLES = frozenset(
+    "analyst analysts economist economists strategist strategists dealer dealers trader traders broker brokers "
+    "spokesman spokeswoman official officials executive executives".split()
+)
 _ROLE_AFTER = frozenset({"analyst", "analysts", "economist", "economists", "strategist", "strategists"})
 _ORG_AFTER = FIRM_NOUNS | {"news", "group", "shares", "stock"}
 _SAID = frozenset({"said", "says", "told", "added", "stated", "declined", "noted", "warned", "predicted"})
@@ -224,7 +229,8 @@ class EntityExtractor:
             return False
         before = tokens[start - 3] if tokens[start - 2] == "," and start >= 3 else tokens[start - 2]
         if before.islower():  # "associate director of Bear Stearns", "analyst with Elders Futures"
-            return before in self._titles and not (end < len(tokens) and tokens[end] == "'s")  # "trader for Ivan Boesky's firm"
+            roles = self._titles if tokens[start - 1] == "of" else _EMPLOYEE_ROLES  # not "director for Oliver Stone"
+            return before in roles and not (end < len(tokens) and tokens[end] == "'s")  # "trader for Ivan Boesky's firm"
         return tokens[start - 1] == "of" and before[:1].isupper() and before.lower().rstrip(".") not in self._titles
 
     @staticmethod
@@ -249,13 +255,14 @@ class EntityExtractor:
         return cut
 
     def _skip_unknown_word(self, tokens: list[str], cut: int, end: int) -> int:
-        """Skip leading initials, a misspelt title or an unknown long word before a first name and a surname:
-        "J. Hugh Liedtke", "Represenative Clayton Yeutter", "Minister of Planning Joao Sayad". Short words may
-        be family names ("Rha Woong Bae"), and "Wilmot Wheeler Jr" keeps its unknown first name."""
+        """Skip leading initials, an acronym, a misspelt title or an unknown long word before a first name and a
+        surname: "J. Hugh Liedtke", "the FCA Frank Naylor", "Represenative Clayton Yeutter", "Minister of
+        Planning Joao Sayad". Short words may be family names ("Rha Woong Bae"), and "Wilmot Wheeler Jr"
+        keeps its unknown first name."""
         j = cut
         word = tokens[cut]
         if word not in self._first and (
-            len(word) >= 5 or difflib.get_close_matches(word.lower(), self._titles, 1, 0.85)
+            len(word) >= 5 or word.isupper() or difflib.get_close_matches(word.lower(), self._titles, 1, 0.85)
         ):
             j += 1
         while j < end and (tokens[j] == "." or len(tokens[j]) == 1):

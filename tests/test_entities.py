@@ -398,3 +398,16 @@ def test_employer_after_a_role_and_places_cut_by_a_title_word(extractor, body, p
 )
 def test_hyphenated_titles_long_unknown_words_and_owners(extractor, body, persons):
     assert extract(extractor, body, when=D1987).persons == persons
+
+
+@pytest.mark.parametrize(
+    ("body", "persons"),
+    [
+        ("Chairman of the FCA Frank Naylor agreed.", ("Frank Naylor",)),
+        ("It won best director for Oliver Stone.", ("Oliver Stone",)),
+        ("It replaced him as president with Stephen Fischer.", ("Stephen Fischer",)),
+        ("Peter Fellner, economist at James Capel, said so.", ("Peter Fellner",)),
+    ],
+)
+def test_acronyms_before_names_and_employers_only_after_employee_roles(extractor, body, persons):
+    assert extract(extractor, body, when=D1987).persons == persons
