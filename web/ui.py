@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from functools import lru_cache
+from urllib.parse import quote, quote_plus, urlsplit
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
@@ -33,7 +34,9 @@ def search() -> str:
     facets: dict[str, Sequence[FacetValue]] = {name: page.facets.get(name, ()) for name in FACET_NAMES}
     for name, prefix in prefixes.items():
         facets[name] = searcher.facet_values(name, prefix, req, limit=FACET_SEARCH_LIMIT)
-    return render_template("search.html", req=req, links=Links(req), page=page, facets=facets,
+    links = Links(req)
+    facet_links = {name: [links.facet_link(name, value) for value in values] for name, values in facets.items()}
+    return render_template("search.html", req=req, links=links, page=page, facets=facet_links,
                            prefixes=prefixes, chart=histogram(page.date_histogram), q=req.q)
 
 
@@ -102,20 +105,49 @@ class Chip:
     value: str
     href: str
     selected: bool
+    css: str  # the link's class attribute
+    title: str
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    """One value of the facet sidebar, ready to print (the template only escapes the fields)."""
+
+    value: str
+    href: str
+    count: str  # "1,234"
+    count_label: str  # "1,234 articles"
+    selected: bool
+
+
+@lru_cache(maxsize=8192)
+def quoted(text: str) -> str:
+    """One query argument name or value as ``urlencode`` quotes it; facet values recur on every page."""
+    return quote_plus(text)
+
+
+def encode(pairs: Sequence[tuple[str, str]]) -> str:
+    """``urlencode(pairs)`` for text pairs, each part quoted once per process."""
+    return "&".join(quoted(name) + "=" + quoted(value) for name, value in pairs)
+
+
+PATH_SAFE = "!$&'()*+,/:;=@"  # what Werkzeug's path converter leaves unquoted in a URL path
 
 
 class Links:
     """URLs of the search page for one rendered page: the search shown, with one thing changed.
 
     A results page has ~100 links (facet values, chips, bars, pages), so the shown search is encoded once
-    and selecting one more value only appends to it.
+    and selecting one more value only appends to it; the article links share one ``url_for`` too.
     """
 
     def __init__(self, req: SearchRequest) -> None:
         self.req = req
         self._base = url_for("ui.search")
+        self._article_base = url_for("ui.article", article_id="-")[:-1]
         self._default_per_page = int(current_app.config["PER_PAGE"])
-        self._current = urlencode(self.args())
+        current = encode(self.args())
+        self._more = self._base + "?" + (current + "&" if current else "")
 
     def args(self, **changes: object) -> list[tuple[str, str]]:
         """Query arguments of the shown search with ``changes`` (page back to 1); hidden form fields."""
@@ -125,15 +157,22 @@ class Links:
 
     def url(self, **changes: object) -> str:
         pairs = self.args(**changes)
-        return self._base + ("?" + urlencode(pairs) if pairs else "")
+        return self._base + ("?" + encode(pairs) if pairs else "")
+
+    def article(self, article_id: str) -> str:
+        """``url_for("ui.article", article_id=article_id)``, without building it from the URL map."""
+        return self._article_base + quote(article_id, safe=PATH_SAFE)
 
     def toggle(self, name: str, value: str) -> str:
         """Select ``value`` in facet ``name``, or drop it if already selected."""
         selected = getattr(self.req, FACET_PARAMS[name])
         if value in selected:
             return self.url(**{name: tuple(v for v in selected if v != value)})
-        extra = urlencode([(name, value)])
-        return self._base + "?" + (self._current + "&" + extra if self._current else extra)
+        return self._more + quoted(name) + "=" + quoted(value)
+
+    def facet_link(self, name: str, value: FacetValue) -> FacetLink:
+        return FacetLink(value.value, self.toggle(name, value.value), f"{value.count:,}", articles(value.count),
+                         value.selected)
 
     def chips(self, item: Hit | ArticleDetail, limit: int) -> list[Chip]:
         """The entities of a hit or article as chips (at most ``limit``), each toggling its filter."""
@@ -143,9 +182,15 @@ class Links:
             for value in getattr(item, FACET_PARAMS[name]):
                 if len(chips) == limit:
                     return chips
-                chips.append(Chip(name, FACET_SINGULAR[name].capitalize(), value, self.toggle(name, value),
-                                  value in selected))
+                chips.append(chip(name, value, self.toggle(name, value), value in selected))
         return chips
+
+
+def chip(kind: str, value: str, href: str, selected: bool) -> Chip:
+    label = FACET_SINGULAR[kind].capitalize()
+    title = "remove this filter" if selected else "show only articles naming " + value
+    return Chip(kind, label, value, href, selected, f"chip chip-{kind}" + (" selected" if selected else ""),
+                f"{label}: {title}")
 
 
 def new_search_links() -> Links:
