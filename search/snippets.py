@@ -25,7 +25,6 @@ LEAD_CHARS = 220
 MAX_SPANS = 24  # matches considered for fragments (plus each term's first match)
 ELLIPSIS = "\u2026"
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]?(?=\s|$)|\n\s*\n|\n[ \t]{2,}")
-_SPACE = re.compile(r"\s+")
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use placeholders for <mark> while escaping
 Span = tuple[int, int, str]  # start char, end char, the term matched
@@ -248,4 +247,13 @@ def _render(text: str, bounds: tuple[int, int, bool, bool], marks: list[tuple[in
 
 
 def _clean(piece: str) -> str:
-    return html.escape(_SPACE.sub(" ", piece), quote=True)
+    """``piece`` with each run of whitespace made one space (``\\s+`` -> `` ``, via split: faster), escaped."""
+    words = piece.split()
+    if not words:
+        return " " if piece else ""
+    joined = " ".join(words)
+    if piece[0].isspace():
+        joined = " " + joined
+    if piece[-1].isspace():
+        joined += " "
+    return html.escape(joined, quote=True)
