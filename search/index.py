@@ -147,9 +147,13 @@ class NewsIndex:
         return found if found is not None else self._ix.searcher()
 
     def _release(self, whoosh_searcher) -> None:
-        """Keep a Whoosh searcher a NewsSearcher is done with, if it is current and there is room."""
+        """Keep a Whoosh searcher a NewsSearcher is done with, if there is room.
+
+        Whether it is still current is checked when it is next checked out (``up_to_date()`` lists the index
+        folder, so it is done once per request, not twice).
+        """
         with self._lock:
-            if not self._closed and len(self._idle) < IDLE_SEARCHERS and whoosh_searcher.up_to_date():
+            if not self._closed and len(self._idle) < IDLE_SEARCHERS:
                 self._idle.append(whoosh_searcher)
                 return
         whoosh_searcher.close()
