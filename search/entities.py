@@ -316,6 +316,11 @@ class EntityExtractor:
             return False  # "Michael Jordan" is a person, "Saudi Arabia" never gets here
         return all(t[:1].isupper() or t in PARTICLES for t in name)
 
+    @staticmethod
+    def _plausible_lone(word: str, found: _Found) -> bool:
+        """A lone surname is no part of a place or organisation the article names ("Arabia" of "Saudi Arabia")."""
+        return not any(word in m.text.split() or word in m.value.split() for m in found.mentions if m.kind != "person")
+
     def _mononym(self, word: str, hits: list[tuple[int, str]]) -> bool:
         """A titled single name that is no common word or first name ("Energy Minister Subroto"): kept as a
         person even when no full name resolves it; resolve_persons replaces it when the registry can."""
@@ -372,7 +377,9 @@ class EntityExtractor:
             found.full_names.append(name)
             found.mentions.append(Mention(f"{t} {after}", "person", name))
             return
-        if after in _CAPS_SPEECH or before in ("'S", "’S") or before.lower() in self._titles:
+        spoken = after in _CAPS_SPEECH or before in ("'S", "’S")
+        titled = before.lower() in self._titles and t.lower() not in self._words  # not "OIL PRICE RISE"
+        if spoken or titled:
             word = t.capitalize()
             if word not in self._stop and word.lower() not in self._titles:
                 found.add_lone(word)
@@ -384,7 +391,8 @@ class EntityExtractor:
         # firms named like people, unless a title shows the person too ("Ivan Boesky and Co" / "trader Ivan Boesky");
         # lone surnames folded into a firm stay mapped, so they are dropped with it
         persons = [p for p in persons if p not in found.firms or p in found.titled]
-        surnames = [w for w in dict.fromkeys(found.lone) if w not in mapping and self._rules.salient(found.lone_hits[w], 2)]
+        surnames = [w for w in dict.fromkeys(found.lone) if w not in mapping and self._rules.salient(found.lone_hits[w], 2)
+                    and self._plausible_lone(w, found)]
         persons += [w for w in surnames if self._mononym(w, found.lone_hits[w])]
         mentions = []
         for m in found.mentions:

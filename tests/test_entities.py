@@ -411,3 +411,20 @@ def test_hyphenated_titles_long_unknown_words_and_owners(extractor, body, person
 )
 def test_acronyms_before_names_and_employers_only_after_employee_roles(extractor, body, persons):
     assert extract(extractor, body, when=D1987).persons == persons
+
+
+def test_no_lone_surname_from_a_place_or_a_headline_word(extractor):
+    """"Arabia" of "Saudi Arabia" and "PRICE" after "OIL" (a title word: "Oil Minister") in an ALL-CAPS
+    headline are no surnames (the corpus registry would resolve them to some "X Arabia" or "Y Price")."""
+    e = extract(extractor, "RIYADH, June 2 - Saudi Arabia's Oil Minister Hisham Nazer said Riyadh would not "
+                "agree to a cut in oil prices.", title='SAUDI ARABIA WILL NOT AGREE "MAD" OIL PRICE RISE', when=D1987)
+    assert e.persons == ("Hisham Nazer",) and e.surnames == ()
+
+
+def test_headline_surname_kept_when_no_common_word(extractor):
+    e = extract(extractor, "WASHINGTON, March 3 - The Federal Reserve will act, its chairman said.",
+                title="VOLCKER SAYS FED WILL ACT", when=D1987)
+    assert e.surnames == ("Volcker",)
+    e = extract(extractor, "WASHINGTON, March 3 - Treasury Secretary James Baker said the dollar had fallen "
+                "enough. Baker told reporters.", title="TREASURY'S BAKER SAYS DOLLAR FALL ENOUGH", when=D1987)
+    assert e.persons == ("James Baker",) and e.surnames == ()
