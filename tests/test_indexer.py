@@ -127,6 +127,17 @@ def test_worker_processes_give_the_same_index_as_one_process(tmp_path: Path) -> 
         assert one[key][schema.COUNTRY] == two[key][schema.COUNTRY]
 
 
+def test_large_runs_commit_in_checkpoints_but_rebuilds_commit_once(corpus: Path, tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    monkeypatch.setattr("search.indexer.CHECKPOINT_EVERY", 1)
+    build_index([corpus], tmp_path / "ix", workers=1)
+    checkpoints = whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation()
+    assert checkpoints >= 3 and len(stored(tmp_path / "ix")) == 3  # one commit per document, then the last
+    build_index([corpus], tmp_path / "ix", workers=1, rebuild=True)
+    assert whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation() == checkpoints + 1
+    assert len(stored(tmp_path / "ix")) == 3
+
+
 def hold_lock(index_dir: Path, seconds: float) -> subprocess.Popen:
     """Another process holding the indexer lock, as a second `news-search index` would."""
     code = (f"import filelock, sys, time; lock = filelock.FileLock({str(index_dir / LOCK_FILE)!r}); "
