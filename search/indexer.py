@@ -6,10 +6,12 @@ One run:
 2. compare with what the index holds: unchanged articles are skipped, the rest go to worker
    processes that run the NLTK entity pipeline (``search.pipeline``);
 3. the parent is the only writer: it adds or updates each article as its entities arrive, removes
-   articles whose file (or record) is gone, and commits once, atomically.
+   articles whose file (or record) is gone, and commits every few thousand documents (a ``--rebuild``
+   commits once, atomically).
 
 A file lock (``indexer.lock`` in the index folder) keeps a second indexer out; Whoosh's commit
-swaps the table of contents in one rename, so a crash mid-run leaves the previous index intact.
+swaps the table of contents in one rename, so a crash mid-run leaves the last committed index intact
+and the next run picks up where it stopped (unchanged articles are skipped by content hash).
 """
 from __future__ import annotations
 
