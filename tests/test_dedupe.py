@@ -18,9 +18,10 @@ def flip(value: int, *bits: int) -> int:
     return value
 
 
-def test_hashes_within_three_bits_group_and_farther_ones_do_not() -> None:
+def test_hashes_within_four_bits_group_and_farther_ones_do_not() -> None:
     base = random.Random(7).getrandbits(64)
-    hashes = np.asarray([base, flip(base, 1, 20, 40), flip(base, 3, 19, 35, 60), base ^ (2**64 - 1)],
+    # four flipped bits, one in each of four bands (only the fifth band agrees): still found
+    hashes = np.asarray([base, flip(base, 1, 20, 40, 50), flip(base, 3, 19, 35, 60, 62), base ^ (2**64 - 1)],
                         dtype=np.uint64)
     dups = find_duplicates(hashes, np.ones(4, dtype=bool), [None] * 4)
     assert dups.others(0) == [1]
