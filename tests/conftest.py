@@ -6,6 +6,7 @@ Indexes are built the way the indexer builds them: ``search.document.to_document
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -26,6 +27,19 @@ REUTERS = SHARED / "corpora" / "reuters21578"
 NLTK_DATA = SHARED / "nltk_data"
 # Set before any test module imports nltk: nltk reads NLTK_DATA once, when it is first imported.
 os.environ["NLTK_DATA"] = str(NLTK_DATA)
+
+
+@pytest.fixture(scope="session")
+def sample_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus: ``tests/data`` (one or two documents per format, broken ones included) plus the
+    synthetic Reuters SGML files from ``sgml_samples.py``, laid out in a temporary folder."""
+    from sgml_samples import SGML_SAMPLES
+
+    root = tmp_path_factory.mktemp("sample-corpus") / "data"
+    shutil.copytree(ROOT / "tests" / "data", root)
+    for name, text in SGML_SAMPLES.items():
+        (root / name).write_bytes(text.encode("latin-1"))
+    return root
 
 
 @pytest.fixture(scope="session")

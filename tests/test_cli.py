@@ -12,20 +12,19 @@ from search.errors import MissingResource
 from search.index import open_index
 from search.models import SearchRequest
 
-DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 @pytest.fixture(scope="module")
-def cli_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def cli_index(tmp_path_factory: pytest.TempPathFactory, sample_corpus: Path) -> Path:
     index_dir = tmp_path_factory.mktemp("cli") / "index"
-    result = CliRunner().invoke(cli, ["index", str(DATA), "--index-dir", str(index_dir), "--workers", "1"])
+    result = CliRunner().invoke(cli, ["index", str(sample_corpus), "--index-dir", str(index_dir), "--workers", "1"])
     assert result.exit_code == 0, result.output
     return index_dir
 
 
-def test_index_prints_a_summary_with_the_problems(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["index", str(DATA), "--index-dir", str(tmp_path / "ix"), "--workers", "1"])
+def test_index_prints_a_summary_with_the_problems(tmp_path: Path, sample_corpus: Path) -> None:
+    result = CliRunner().invoke(cli, ["index", str(sample_corpus), "--index-dir", str(tmp_path / "ix"), "--workers", "1"])
     assert result.exit_code == 0
     summary = result.stdout.splitlines()[0]
     assert summary.startswith(f"Indexed into {tmp_path / 'ix'}") and "unchanged 0" in summary
@@ -38,12 +37,12 @@ def test_index_of_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no such file or folder" in result.output
 
 
-def test_index_without_nltk_models_names_the_missing_one(tmp_path: Path, monkeypatch) -> None:
+def test_index_without_nltk_models_names_the_missing_one(tmp_path: Path, sample_corpus: Path, monkeypatch) -> None:
     def missing() -> None:
         raise MissingResource("averaged_perceptron_tagger_eng")
 
     monkeypatch.setattr("search.indexer.ensure_resources", missing)
-    result = CliRunner().invoke(cli, ["index", str(DATA), "--index-dir", str(tmp_path / "ix")])
+    result = CliRunner().invoke(cli, ["index", str(sample_corpus), "--index-dir", str(tmp_path / "ix")])
     assert result.exit_code == 1
     assert "averaged_perceptron_tagger_eng" in result.stderr and "news-search setup" in result.stderr
     assert "Traceback" not in result.output

@@ -12,7 +12,6 @@ from search import corpus
 from search.corpus import SUFFIXES, discover, iter_articles, read_file
 from search.corpus.base import is_safe_id
 
-DATA = Path(__file__).resolve().parent / "data"
 
 
 def touch(path: Path, text: str = "Title\n\nBody text.") -> Path:
@@ -114,8 +113,8 @@ def test_roots_that_are_files_missing_or_unsupported(tmp_path: Path, caplog: pyt
     assert read_file(story, story).articles[0].id == read_file(story, tmp_path).articles[0].id
 
 
-def test_iter_articles_over_the_shipped_samples(caplog: pytest.LogCaptureFixture) -> None:
-    articles = list(iter_articles(DATA))
+def test_iter_articles_over_the_shipped_samples(sample_corpus: Path, caplog: pytest.LogCaptureFixture) -> None:
+    articles = list(iter_articles(sample_corpus))
     assert len(articles) == 14
     assert len({a.id for a in articles}) == 14
     assert {Path(a.path).name for a in articles} == {

@@ -11,7 +11,6 @@ from search.corpus import read_file
 from search.corpus.sgml import read_reuters_labels, read_sgml
 from search.models import Article
 
-DATA = Path(__file__).resolve().parent / "data"
 REUTERS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "reuters21578"
 
 RECORD = """<REUTERS TOPICS="YES" LEWISSPLIT="TRAIN" CGISPLIT="TRAINING-SET" OLDID="1" NEWID="{newid}">
@@ -48,8 +47,8 @@ def test_record_fields_exactly(tmp_path: Path) -> None:
     )]
 
 
-def test_brief_and_unproc_records_and_latin1() -> None:
-    result = read_file(DATA / "reuters-sample.sgm", DATA)
+def test_brief_and_unproc_records_and_latin1(sample_corpus: Path) -> None:
+    result = read_file(sample_corpus / "reuters-sample.sgm", sample_corpus)
     assert result.problems == []
     first, brief, unproc = result.articles
     assert first.body.endswith("Soci\u00e9t\u00e9 G\u00e9n\u00e9rale & other banks had been consulted.")
@@ -62,8 +61,8 @@ def test_brief_and_unproc_records_and_latin1() -> None:
         "Excess reserves.............1,025 vs.....1,497")
 
 
-def test_truncated_file_keeps_complete_records() -> None:
-    result = read_file(DATA / "reuters-truncated.sgm", DATA)
+def test_truncated_file_keeps_complete_records(sample_corpus: Path) -> None:
+    result = read_file(sample_corpus / "reuters-truncated.sgm", sample_corpus)
     assert [a.id for a in result.articles] == ["reuters-900011", "reuters-900012"]
     assert result.problems == ["record 3 (NEWID 900004): truncated, no closing </REUTERS>; skipped"]
 
@@ -88,8 +87,8 @@ def test_files_without_records(tmp_path: Path, content: bytes, problem: str) -> 
     assert read_file(path, tmp_path).problems == [problem]
 
 
-def test_labels_of_the_sample() -> None:
-    assert read_reuters_labels(DATA / "reuters-sample.sgm") == {
+def test_labels_of_the_sample(sample_corpus: Path) -> None:
+    assert read_reuters_labels(sample_corpus / "reuters-sample.sgm") == {
         "reuters-900001": {"places": ["west-germany", "usa"], "people": ["stoltenberg", "james-baker"]},
         "reuters-900002": {"places": ["japan"], "people": []},
         "reuters-900003": {"places": ["usa"], "people": []},

@@ -15,7 +15,6 @@ from search import schema
 from search.errors import IndexLocked, MissingResource
 from search.indexer import LOCK_FILE, build_index
 
-DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEED = SHARED / "corpora" / "seed" / "000_f00f6371fd1e7e98.txt"
 
