@@ -11,7 +11,9 @@ the corpus-wide PersonRegistry, resolves lone surnames, then scores at document 
   labelled / predicted countries (micro-averaged over those stories).
 - persons: over the stories with at least one PEOPLE code; recall = codes found / codes. Precision is
   counted over the predictions that map to some PEOPLE code (all-people-strings.lc.txt): of those,
-  the share that are labelled on that story (the editors only coded ~270 people).
+  the share that are labelled on that story (the editors only coded ~270 people). The registry learns
+  from every full name, facet values and names met in passing (``Entities.passing``) alike, as the
+  indexer's does.
 """
 from __future__ import annotations
 
@@ -178,7 +180,7 @@ def main() -> None:
             pickle.dump((articles, labels, results), fh)
     registry = PersonRegistry()
     for ents in results.values():
-        registry.add(ents.persons)
+        registry.add(ents.persons + ents.passing)
     print("-- within each article only (no registry):")
     score(results, labels)
     resolved = {doc_id: resolve_persons(ents, registry) for doc_id, ents in results.items()}

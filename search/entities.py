@@ -8,7 +8,8 @@ process); this module decides *what* it is:
   (:mod:`search.countries`);
 - persons from runs of capitalised words: titles and affiliations stripped ("Maj. Gen.", "Israeli
   Prime Minister"), a known first name or a title as evidence, else the NE chunker's verdict; later
-  surname-only mentions folded into the full name (:mod:`search.persons`).
+  surname-only mentions folded into the full name, and only the people the article is about or quotes
+  kept as facet values; names met once in passing go to ``Entities.passing`` (:mod:`search.persons`).
 
 Speed: the tagger and chunker (the costly part) run lazily, at most once per sentence, and only when a
 sentence has a doubtful name (no first name, no title). ALL-CAPS headlines (Reuters titles) never go
@@ -25,7 +26,7 @@ from datetime import date
 from search import gazetteer, nlp
 from search.countries import CountryRules
 from search.models import Article, Entities, Mention
-from search.persons import CORP_SUFFIXES, FIRM_NOUNS, PARTICLES, PersonRegistry, canonical_name, capital_runs, firm_names, fold_persons, resolve_persons
+from search.persons import CORP_SUFFIXES, FIRM_NOUNS, PARTICLES, PersonRegistry, canonical_name, capital_runs, firm_names, fold_key, fold_persons, resolve_persons, salient_person, speaking, surname_of
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +60,16 @@ class _Found:
     lone: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     sentence: int = -1  # -1 = title or dateline, then 0, 1, ... for the body's sentences
+    sentences: int = 0  # in the body
     country_hits: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # (sentence, evidence kind)
     lone_hits: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     firms: set[str] = field(default_factory=set)  # names the article shows to be firms ("Eli Lilly and Co")
     titled: set[str] = field(default_factory=set)  # full names seen after a person's title ("trader Ivan Boesky")
+    known_surnames: set[str] = field(default_factory=set)  # of the full names so far: a later "Baker" is him
+    person_hits: dict[str, list[tuple[int, bool]]] = field(default_factory=dict)  # (sentence, speaking) per surface
+
+    def add_person_hit(self, surface: str, speaking: bool) -> None:
+        self.person_hits.setdefault(surface, []).append((self.sentence, speaking))
 
     def add_lone(self, word: str, evidence: str = "surname") -> None:
         self.lone.append(word)
@@ -112,6 +119,7 @@ class EntityExtractor:
         for number, sentence in enumerate(self._splitter.tokenize(body)):
             found.sentence = number
             self._sentence(nlp.tokenize(sentence), when, found)
+        found.sentences = found.sentence + 1
         found.sentence = -1
         if caps_title:
             self._caps_title(article.title, when, found)
@@ -165,7 +173,8 @@ class EntityExtractor:
             titled = self._titled(tokens, cut)
             if cut > start and tokens[cut - 1] in self._institution:
                 continue  # "Banca Commerciale Italiana", "Samuel Montagu Ltd": the rest names the body too
-            if cut == 0 and tokens[0].lower() in self._words and tokens[0] not in self._first:
+            if cut == 0 and tokens[0].lower() in self._words and tokens[0] not in self._first \
+                    and fold_key(tokens[0]) not in found.known_surnames:
                 cut = 1  # sentence-initial common word ("Sales", "Following")
             name = [t for t in tokens[cut:end] if t != "."]
             if not name or not self._name_words(name) or self._attributive(tokens, name, end):
@@ -183,13 +192,15 @@ class EntityExtractor:
                     continue
                 canonical = canonical_name(tokens[cut:end])
                 found.full_names.append(canonical)
+                found.known_surnames.add(fold_key(surname_of(canonical)))
                 if titled:
                     found.titled.add(canonical)
                 if name[0] not in self._first:
                     found.family_first.add(canonical)
                 found.mentions.append(Mention(" ".join(tokens[cut:end]), "person", canonical))
+                found.add_person_hit(canonical, speaking(tokens, start, end))
             else:
-                if not titled:
+                if not titled and fold_key(name[0]) not in found.known_surnames:
                     if not self._lone_candidate(tokens, cut, end):
                         continue
                     ne = self._ne_tokens(tokens) if ne is None else ne
@@ -197,6 +208,7 @@ class EntityExtractor:
                         continue
                 found.add_lone(name[0], "titled" if titled else "surname")
                 found.mentions.append(Mention(name[0], "person", name[0]))
+                found.add_person_hit(name[0], speaking(tokens, start, end))
             spans.append((cut, end))
         return spans
 
@@ -376,6 +388,7 @@ class EntityExtractor:
             name = f"{t.capitalize()} {after.capitalize()}"  # "HOWARD BAKER SAYS": a full name
             found.full_names.append(name)
             found.mentions.append(Mention(f"{t} {after}", "person", name))
+            found.add_person_hit(name, True)
             return
         spoken = after in _CAPS_SPEECH or before in ("'S", "’S")
         titled = before.lower() in self._titles and t.lower() not in self._words  # not "OIL PRICE RISE"
@@ -384,6 +397,7 @@ class EntityExtractor:
             if word not in self._stop and word.lower() not in self._titles:
                 found.add_lone(word)
                 found.mentions.append(Mention(t, "person", word))
+                found.add_person_hit(word, spoken)
 
     # -- result -------------------------------------------------------------------------------------
     def _entities(self, found: _Found) -> Entities:
@@ -391,6 +405,11 @@ class EntityExtractor:
         # firms named like people, unless a title shows the person too ("Ivan Boesky and Co" / "trader Ivan Boesky");
         # lone surnames folded into a firm stay mapped, so they are dropped with it
         persons = [p for p in persons if p not in found.firms or p in found.titled]
+        hits: dict[str, list[tuple[int, bool]]] = {}
+        for surface, surface_hits in found.person_hits.items():
+            hits.setdefault(mapping.get(surface, surface), []).extend(surface_hits)
+        passing = [p for p in persons if not salient_person(hits.get(p, []), found.sentences)]
+        persons = [p for p in persons if p not in passing]
         surnames = [w for w in dict.fromkeys(found.lone) if w not in mapping and self._rules.salient(found.lone_hits[w], 2)
                     and self._plausible_lone(w, found)]
         persons += [w for w in surnames if self._mononym(w, found.lone_hits[w])]
@@ -407,6 +426,7 @@ class EntityExtractor:
                 unique.setdefault((m.text, m.kind), m)
         return Entities(
             persons=tuple(persons),
+            passing=tuple(passing),
             countries=tuple(countries),
             orgs=tuple(dict.fromkeys(found.orgs)),
             surnames=tuple(surnames),

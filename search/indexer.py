@@ -264,7 +264,7 @@ def _write_extracted(out: _Writer, plan: _Plan, registry: PersonRegistry, worker
             plan.report.failed.append((article.path, f"{article.id}: entity extraction failed: {error}"))
             continue
         entities, doc = prepared
-        registry.add(entities.persons)
+        registry.add(entities.persons + entities.passing)
         if entities.surnames:
             deferred.append((article, entities, doc))
         else:

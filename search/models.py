@@ -44,13 +44,16 @@ class Entities:
     """The entities of one article, canonical and de-duplicated, in order of first mention.
 
     ``surnames`` are lone surname mentions ("Volcker") that the article itself could not resolve to a
-    full name; the indexer resolves them against the corpus-wide person registry.
+    full name; the indexer resolves them against the corpus-wide person registry. ``passing`` are full
+    names the article only mentions in passing (see :func:`search.persons.salient_person`): not facet
+    values, but they still teach the registry who "Reagan" is.
     """
 
     persons: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
     surnames: tuple[str, ...] = ()
+    passing: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = ()
 
 

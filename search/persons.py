@@ -36,6 +36,18 @@ FIRM_NOUNS = frozenset(
 )
 
 
+# Verbs that make the name next to them the one quoted: "Baker said", "said Treasury Secretary James Baker".
+SPEECH_VERBS = frozenset(
+    "said says say told tells added stated declined noted warned predicted announced according".split()
+)
+# Words that may stand between a name and its verb: "Baker also said", "Volcker has said".
+_BEFORE_VERB = frozenset("has had also later earlier today yesterday then previously recently".split())
+# Salience: how a person becomes a facet value of an article (see :func:`salient_person`).
+LEAD_SENTENCES = 2
+MIN_MENTIONS = 2
+LATE_SHARE = 3 / 4
+
+
 def canonical_name(tokens: list[str]) -> str:
     """Join name tokens, dropping middle initials and dots ("James A. Baker" -> "James Baker")."""
     kept = [t for t in tokens if t != "."]
@@ -107,6 +119,45 @@ def _parts(tokens: list[str]) -> set[str]:
     """Canonical forms of every stretch of two or more words of a firm's name."""
     words = [t for t in tokens if t != "."]
     return {canonical_name(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1)}
+
+
+def speaking(tokens: list[str], start: int, end: int) -> bool:
+    """Whether the name at tokens[start:end] (its title included) is the one quoted in its sentence: "Baker
+    said", "Baker also said", "said Treasury Secretary James Baker", "according to Baker", or with an
+    apposition between name and verb ("Giles Keating, economist at Credit Suisse, said")."""
+    after = [t.lower() for t in tokens[end:end + 2]]
+    if after and (after[0] in SPEECH_VERBS or (after[0] in _BEFORE_VERB and after[-1] in SPEECH_VERBS)):
+        return True
+    if start > 0 and tokens[start - 1].lower() in SPEECH_VERBS:
+        return True
+    if start > 1 and [t.lower() for t in tokens[start - 2:start]] == ["according", "to"]:
+        return True
+    if after[:1] == [","]:
+        for k in range(end + 1, min(end + 16, len(tokens) - 1)):
+            if tokens[k] == ",":
+                return tokens[k + 1].lower() in SPEECH_VERBS
+    return False
+
+
+def salient_person(hits: list[tuple[int, bool]], sentences: int) -> bool:
+    """Whether a person is a facet value of the article, from its mentions (body sentence, speaking).
+
+    News is written most important first, and editors tag the people a story is about, not everyone it
+    names in passing. A person counts when named in the title or the lead (sentence < LEAD_SENTENCES;
+    the title is -1), named MIN_MENTIONS times, quoted, or first named before the last quarter of the body.
+    What is left is one unquoted mention late in the story ("... will meet Chancellor Helmut Kohl.").
+    On Reuters-21578 this raises person precision 0.84 -> 0.86 for recall 0.96 -> 0.94
+    (bench/entity_quality.py); the names dropped stay searchable in the text.
+    """
+    if not hits:
+        return True
+    first = min(sentence for sentence, _ in hits)
+    return (
+        len(hits) >= MIN_MENTIONS
+        or first < LEAD_SENTENCES
+        or first < LATE_SHARE * sentences
+        or any(quoted for _, quoted in hits)
+    )
 
 
 def surname_of(name: str) -> str:

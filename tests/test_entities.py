@@ -8,6 +8,7 @@ import nltk
 import pytest
 
 from search.entities import EntityExtractor, PersonRegistry, resolve_persons
+from search.persons import salient_person, speaking
 from search.models import Article, Entities, Mention
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -428,3 +429,63 @@ def test_headline_surname_kept_when_no_common_word(extractor):
     e = extract(extractor, "WASHINGTON, March 3 - Treasury Secretary James Baker said the dollar had fallen "
                 "enough. Baker told reporters.", title="TREASURY'S BAKER SAYS DOLLAR FALL ENOUGH", when=D1987)
     assert e.persons == ("James Baker",) and e.surnames == ()
+
+
+STORY = [
+    "Finance Minister Kiichi Miyazawa said Japan would act to stabilise the yen.",
+    "He told parliament the dollar had fallen too far.",
+    "Dealers said the Bank of Japan bought dollars in Tokyo.",
+    "Analysts expect more intervention this week.",
+    "Exporters have complained about the strong yen for months.",
+    "The yen rose to 149 against the dollar on Friday.",
+    "Traders expect it to stay near that level.",
+]
+
+
+def test_a_single_late_passing_mention_is_no_facet_value(extractor):
+    """One unquoted mention in the last quarter of the story is background, not who the story is about."""
+    e = extract(extractor, " ".join(STORY + ["Miyazawa will meet Chancellor Helmut Kohl next month."]), when=D1987)
+    assert e.persons == ("Kiichi Miyazawa",)
+    assert e.passing == ("Helmut Kohl",)
+    assert not any(m.value == "Helmut Kohl" for m in e.mentions)
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Chancellor Helmut Kohl said Bonn would help.",  # quoted
+        "Bonn would help, said Chancellor Helmut Kohl.",  # quoted, verb first
+        "Helmut Kohl, the West German chancellor, said Bonn would help.",  # quoted after an apposition
+        "Chancellor Helmut Kohl will visit. Kohl has said Bonn would help.",  # named twice
+    ],
+)
+def test_a_late_person_who_speaks_or_recurs_is_kept(extractor, last):
+    e = extract(extractor, " ".join(STORY + [last]), when=D1987)
+    assert e.persons == ("Kiichi Miyazawa", "Helmut Kohl")
+    assert e.passing == ()
+
+
+def test_a_person_in_the_lead_or_middle_is_kept_with_one_mention(extractor):
+    early = STORY[:2] + ["He will meet Chancellor Helmut Kohl next month."] + STORY[2:]
+    assert extract(extractor, " ".join(early), when=D1987).persons == ("Kiichi Miyazawa", "Helmut Kohl")
+
+
+def test_a_common_word_surname_is_his_mention_once_his_full_name_is_known(extractor):
+    """"Baker told ..." at a sentence start is James Baker, not the trade, once the story has named him."""
+    e = extract(extractor, " ".join(STORY[:6] + ["Treasury Secretary James Baker met him.",
+                                                 "Baker told reporters nothing."]), when=D1987)
+    assert e.persons == ("Kiichi Miyazawa", "James Baker")
+    assert Mention("Baker", "person", "James Baker") in e.mentions
+
+
+def test_speaking_and_salience_rules():
+    assert speaking("Volcker also said so".split(), 0, 1)
+    assert speaking("according to Fed chairman Paul Volcker".split(), 2, 6)
+    assert speaking("Paul Volcker , who left the Fed , said".split(), 0, 2)
+    assert not speaking("he met Paul Volcker and left".split(), 2, 4)
+    assert salient_person([(9, False), (10, False)], 12)  # twice
+    assert salient_person([(1, False)], 12)  # lead
+    assert salient_person([(8, False)], 12)  # before the last quarter
+    assert not salient_person([(9, False)], 12)
+    assert salient_person([(9, True)], 12)  # quoted
+    assert salient_person([(-1, False)], 12)  # headline

@@ -191,6 +191,20 @@ def test_seed_article_facets_come_out_exactly_right(tmp_path: Path) -> None:
     assert doc[schema.DATE].date().isoformat() in {"2018-12-10", "2018-12-11"}
 
 
+def test_passing_full_names_still_resolve_lone_surnames_elsewhere(tmp_path: Path) -> None:
+    """Two stories name Paul Volcker once, late, in passing (no facet value there); a third says only
+    "Volcker said": the corpus-wide registry learnt the full name from the first two."""
+    filler = " ".join(f"Dealers said trading was quiet on day {n}." for n in range(1, 8))
+    for n in (1, 2):
+        write(tmp_path / "c" / f"late{n}.txt", f"Dollar steady\n\nThe dollar was steady in Tokyo. {filler} "
+              "Traders will watch a speech by Fed chairman Paul Volcker next week.\n")
+    write(tmp_path / "c" / "lone.txt", "Fed view\n\nVolcker said the dollar had fallen enough.\n")
+    build_index([tmp_path / "c"], tmp_path / "ix", workers=1)
+    persons = {path: doc[schema.PERSON] for path, doc in
+               ((doc[schema.PATH].split("/")[-1], doc) for doc in stored(tmp_path / "ix").values())}
+    assert persons == {"late1.txt": "", "late2.txt": "", "lone.txt": "Paul Volcker"}
+
+
 REUTERS_000 = SHARED / "corpora" / "reuters21578" / "reut2-000.sgm"
 
 # Known stories of reut2-000.sgm: the editors' PEOPLE / PLACES labels as our canonical names, plus an
