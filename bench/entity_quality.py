@@ -179,8 +179,8 @@ def main() -> None:
         with args.dump.open("wb") as fh:
             pickle.dump((articles, labels, results), fh)
     registry = PersonRegistry()
-    for ents in results.values():
-        registry.add(ents.persons + ents.passing)
+    for doc_id, ents in results.items():
+        registry.add(doc_id, ents.persons + ents.passing)
     print("-- within each article only (no registry):")
     score(results, labels)
     resolved = {doc_id: resolve_persons(ents, registry) for doc_id, ents in results.items()}

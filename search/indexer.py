@@ -243,6 +243,7 @@ def _write(ix, index_path: Path, plan: _Plan, registry: PersonRegistry, workers:
     try:
         for article_id in plan.to_delete:
             out.writer.delete_by_term(schema.ID_FIELD, article_id)
+            registry.remove(article_id)
         deferred = _write_extracted(out, plan, registry, workers, rebuild, progress)
         for article, entities, doc in deferred:  # lone surnames: resolved against the whole corpus
             doc.update(entity_fields(resolve_persons(entities, registry)))
@@ -264,7 +265,7 @@ def _write_extracted(out: _Writer, plan: _Plan, registry: PersonRegistry, worker
             plan.report.failed.append((article.path, f"{article.id}: entity extraction failed: {error}"))
             continue
         entities, doc = prepared
-        registry.add(entities.persons + entities.passing)
+        registry.add(article.id, entities.persons + entities.passing)
         if entities.surnames:
             deferred.append((article, entities, doc))
         else:
@@ -292,7 +293,8 @@ def _load_registry(index_path: Path) -> PersonRegistry:
     try:
         return PersonRegistry.from_json(path.read_text(encoding="utf-8"))
     except (ValueError, json.JSONDecodeError):
-        logger.warning("person registry %s is unreadable; starting a new one", path)
+        logger.warning("person registry %s is unreadable; starting a new one (`news-search index --rebuild` "
+                       "recounts every article)", path)
         return PersonRegistry()
 
 

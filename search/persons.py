@@ -211,20 +211,36 @@ def _longer_match(name: str, persons: list[str]) -> str | None:
 class PersonRegistry:
     """Corpus-wide surname -> most frequent full name, to resolve lone surnames an article could not resolve.
 
-    A surname resolves only when the full name was seen at least ``min_count`` times and accounts for at
-    least half of the full names with that surname (so a common "Smith" stays unresolved).
+    A surname resolves only when the full name was seen in at least ``min_count`` articles and accounts
+    for at least half of the full names with that surname (so a common "Smith" stays unresolved). It
+    remembers which article contributed which names, so re-indexing a changed article replaces its
+    contribution and deleting one takes it back: the counts always describe the articles in the index.
     """
 
     def __init__(self, min_count: int = 2, min_share: float = 0.5) -> None:
         self.min_count = min_count
         self.min_share = min_share
+        self._articles: dict[str, tuple[str, ...]] = {}
         self._names: dict[str, Counter[str]] = {}
 
-    def add(self, persons: Iterable[str]) -> None:
-        """Count each full (multi-word) name once per call; call once per article."""
-        for name in dict.fromkeys(persons):
-            if len(name.split()) > 1:
-                self._names.setdefault(fold_key(surname_of(name)), Counter())[name] += 1
+    def add(self, article_id: str, persons: Iterable[str]) -> None:
+        """Record the full (multi-word) names one article mentions, replacing what it gave before."""
+        self.remove(article_id)
+        names = tuple(n for n in dict.fromkeys(persons) if len(n.split()) > 1)
+        self._articles[article_id] = names
+        for name in names:
+            self._names.setdefault(fold_key(surname_of(name)), Counter())[name] += 1
+
+    def remove(self, article_id: str) -> None:
+        """Take back what a deleted (or changing) article contributed; unknown ids are ignored."""
+        for name in self._articles.pop(article_id, ()):
+            key = fold_key(surname_of(name))
+            counts = self._names[key]
+            counts[name] -= 1
+            if counts[name] <= 0:
+                del counts[name]
+            if not counts:
+                del self._names[key]
 
     def resolve(self, surname: str) -> str | None:
         """The most frequent full name with this surname, or None when there is none or no clear winner."""
@@ -238,14 +254,18 @@ class PersonRegistry:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"min_count": self.min_count, "min_share": self.min_share, "names": self._names}, sort_keys=True
+            {"min_count": self.min_count, "min_share": self.min_share, "articles": self._articles}, sort_keys=True
         )
 
     @classmethod
     def from_json(cls, text: str) -> PersonRegistry:
+        """Read what :meth:`to_json` wrote. Raises ValueError for anything else (the caller starts over)."""
         data = json.loads(text)
+        if not isinstance(data, dict) or not isinstance(data.get("articles"), dict):
+            raise ValueError("not a person registry")
         registry = cls(int(data["min_count"]), float(data["min_share"]))
-        registry._names = {surname: Counter(names) for surname, names in data["names"].items()}
+        for article_id, names in data["articles"].items():
+            registry.add(article_id, names)
         return registry
 
     def __len__(self) -> int:

@@ -157,11 +157,11 @@ def test_orgs_by_acronym_and_full_name(extractor):
 
 def test_registry_resolves_lone_surnames_and_round_trips():
     registry = PersonRegistry()
-    for _ in range(3):
-        registry.add(["Paul Volcker", "James Baker"])
-    registry.add(["Howard Baker"])
-    registry.add(["Jane Smith"])
-    registry.add(["John Smith"])
+    for n in range(3):
+        registry.add(f"a{n}", ["Paul Volcker", "James Baker", "Paul Volcker"])
+    registry.add("b", ["Howard Baker"])
+    registry.add("c", ["Jane Smith"])
+    registry.add("d", ["John Smith"])
     assert registry.resolve("Volcker") == "Paul Volcker"
     assert registry.resolve("Baker") == "James Baker"
     assert registry.resolve("Smith") is None  # no full name seen twice
@@ -171,10 +171,34 @@ def test_registry_resolves_lone_surnames_and_round_trips():
     assert again.to_json() == registry.to_json()
 
 
+def test_registry_forgets_what_changed_and_deleted_articles_said():
+    registry = PersonRegistry()
+    registry.add("a", ["Paul Volcker"])
+    registry.add("b", ["Paul Volcker"])
+    registry.add("c", ["Anne Volcker"])
+    assert registry.resolve("Volcker") == "Paul Volcker"
+    registry.add("b", ["James Baker"])  # b changed: it no longer names Paul Volcker
+    assert registry.resolve("Volcker") is None  # 1 of 2: no clear winner
+    registry.add("d", ["Paul Volcker"])
+    assert registry.resolve("Volcker") == "Paul Volcker"
+    registry.remove("d")
+    registry.remove("a")
+    registry.remove("nobody")
+    assert registry.resolve("Volcker") is None
+    assert PersonRegistry.from_json(registry.to_json()).to_json() == registry.to_json()
+    registry.remove("c")
+    assert len(registry) == 1  # only Baker is left
+
+
+def test_registry_rejects_an_old_or_foreign_file():
+    with pytest.raises(ValueError):
+        PersonRegistry.from_json('{"min_count": 2, "min_share": 0.5, "names": {"volcker": {"Paul Volcker": 3}}}')
+
+
 def test_resolve_persons_adds_resolved_and_drops_unresolved():
     registry = PersonRegistry()
-    registry.add(["Paul Volcker"])
-    registry.add(["Paul Volcker"])
+    registry.add("a", ["Paul Volcker"])
+    registry.add("b", ["Paul Volcker"])
     ents = Entities(
         persons=("James Baker",),
         surnames=("Volcker", "Zzyzx"),
@@ -231,8 +255,8 @@ def test_titled_mononym_is_a_person_until_the_registry_knows_better(extractor):
     assert ents.surnames == ("Subroto",)
     assert resolve_persons(ents, PersonRegistry()).persons == ("Subroto",)
     registry = PersonRegistry()
-    registry.add(["Ali Subroto"])
-    registry.add(["Ali Subroto"])
+    registry.add("a", ["Ali Subroto"])
+    registry.add("b", ["Ali Subroto"])
     assert resolve_persons(ents, registry).persons == ("Ali Subroto",)
 
 
@@ -245,8 +269,8 @@ def test_caps_headline_surname_is_left_for_the_registry(extractor):
     ents = extract(extractor, "", title="TREASURY'S BAKER SAYS DOLLAR FALL IS ENOUGH", when=D1987)
     assert ents.surnames == ("Baker",)
     registry = PersonRegistry()
-    registry.add(["James Baker"])
-    registry.add(["James Baker"])
+    registry.add("a", ["James Baker"])
+    registry.add("b", ["James Baker"])
     assert resolve_persons(ents, registry).persons == ("James Baker",)
 
 

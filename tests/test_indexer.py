@@ -205,6 +205,23 @@ def test_passing_full_names_still_resolve_lone_surnames_elsewhere(tmp_path: Path
     assert persons == {"late1.txt": "", "late2.txt": "", "lone.txt": "Paul Volcker"}
 
 
+def test_deleted_articles_leave_the_person_registry(tmp_path: Path) -> None:
+    """The registry counts the articles in the index: once one of the two stories naming Paul Volcker
+    is deleted, a changed "Volcker said" story no longer resolves to him (one mention is no evidence)."""
+    for n in (1, 2):
+        write(tmp_path / "c" / f"fed{n}.txt", f"Fed story {n}\n\nFed chairman Paul Volcker spoke on day {n}.\n")
+    write(tmp_path / "c" / "lone.txt", "Fed view\n\nVolcker said the dollar had fallen enough.\n")
+    build_index([tmp_path / "c"], tmp_path / "ix", workers=1)
+    assert "Paul Volcker" in {doc[schema.PERSON] for doc in stored(tmp_path / "ix").values()
+                              if doc[schema.PATH].endswith("lone.txt")}
+    (tmp_path / "c" / "fed2.txt").unlink()
+    write(tmp_path / "c" / "lone.txt", "Fed view\n\nVolcker said the dollar had fallen far enough.\n")
+    report = build_index([tmp_path / "c"], tmp_path / "ix", workers=1)
+    assert (report.removed, report.updated) == (1, 1)
+    persons = {doc[schema.PATH].split("/")[-1]: doc[schema.PERSON] for doc in stored(tmp_path / "ix").values()}
+    assert persons == {"fed1.txt": "Paul Volcker", "lone.txt": ""}
+
+
 REUTERS_000 = SHARED / "corpora" / "reuters21578" / "reut2-000.sgm"
 
 # Known stories of reut2-000.sgm: the editors' PEOPLE / PLACES labels as our canonical names, plus an
