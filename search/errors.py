@@ -1,6 +1,16 @@
 """Domain errors. ``web/errors.py`` maps them to HTTP responses in one place; the CLI prints them."""
 from __future__ import annotations
 
+import functools
+import inspect
+import logging
+import pickle
+import struct
+import zlib
+from typing import Callable, TypeVar
+
+logger = logging.getLogger(__name__)
+
 
 class SearchError(Exception):
     """Base of every error the core raises on purpose. ``status`` is the HTTP status it maps to."""
@@ -52,6 +62,57 @@ class IndexNotFound(SearchError):
 
     status = 503
     code = "index_not_found"
+
+
+class IndexDamaged(SearchError):
+    """An index file can't be read: truncated, garbled or removed behind Whoosh's back."""
+
+    status = 503
+    code = "index_damaged"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The search index can't be read: one of its files is damaged or missing. "
+            "Rebuild it with `news-search index --rebuild`."
+        )
+
+
+# What reading a damaged Whoosh file raises (found by truncating, garbling and deleting each file kind,
+# tests/test_reliability_index.py). TOC_ERRORS: also what parsing a damaged table of contents raises;
+# TypeError and ValueError are too broad to catch anywhere else.
+READ_ERRORS: tuple[type[BaseException], ...] = (
+    EOFError, struct.error, UnicodeDecodeError, zlib.error, pickle.UnpicklingError, OSError,
+)
+TOC_ERRORS: tuple[type[BaseException], ...] = (
+    EOFError, struct.error, UnicodeDecodeError, zlib.error, pickle.UnpicklingError, TypeError, ValueError,
+)
+
+F = TypeVar("F", bound=Callable)
+
+
+def reads_index(method: F) -> F:
+    """Turn the errors a damaged index raises inside ``method`` (a function or a generator) into IndexDamaged."""
+    if inspect.isgeneratorfunction(method):
+        @functools.wraps(method)
+        def generator(*args, **kwargs):
+            try:
+                yield from method(*args, **kwargs)
+            except READ_ERRORS as exc:
+                raise _damaged(exc) from exc
+        return generator  # type: ignore[return-value]
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except READ_ERRORS as exc:
+            raise _damaged(exc) from exc
+    return wrapper  # type: ignore[return-value]
+
+
+def _damaged(exc: BaseException) -> IndexDamaged:
+    logger.error("the search index can't be read: %s: %s", type(exc).__name__, exc)
+    return IndexDamaged()
 
 
 class IndexLocked(SearchError):

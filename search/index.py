@@ -28,7 +28,7 @@ from whoosh import index as whoosh_index
 from search import schema
 from search.dedupe import MIN_WORDS, Duplicates, find_duplicates
 from search.document import split_values
-from search.errors import IndexNotFound
+from search.errors import TOC_ERRORS, IndexDamaged, IndexNotFound, reads_index
 from search.facets import NO_DATE, DateIndex, FacetTable
 from search.models import IndexStats
 from search.query import ParsedQuery, check_expansion, parse_query
@@ -79,14 +79,21 @@ class Generation:
 
 
 def open_index(path: str | Path) -> NewsIndex:
-    """Open the index at ``path``; raises IndexNotFound when there is none (or it can't be read)."""
+    """Open the index at ``path``; raises IndexNotFound when there is none (or it can't be opened) and
+    IndexDamaged when its table of contents can't be read."""
     path = Path(path)
-    if not path.is_dir() or not whoosh_index.exists_in(str(path)):
-        raise IndexNotFound(f"No search index in {path}. Build one with `news-search index <corpus folder>`.")
+    missing = f"No search index in {path}. Build one with `news-search index <corpus folder>`."
+    if not path.is_dir():
+        raise IndexNotFound(missing)
     try:
         ix = whoosh_index.open_dir(str(path))
+    except whoosh_index.EmptyIndexError:
+        raise IndexNotFound(missing) from None
     except (OSError, whoosh_index.IndexError) as exc:
         raise IndexNotFound(f"The search index in {path} can't be opened: {exc}") from exc
+    except TOC_ERRORS as exc:  # open_dir parses the TOC file
+        logger.error("the search index in %s can't be read: %s: %s", path, type(exc).__name__, exc)
+        raise IndexDamaged() from exc
     return NewsIndex(ix, path)
 
 
@@ -101,6 +108,7 @@ class NewsIndex:
         self._idle: list = []  # Whoosh searchers no NewsSearcher is using
         self._closed = False
 
+    @reads_index
     def searcher(self) -> NewsSearcher:
         """A new searcher on the latest generation; close it (or use ``with``) when the request ends.
 
@@ -116,6 +124,7 @@ class NewsIndex:
             raise
         return NewsSearcher(whoosh_searcher, generation, release=self._release)
 
+    @reads_index
     def stats(self) -> IndexStats:
         """How many articles the latest generation holds and when it was written."""
         with self._ix.reader() as reader:
@@ -144,7 +153,13 @@ class NewsIndex:
                     stale.append(candidate)
         for old in stale:
             old.close()
-        return found if found is not None else self._ix.searcher()
+        if found is not None:
+            return found
+        try:
+            return self._ix.searcher()
+        except TOC_ERRORS as exc:  # a newer TOC than the one open_dir read
+            logger.error("the search index's table of contents can't be parsed: %s: %s", type(exc).__name__, exc)
+            raise IndexDamaged() from exc
 
     def _release(self, whoosh_searcher) -> None:
         """Keep a Whoosh searcher a NewsSearcher is done with, if there is room.

@@ -32,7 +32,7 @@ from search import schema
 from search.corpus import discover, read_file
 from search.document import content_hash, entity_fields
 from search.entities import PersonRegistry, resolve_persons
-from search.errors import IndexLocked
+from search.errors import TOC_ERRORS, IndexDamaged, IndexLocked, reads_index
 from search.models import Article, Entities, IndexReport
 from search.nlp import ensure_resources
 from search.pipeline import extract_entities
@@ -90,7 +90,7 @@ def build_index(
     ensure_resources()  # fail fast, naming the missing NLTK resource, before any work
     index_path.mkdir(parents=True, exist_ok=True)
     with _index_lock(index_path, wait):
-        ix = _open_or_create(index_path)
+        ix = _open_or_create(index_path, rebuild)
         try:
             existing = {} if rebuild else _stored_state(ix)
             plan = _plan(roots, existing, rebuild, progress)
@@ -127,12 +127,21 @@ class _index_lock:
         self._lock.release()
 
 
-def _open_or_create(index_path: Path):
-    if whoosh_index.exists_in(str(index_path)):
+def _open_or_create(index_path: Path, rebuild: bool):
+    """The index in ``index_path``, created when there is none. One whose table of contents can't be read
+    is IndexDamaged, unless this is a rebuild: then it is started over."""
+    try:
         return whoosh_index.open_dir(str(index_path))
-    return whoosh_index.create_in(str(index_path), schema.make_schema())
+    except whoosh_index.EmptyIndexError:
+        return whoosh_index.create_in(str(index_path), schema.make_schema())
+    except TOC_ERRORS as exc:
+        if not rebuild:
+            raise IndexDamaged() from exc
+        logger.warning("the index in %s can't be read (%s: %s); starting it over", index_path, type(exc).__name__, exc)
+        return whoosh_index.create_in(str(index_path), schema.make_schema())
 
 
+@reads_index
 def _stored_state(ix) -> dict[str, tuple[str, str]]:
     """id -> (content hash, path) of every indexed article."""
     with ix.reader() as reader:

@@ -31,7 +31,7 @@ from whoosh import query as wq
 
 from search import schema, settings
 from search.document import split_values, stored_date, stored_mentions
-from search.errors import ArticleNotFound, BadParameter
+from search.errors import ArticleNotFound, BadParameter, reads_index
 from search.facets import date_mask
 from search.models import SORTS, ArticleDetail, FacetValue, Hit, SearchPage, SearchRequest
 from search.query import ParsedQuery, clean_text, evaluate, highlight_terms
@@ -77,6 +77,7 @@ class NewsSearcher:
 
     # -- the results page -------------------------------------------------------------------------------
 
+    @reads_index
     def search(self, request: SearchRequest) -> SearchPage:
         """A full results page: hits with snippets, exact total, facet counts, date histogram, suggestion."""
         started = time.perf_counter()
@@ -98,6 +99,7 @@ class NewsSearcher:
                           took_ms=(time.perf_counter() - started) * 1000, suggestion=suggestion, hits=hits,
                           facets=facets, date_histogram=histogram, sort=sort, pages=pages)
 
+    @reads_index
     def iter_hits(self, request: SearchRequest, cap: int) -> Iterator[Hit]:
         """Every result of ``request`` (collapsed as in ``search``) up to ``cap``, in the request's order."""
         check_request(request)
@@ -112,6 +114,7 @@ class NewsSearcher:
 
     # -- facets -------------------------------------------------------------------------------------------
 
+    @reads_index
     def facet_values(self, name: str, prefix: str, request: SearchRequest, limit: int = 20) -> tuple[FacetValue, ...]:
         """Values of facet ``name`` with a word starting with ``prefix``, counted within ``request``'s results."""
         table = self._gen.facets.get(name)
@@ -137,6 +140,7 @@ class NewsSearcher:
 
     # -- articles -----------------------------------------------------------------------------------------
 
+    @reads_index
     def article(self, article_id: str) -> ArticleDetail:
         """The stored article with this id; raises ArticleNotFound (ids are only ever looked up as terms)."""
         docnum = self._docnum(article_id)
@@ -155,6 +159,7 @@ class NewsSearcher:
             mentions=stored_mentions(stored),
         )
 
+    @reads_index
     def related(self, article_id: str, limit: int = 5) -> tuple[Hit, ...]:
         """Articles like this one (its key body terms, BM25F), without itself or its near-duplicates."""
         if not isinstance(limit, int) or not 1 <= limit <= MAX_RELATED:

@@ -59,7 +59,9 @@ def facet_values(name: str) -> Response:
 
 @bp.get("/health")
 def health() -> Response:
-    """How many articles are searchable and when the index last changed (503 while there is no index)."""
+    """How many articles are searchable and when the index last changed (503 while there is no index, or
+    while it can't be read: taking a searcher reads every segment once per index generation)."""
+    get_searcher()
     return jsonify({"status": "ok", **get_index().stats().to_dict()})
 
 

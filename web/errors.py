@@ -11,7 +11,7 @@ import logging
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from search.errors import BadParameter, BadQuery, IndexNotFound, SearchError
+from search.errors import BadParameter, BadQuery, IndexDamaged, IndexNotFound, SearchError
 from web.params import raw_query
 
 logger = logging.getLogger(__name__)
@@ -20,6 +20,7 @@ TITLES = {
     BadQuery: "Your search could not be read",
     BadParameter: "Something in the address is not right",
     IndexNotFound: "No index yet",
+    IndexDamaged: "The index needs rebuilding",
 }
 NO_INDEX_MESSAGE = "There is no search index yet: run `news-search index` to build it, then reload this page."
 
@@ -58,7 +59,7 @@ def refill_query() -> str:
 
 
 def handle_search_error(error: SearchError) -> Response:
-    """Domain errors carry their own status: 400 bad input, 404 unknown article, 503 no index."""
+    """Domain errors carry their own status: 400 bad input, 404 unknown article, 503 no index or a damaged one."""
     if error.status >= 500 and not isinstance(error, IndexNotFound):
         logger.error("search error %s: %s", error.code, error.message)
     message = NO_INDEX_MESSAGE if isinstance(error, IndexNotFound) else error.message

@@ -131,7 +131,7 @@ def schemas() -> dict[str, Any]:
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["code", "message", "parameter"], "properties": {
                 "code": {"type": "string", "examples": ["bad_parameter", "bad_query", "not_found",
-                                                         "index_not_found"]},
+                                                         "index_not_found", "index_damaged"]},
                 "message": {"type": "string"},
                 "parameter": {**nullable_str, "description": "The parameter at fault, if one is."}}}}},
     }
@@ -144,7 +144,8 @@ def responses() -> dict[str, Any]:
         "BadRequest": error("A parameter is invalid (not a number, out of range, repeated, not UTF-8, control "
                             "characters) or the query cannot be parsed; `parameter` names it."),
         "NotFound": error("No article with this id."),
-        "NoIndex": error("The index has not been built yet (run `news-search index`)."),
+        "NoIndex": error("The index has not been built yet (`index_not_found`: run `news-search index`) or "
+                         "can't be read (`index_damaged`: run `news-search index --rebuild`)."),
     }
 
 

@@ -1,0 +1,90 @@
+"""A search index damaged behind Whoosh's back (truncated, emptied or removed files) is a clear 503
+"rebuild the index", never a traceback or a 500: in the core, the API, the page, the health check, the CLI."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner
+
+from search.cli import cli
+from search.errors import IndexDamaged
+from search.index import open_index
+from search.indexer import build_index
+from search.models import SearchRequest
+from web import create_app
+
+
+@pytest.fixture(scope="module")
+def healthy_index(tmp_path_factory: pytest.TempPathFactory, sample_corpus: Path) -> Path:
+    index_dir = tmp_path_factory.mktemp("healthy") / "ix"
+    build_index([sample_corpus], index_dir, workers=1)
+    return index_dir
+
+
+def truncate(fraction: float) -> Callable[[Path], None]:
+    def damage(path: Path) -> None:
+        with path.open("r+b") as fh:
+            fh.truncate(int(path.stat().st_size * fraction))
+    return damage
+
+
+DAMAGE = {
+    "segment cut in half": ("*.seg", truncate(0.5)),
+    "segment emptied": ("*.seg", truncate(0)),
+    "segment removed": ("*.seg", Path.unlink),
+    "table of contents cut in half": ("_MAIN_*.toc", truncate(0.5)),
+    "table of contents emptied": ("_MAIN_*.toc", truncate(0)),
+}
+
+
+@pytest.fixture(params=sorted(DAMAGE))
+def damaged_index(request, healthy_index: Path, tmp_path: Path) -> Path:
+    index_dir = tmp_path / "ix"
+    shutil.copytree(healthy_index, index_dir)
+    pattern, damage = DAMAGE[request.param]
+    files = sorted(index_dir.glob(pattern))
+    assert files, f"the sample index has no {pattern}"
+    for path in files:
+        damage(path)
+    return index_dir
+
+
+def test_the_core_raises_index_damaged(damaged_index: Path) -> None:
+    with pytest.raises(IndexDamaged) as caught:
+        with open_index(damaged_index).searcher() as searcher:
+            searcher.search(SearchRequest(q="yen"))
+    assert "news-search index --rebuild" in caught.value.message
+
+
+def test_the_api_page_and_health_answer_503(damaged_index: Path) -> None:
+    client = create_app({"TESTING": True, "INDEX_DIR": str(damaged_index)}).test_client()
+    for path in ("/api/search?q=yen", "/api/health", "/api/facets/person?prefix=a"):
+        response = client.get(path)
+        assert response.status_code == 503, path
+        assert response.get_json()["error"]["code"] == "index_damaged", path
+        assert "--rebuild" in response.get_json()["error"]["message"]
+    page = client.get("/?q=yen")
+    assert page.status_code == 503
+    assert "The index needs rebuilding" in page.get_data(as_text=True)
+    assert "Traceback" not in page.get_data(as_text=True)
+
+
+def test_the_cli_prints_the_remedy(damaged_index: Path) -> None:
+    result = CliRunner().invoke(cli, ["search", "yen", "--index-dir", str(damaged_index)])
+    assert result.exit_code == 1
+    assert "--rebuild" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_rebuild_repairs_it(damaged_index: Path, sample_corpus: Path) -> None:
+    build_index([sample_corpus], damaged_index, workers=1, rebuild=True)
+    with open_index(damaged_index).searcher() as searcher:
+        assert searcher.search(SearchRequest(q="yen")).total >= 1
+
+
+def test_an_incremental_run_on_a_damaged_index_says_rebuild(damaged_index: Path, sample_corpus: Path) -> None:
+    result = CliRunner().invoke(cli, ["index", str(sample_corpus), "--index-dir", str(damaged_index), "--workers", "1"])
+    assert result.exit_code == 1
+    assert "--rebuild" in result.stderr and "Traceback" not in result.output
