@@ -19,29 +19,20 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import itertools
 import json
 import statistics
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from web_load import HOST, QUERIES, free_port, read_queries, start_server, stop_server, wait_healthy
+from web_load import HOST, QUERIES, free_port, read_queries, run_load, start_server, stop_server, wait_healthy
 
 HOSTILE = ["/api/search?page=-1", "/api/search?q=%22oil", "/api/search?q=a*", "/api/search?q=%ff%fe",
            "/api/search?per_page=100000", "/api/search?from=2020-13-45", "/api/search?q=oil&q=gas",
            "/?q=" + "(" * 300, "/api/facets/nope", "/?q=%00"]
 MISSING = ["/article/..%2f..%2fetc%2fpasswd", "/api/articles/no-such-id"]
-
-
-@dataclass
-class Tally:
-    latencies: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def request(conn: http.client.HTTPConnection, url: str) -> tuple[int, bytes]:
@@ -71,26 +62,6 @@ def build_urls(port: int, searches: list[list[tuple[str, str]]]) -> dict[str, in
     urls.update({url: 400 for url in HOSTILE})
     urls.update({url: 404 for url in MISSING})
     return urls
-
-
-def client(port: int, urls: list[tuple[str, int]], ticket: itertools.count, stop_at: float, tally: Tally) -> None:
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    latencies, errors = [], []
-    while time.monotonic() < stop_at:
-        url, expected = urls[next(ticket) % len(urls)]
-        started = time.perf_counter()
-        try:
-            status, _ = request(conn, url)
-            if status != expected:
-                errors.append(f"{status} (expected {expected}) {url}")
-        except (OSError, http.client.HTTPException) as error:
-            errors.append(f"{type(error).__name__}: {error} {url}")
-            conn.close()
-        latencies.append(time.perf_counter() - started)
-    conn.close()
-    with tally.lock:
-        tally.latencies.extend(latencies)
-        tally.errors.extend(errors)
 
 
 def worker_pids(master: int) -> list[int]:
@@ -166,14 +137,7 @@ def main() -> int:
         stop, started = threading.Event(), time.monotonic()
         sampler = threading.Thread(target=sample_memory, args=(server.pid, args.sample_every, stop, series, started))
         sampler.start()
-        mix = list(urls.items())
-        tally, ticket = Tally(), itertools.count()
-        threads = [threading.Thread(target=client, args=(port, mix, ticket, started + args.seconds, tally))
-                   for _ in range(args.concurrency)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        tally, _ = run_load(port, list(urls.items()), args.concurrency, sys.maxsize, args.seconds)
         elapsed = time.monotonic() - started
         stop.set()
         sampler.join()

@@ -119,8 +119,12 @@ def wait_healthy(port: int, server: subprocess.Popen[bytes], timeout: float = 60
     raise SystemExit("the server did not come up in time")
 
 
-def worker(port: int, urls: list[str], ticket: itertools.count, limit: int, stop_at: float, tally: Tally) -> None:
-    """One client: takes the next request number, sends it on its own connection, records the latency."""
+def worker(port: int, urls: list[tuple[str, int]], ticket: itertools.count, limit: int, stop_at: float,
+           tally: Tally) -> None:
+    """One client: takes the next request number, sends it on its own connection, records the latency.
+
+    ``urls`` pairs each URL with the status it must get; any other status or a connection failure is an error.
+    """
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     mine: list[float] = []
     errors: list[str] = []
@@ -128,16 +132,16 @@ def worker(port: int, urls: list[str], ticket: itertools.count, limit: int, stop
         n = next(ticket)
         if n >= limit or time.monotonic() >= stop_at:
             break
-        url = urls[n % len(urls)]
+        url, expected = urls[n % len(urls)]
         started = time.perf_counter()
         try:
             conn.request("GET", url)
             response = conn.getresponse()
             response.read()
-            if response.status != 200:
-                errors.append(f"{response.status} {url}")
+            if response.status != expected:
+                errors.append(f"{response.status} (expected {expected}) {url}")
         except (OSError, http.client.HTTPException) as error:
-            errors.append(f"{type(error).__name__} {url}")
+            errors.append(f"{type(error).__name__}: {error} {url}")
             conn.close()
         mine.append(time.perf_counter() - started)
     conn.close()
@@ -146,7 +150,9 @@ def worker(port: int, urls: list[str], ticket: itertools.count, limit: int, stop
         tally.errors.extend(errors)
 
 
-def run_load(port: int, urls: list[str], concurrency: int, requests: int, seconds: float) -> tuple[Tally, float]:
+def run_load(port: int, urls: list[tuple[str, int]], concurrency: int, requests: int,
+             seconds: float) -> tuple[Tally, float]:
+    """``concurrency`` clients send ``requests`` requests in all (cycling through ``urls``), for ``seconds`` at most."""
     tally, ticket = Tally(), itertools.count()
     stop_at = time.monotonic() + seconds
     threads = [threading.Thread(target=worker, args=(port, urls, ticket, requests, stop_at, tally))
@@ -176,7 +182,7 @@ def server_cpu_seconds(master: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def measure(port: int, master: int, urls: list[str], concurrency: int, requests: int,
+def measure(port: int, master: int, urls: list[tuple[str, int]], concurrency: int, requests: int,
             seconds: float) -> tuple[Tally, float, float, float]:
     """The load run, plus CPU seconds spent by the server and by this load generator."""
     server_before, client_before = server_cpu_seconds(master), sum(os.times()[:2])
@@ -228,7 +234,7 @@ def main() -> int:
               f"0 errors")
         passed = True
         for path in args.path or ["/", "/api/search"]:
-            urls = [f"{path}?{urlencode(args)}" if args else path for args in queries]
+            urls = [(f"{path}?{urlencode(args)}" if args else path, 200) for args in queries]
             run_load(port, urls, args.concurrency, len(urls), 120.0)  # warm-up: caches in every worker
             tally, elapsed, server_cpu, client_cpu = measure(port, server.pid, urls, args.concurrency,
                                                              args.requests, args.seconds)

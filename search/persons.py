@@ -14,7 +14,7 @@ from typing import Iterable
 
 from unidecode import unidecode
 
-from search.models import Entities, Mention
+from search.models import Entities
 
 # Lower-case particles that may sit inside a name: "Jacques de Larosiere", "Richard von Weizsaecker".
 PARTICLES = frozenset({"de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "la", "le", "al", "el", "bin", "ben", "ibn", "dos", "das"})
