@@ -7,7 +7,8 @@ process); this module decides *what* it is:
   capitals, big cities, the dateline), with historical states chosen by the article's date
   (:mod:`search.countries`);
 - persons from runs of capitalised words: titles and affiliations stripped ("Maj. Gen.", "Israeli
-  Prime Minister"), a known first name or a title as evidence, else the NE chunker's verdict; later
+  Prime Minister") by the name-shape rules of :mod:`search.names`, a known first name or a title as
+  evidence, else the NE chunker's verdict; later
   surname-only mentions folded into the full name, and only the people the article is about or quotes
   kept as facet values; names met once in passing go to ``Entities.passing`` (:mod:`search.persons`).
 
@@ -18,7 +19,6 @@ lone surname candidates ("TREASURY'S BAKER SAYS") left for the corpus-wide regis
 """
 from __future__ import annotations
 
-import difflib
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,7 +26,11 @@ from datetime import date
 from search import gazetteer, nlp
 from search.countries import CountryRules
 from search.models import Article, Entities, Mention
-from search.persons import CORP_SUFFIXES, FIRM_NOUNS, PARTICLES, PersonRegistry, canonical_name, capital_runs, firm_names, fold_key, fold_persons, resolve_persons, salient_person, speaking, surname_of
+from search.names import NameRules
+from search.persons import (
+    CORP_SUFFIXES, PersonRegistry, canonical_name, capital_runs, firm_names, fold_key, fold_persons, resolve_persons,
+    salient_person, speaking, surname_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -36,17 +40,6 @@ _CAPS_SPEECH = frozenset(
     "SAYS SAID SEES URGES WARNS CALLS ASKS PREDICTS EXPECTS DENIES REJECTS PROPOSES FORECASTS WANTS BACKS "
     "OPPOSES TELLS HOPES DOUBTS CONFIRMS ANNOUNCES DEFENDS CRITICIZES CRITICISES SUPPORTS".split()
 )
-# "the Reagan administration", "the Thatcher government": the government, not the person
-_ATTRIBUTIVE = frozenset({"administration", "government", "cabinet", "era", "doctrine", "plan"})
-_NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
-# role words whose "with/at/for X" names an employer: "analyst with Elders Futures", "economist at James Capel"
-_EMPLOYEE_ROLES = frozenset(
-    "analyst analysts economist economists strategist strategists dealer dealers trader traders broker brokers "
-    "spokesman spokeswoman official officials executive executives".split()
-)
-_ROLE_AFTER = frozenset({"analyst", "analysts", "economist", "economists", "strategist", "strategists"})
-_ORG_AFTER = FIRM_NOUNS | {"news", "group", "shares", "stock"}
-_SAID = frozenset({"said", "says", "told", "added", "stated", "declined", "noted", "warned", "predicted"})
 
 
 @dataclass
@@ -95,13 +88,12 @@ class EntityExtractor:
         self._rules = CountryRules()
         self._countries = self._rules.countries
         self._orgs = self._rules.orgs
-        self._first = gazetteer.first_names()
-        self._titles = gazetteer.titles()
-        self._weak_titles = gazetteer.weak_titles()
+        self._names = NameRules(self._countries, self._orgs)
+        self._first = self._names.first
+        self._titles = self._names.titles
         self._institution = gazetteer.institution_words() | CORP_SUFFIXES
-        self._places = gazetteer.place_names()
-        self._stop = gazetteer.name_stopwords()
-        self._words = nlp.english_words()
+        self._stop = self._names.stop
+        self._words = self._names.words
         self._stop_lower = nlp.stop_words() | {t.lower() for t in self._stop}
         self._upper = {tuple(t.upper() for t in k): k for k in (*self._countries, *self._orgs) if _caps_safe(k)}
 
@@ -168,21 +160,21 @@ class EntityExtractor:
         spans: list[tuple[int, int]] = []
         ne: set[int] | None = None
         for start, end in runs:
-            cut = max([self._name_start(tokens, start, end)] + [j + 1 for j in blocked if start <= j < end])
-            cut = self._skip_common_words(tokens, cut, end)
-            titled = self._titled(tokens, cut)
+            cut = max([self._names.name_start(tokens, start, end)] + [j + 1 for j in blocked if start <= j < end])
+            cut = self._names.skip_common_words(tokens, cut, end)
+            titled = self._names.titled(tokens, cut)
             if cut > start and tokens[cut - 1] in self._institution:
                 continue  # "Banca Commerciale Italiana", "Samuel Montagu Ltd": the rest names the body too
             if cut == 0 and tokens[0].lower() in self._words and tokens[0] not in self._first \
                     and fold_key(tokens[0]) not in found.known_surnames:
                 cut = 1  # sentence-initial common word ("Sales", "Following")
             name = [t for t in tokens[cut:end] if t != "."]
-            if not name or not self._name_words(name) or self._attributive(tokens, name, end):
+            if not name or not self._names.name_words(name) or self._names.attributive(tokens, name, end):
                 continue
-            if not titled and self._affiliation(tokens, start, cut, end):
+            if not titled and self._names.affiliation(tokens, start, cut, end):
                 continue
             if len(name) >= 2:
-                if not titled and self._place(tokens, start, cut, end):
+                if not titled and self._names.place(tokens, start, cut, end):
                     continue
                 sure = name[0] in self._first or titled
                 if not sure:
@@ -201,7 +193,7 @@ class EntityExtractor:
                 found.add_person_hit(canonical, speaking(tokens, start, end))
             else:
                 if not titled and fold_key(name[0]) not in found.known_surnames:
-                    if not self._lone_candidate(tokens, cut, end):
+                    if not self._names.lone_candidate(tokens, cut, end):
                         continue
                     ne = self._ne_tokens(tokens) if ne is None else ne
                     if cut not in ne:
@@ -211,122 +203,6 @@ class EntityExtractor:
                 found.add_person_hit(name[0], speaking(tokens, start, end))
             spans.append((cut, end))
         return spans
-
-    def _titled(self, tokens: list[str], cut: int) -> bool:
-        """A person's title right before the name ("President", "Maj. Gen."); an affiliation word alone
-        ("Finance", "official") is not one: "Foreign Agricultural Service", "the official Tanjug agency"."""
-        if cut == 0:
-            return False
-        word = tokens[cut - 1]
-        if word == "." and cut > 1:
-            word = tokens[cut - 2]
-        if not self._is_title(word):
-            return False
-        if word.lower().rstrip(".") in self._weak_titles:  # "Minister of Mines and Energy Subroto"
-            return any(t.lower().rstrip(".") in self._titles - self._weak_titles for t in tokens[max(0, cut - 5):cut - 1])
-        return True
-
-    def _affiliation(self, tokens: list[str], start: int, cut: int, end: int) -> bool:
-        """An untitled name used as someone's affiliation, not as a person: after an article ("a Bear
-        Stearns analyst", "the Cheung Kong group"), before "analyst"/"economist" ("Smith Barney Harris
-        Upham analyst Craig Sloane"), after a name and "of" ("Steven Eisenberg of Bear Stearns", "William
-        Byers, of Bear Stearns"), or after a lower-case title and of/with/at/for ("director of Bear Stearns",
-        "analyst with Elders Futures"). A title inside the run keeps its own name: "Bank of Japan Governor
-        Satoshi Sumita"."""
-        if cut > 0 and tokens[cut - 1].lower() in ("a", "an", "the"):
-            return True
-        if end < len(tokens) and tokens[end] in _ROLE_AFTER:
-            return True
-        if cut != start or start < 2 or tokens[start - 1] not in ("of", "with", "at", "for"):
-            return False
-        before = tokens[start - 3] if tokens[start - 2] == "," and start >= 3 else tokens[start - 2]
-        if before.islower():  # "associate director of Bear Stearns", "analyst with Elders Futures"
-            roles = self._titles if tokens[start - 1] == "of" else _EMPLOYEE_ROLES  # not "director for Oliver Stone"
-            return before in roles and not (end < len(tokens) and tokens[end] == "'s")  # "trader for Ivan Boesky's firm"
-        return tokens[start - 1] == "of" and before[:1].isupper() and before.lower().rstrip(".") not in self._titles
-
-    @staticmethod
-    def _attributive(tokens: list[str], name: list[str], end: int) -> bool:
-        """"the Reagan administration", "the Reagan Administration": the government, not the person."""
-        return (end < len(tokens) and tokens[end].lower() in _ATTRIBUTIVE) or any(t.lower() in _ATTRIBUTIVE for t in name)
-
-    def _place(self, tokens: list[str], start: int, cut: int, end: int) -> bool:
-        """Whether the name is, starts with or ends a multi-word place ("Buenos Aires", "Los Angeles Dodgers",
-        "San |Francisco Chamber" when "San" was cut as a title word)."""
-        return any(
-            tuple(tokens[i:j]) in self._places for i in range(start, cut + 1) for j in range(max(i + 2, cut + 1), end + 1)
-        )
-
-    def _skip_common_words(self, tokens: list[str], cut: int, end: int) -> int:
-        """Skip common words before a first name: "Exchequer Nigel Lawson" -> "Nigel Lawson"."""
-        for k in range(cut, end - 1):
-            if tokens[k] in self._first:
-                return k
-            if tokens[k].lower() not in self._words:
-                return self._skip_unknown_word(tokens, cut, end)
-        return cut
-
-    def _skip_unknown_word(self, tokens: list[str], cut: int, end: int) -> int:
-        """Skip leading initials, an acronym, a misspelt title or an unknown long word before a first name and a
-        surname: "J. Hugh Liedtke", "the FCA Frank Naylor", "Represenative Clayton Yeutter", "Minister of
-        Planning Joao Sayad". Short words may be family names ("Rha Woong Bae"), and "Wilmot Wheeler Jr"
-        keeps its unknown first name."""
-        j = cut
-        word = tokens[cut]
-        if word not in self._first and (
-            len(word) >= 5 or word.isupper() or difflib.get_close_matches(word.lower(), self._titles, 1, 0.85)
-        ):
-            j += 1
-        while j < end and (tokens[j] == "." or len(tokens[j]) == 1):
-            j += 1
-        rest = [t for t in tokens[j:end] if t not in _NAME_SUFFIXES]
-        return j if j > cut and len(rest) >= 2 and tokens[j] in self._first else cut
-
-    def _is_title(self, word: str) -> bool:
-        """A title word, hyphenated ones included ("Vice-President", "Secretary-General", "Minister-designate")."""
-        word = word.lower().rstrip(".")
-        if "-" in word:
-            return all(p in self._titles or p in ("designate", "elect") for p in word.split("-"))
-        return word in self._titles
-
-    def _name_start(self, tokens: list[str], start: int, end: int) -> int:
-        """Index after the run's last title/affiliation token (or ``start`` when there is none)."""
-        cut = start
-        for j in range(start, end):
-            if self._not_name(tokens, j, end):
-                cut = j + 1
-        return cut
-
-    def _not_name(self, tokens: list[str], j: int, end: int) -> bool:
-        """A run token that belongs to a title or an affiliation ("Israeli", "Maj.", "Treasury")."""
-        t = tokens[j]
-        if t == ".":
-            return j > 0 and tokens[j - 1].lower() in self._titles
-        if self._is_title(t) or t in self._stop or (t,) in self._orgs:
-            return True
-        if (t,) not in self._countries:
-            return False
-        if t not in gazetteer.AMBIGUOUS_COUNTRY_WORDS:
-            return True
-        # "Israel Katz", "Chad Smith" (a first name), "Michael Jordan" (a surname)
-        if j > 0 and tokens[j - 1] in self._first:
-            return False
-        return not (j + 1 < end and self._surname_like(tokens[j + 1]))
-
-    def _surname_like(self, token: str) -> bool:
-        return token[:1].isupper() and token not in self._stop and (token,) not in self._countries and (token,) not in self._orgs
-
-    def _name_words(self, name: list[str]) -> bool:
-        """Plausible name tokens: capitalised (or particles inside), not all caps, at most four words."""
-        if len(name) > 4 or not name[-1][:1].isupper() or not name[0][:1].isupper():
-            return False
-        if any(t.isupper() and len(t) > 1 for t in name) or (len(name) > 1 and len(name[-1].rstrip(".")) == 1):
-            return False  # "OPEC", "Frank B. Hall and Co" cut at the initial
-        if any(t.lower().endswith(("bank", "banken")) for t in name):
-            return False  # "Deutsche Kommunalbank", "Westdeutsche Landesbank"
-        if (name[-1],) in self._countries and not (len(name) > 1 and name[0] in self._first):
-            return False  # "Michael Jordan" is a person, "Saudi Arabia" never gets here
-        return all(t[:1].isupper() or t in PARTICLES for t in name)
 
     @staticmethod
     def _plausible_lone(word: str, found: _Found) -> bool:
@@ -338,18 +214,6 @@ class EntityExtractor:
         person even when no full name resolves it; resolve_persons replaces it when the registry can."""
         titled = any(evidence == "titled" for _, evidence in hits)
         return titled and word.lower() not in self._words and word not in self._first
-
-    def _lone_candidate(self, tokens: list[str], start: int, end: int) -> bool:
-        """A single capitalised word that could be a surname: not a common word, or a speech verb follows."""
-        t = tokens[start]
-        if not t[:1].isupper() or t.isupper() or len(t) < 3 or t in self._stop or (t,) in self._countries:
-            return False
-        low = t.lower()
-        if low.endswith("s") and (low[:-1] in self._words or low[:-1] in self._titles):
-            return False  # "Analysts", "Officials"
-        if end < len(tokens) and tokens[end] in _ORG_AFTER:
-            return False  # "the official Tanjug news agency", "the Xinhua newspaper"
-        return low not in self._words or (end < len(tokens) and tokens[end] in _SAID)
 
     # -- ALL-CAPS headline --------------------------------------------------------------------------
     def _caps_title(self, title: str, when: date | None, found: _Found) -> None:

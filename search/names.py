@@ -1,0 +1,165 @@
+"""Name-shape rules: which capitalised words around a name are a title, an affiliation, a place or a
+common word, and whether what is left can be a person's name. Pure token tests over word lists, no NLTK
+models: :class:`search.entities.EntityExtractor` runs them on every capitalised run of a sentence and asks
+the NE chunker only about the names these rules leave in doubt.
+"""
+from __future__ import annotations
+
+import difflib
+
+from search import gazetteer, nlp
+from search.persons import FIRM_NOUNS, PARTICLES
+
+# "the Reagan administration", "the Thatcher government": the government, not the person
+_ATTRIBUTIVE = frozenset({"administration", "government", "cabinet", "era", "doctrine", "plan"})
+_NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
+# role words whose "with/at/for X" names an employer: "analyst with Elders Futures", "economist at James Capel"
+_EMPLOYEE_ROLES = frozenset(
+    "analyst analysts economist economists strategist strategists dealer dealers trader traders broker brokers "
+    "spokesman spokeswoman official officials executive executives".split()
+)
+_ROLE_AFTER = frozenset({"analyst", "analysts", "economist", "economists", "strategist", "strategists"})
+_ORG_AFTER = FIRM_NOUNS | {"news", "group", "shares", "stock"}
+_SAID = frozenset({"said", "says", "told", "added", "stated", "declined", "noted", "warned", "predicted"})
+
+
+class NameRules:
+    """The word lists behind the rules, loaded once (each gazetteer list is cached per process)."""
+
+    def __init__(self, countries: dict, orgs: dict) -> None:
+        self.countries = countries  # gazetteer keys (token tuples) of countries and their aliases, demonyms, cities
+        self.orgs = orgs
+        self.first = gazetteer.first_names()
+        self.titles = gazetteer.titles()
+        self.weak_titles = gazetteer.weak_titles()
+        self.places = gazetteer.place_names()
+        self.stop = gazetteer.name_stopwords()
+        self.words = nlp.english_words()
+
+    def titled(self, tokens: list[str], cut: int) -> bool:
+        """A person's title right before the name ("President", "Maj. Gen."); an affiliation word alone
+        ("Finance", "official") is not one: "Foreign Agricultural Service", "the official Tanjug agency"."""
+        if cut == 0:
+            return False
+        word = tokens[cut - 1]
+        if word == "." and cut > 1:
+            word = tokens[cut - 2]
+        if not self.is_title(word):
+            return False
+        if word.lower().rstrip(".") in self.weak_titles:  # "Minister of Mines and Energy Subroto"
+            return any(t.lower().rstrip(".") in self.titles - self.weak_titles for t in tokens[max(0, cut - 5):cut - 1])
+        return True
+
+    def affiliation(self, tokens: list[str], start: int, cut: int, end: int) -> bool:
+        """An untitled name used as someone's affiliation, not as a person: after an article ("a Bear
+        Stearns analyst", "the Cheung Kong group"), before "analyst"/"economist" ("Smith Barney Harris
+        Upham analyst Craig Sloane"), after a name and "of" ("Steven Eisenberg of Bear Stearns", "William
+        Byers, of Bear Stearns"), or after a lower-case title and of/with/at/for ("director of Bear Stearns",
+        "analyst with Elders Futures"). A title inside the run keeps its own name: "Bank of Japan Governor
+        Satoshi Sumita"."""
+        if cut > 0 and tokens[cut - 1].lower() in ("a", "an", "the"):
+            return True
+        if end < len(tokens) and tokens[end] in _ROLE_AFTER:
+            return True
+        if cut != start or start < 2 or tokens[start - 1] not in ("of", "with", "at", "for"):
+            return False
+        before = tokens[start - 3] if tokens[start - 2] == "," and start >= 3 else tokens[start - 2]
+        if before.islower():  # "associate director of Bear Stearns", "analyst with Elders Futures"
+            roles = self.titles if tokens[start - 1] == "of" else _EMPLOYEE_ROLES  # not "director for Oliver Stone"
+            return before in roles and not (end < len(tokens) and tokens[end] == "'s")  # "trader for Ivan Boesky's firm"
+        return tokens[start - 1] == "of" and before[:1].isupper() and before.lower().rstrip(".") not in self.titles
+
+    @staticmethod
+    def attributive(tokens: list[str], name: list[str], end: int) -> bool:
+        """"the Reagan administration", "the Reagan Administration": the government, not the person."""
+        return (end < len(tokens) and tokens[end].lower() in _ATTRIBUTIVE) or any(t.lower() in _ATTRIBUTIVE for t in name)
+
+    def place(self, tokens: list[str], start: int, cut: int, end: int) -> bool:
+        """Whether the name is, starts with or ends a multi-word place ("Buenos Aires", "Los Angeles Dodgers",
+        "San |Francisco Chamber" when "San" was cut as a title word)."""
+        return any(
+            tuple(tokens[i:j]) in self.places for i in range(start, cut + 1) for j in range(max(i + 2, cut + 1), end + 1)
+        )
+
+    def skip_common_words(self, tokens: list[str], cut: int, end: int) -> int:
+        """Skip common words before a first name: "Exchequer Nigel Lawson" -> "Nigel Lawson"."""
+        for k in range(cut, end - 1):
+            if tokens[k] in self.first:
+                return k
+            if tokens[k].lower() not in self.words:
+                return self.skip_unknown_word(tokens, cut, end)
+        return cut
+
+    def skip_unknown_word(self, tokens: list[str], cut: int, end: int) -> int:
+        """Skip leading initials, an acronym, a misspelt title or an unknown long word before a first name and a
+        surname: "J. Hugh Liedtke", "the FCA Frank Naylor", "Represenative Clayton Yeutter", "Minister of
+        Planning Joao Sayad". Short words may be family names ("Rha Woong Bae"), and "Wilmot Wheeler Jr"
+        keeps its unknown first name."""
+        j = cut
+        word = tokens[cut]
+        if word not in self.first and (
+            len(word) >= 5 or word.isupper() or difflib.get_close_matches(word.lower(), self.titles, 1, 0.85)
+        ):
+            j += 1
+        while j < end and (tokens[j] == "." or len(tokens[j]) == 1):
+            j += 1
+        rest = [t for t in tokens[j:end] if t not in _NAME_SUFFIXES]
+        return j if j > cut and len(rest) >= 2 and tokens[j] in self.first else cut
+
+    def is_title(self, word: str) -> bool:
+        """A title word, hyphenated ones included ("Vice-President", "Secretary-General", "Minister-designate")."""
+        word = word.lower().rstrip(".")
+        if "-" in word:
+            return all(p in self.titles or p in ("designate", "elect") for p in word.split("-"))
+        return word in self.titles
+
+    def name_start(self, tokens: list[str], start: int, end: int) -> int:
+        """Index after the run's last title/affiliation token (or ``start`` when there is none)."""
+        cut = start
+        for j in range(start, end):
+            if self.not_name(tokens, j, end):
+                cut = j + 1
+        return cut
+
+    def not_name(self, tokens: list[str], j: int, end: int) -> bool:
+        """A run token that belongs to a title or an affiliation ("Israeli", "Maj.", "Treasury")."""
+        t = tokens[j]
+        if t == ".":
+            return j > 0 and tokens[j - 1].lower() in self.titles
+        if self.is_title(t) or t in self.stop or (t,) in self.orgs:
+            return True
+        if (t,) not in self.countries:
+            return False
+        if t not in gazetteer.AMBIGUOUS_COUNTRY_WORDS:
+            return True
+        # "Israel Katz", "Chad Smith" (a first name), "Michael Jordan" (a surname)
+        if j > 0 and tokens[j - 1] in self.first:
+            return False
+        return not (j + 1 < end and self.surname_like(tokens[j + 1]))
+
+    def surname_like(self, token: str) -> bool:
+        return token[:1].isupper() and token not in self.stop and (token,) not in self.countries and (token,) not in self.orgs
+
+    def name_words(self, name: list[str]) -> bool:
+        """Plausible name tokens: capitalised (or particles inside), not all caps, at most four words."""
+        if len(name) > 4 or not name[-1][:1].isupper() or not name[0][:1].isupper():
+            return False
+        if any(t.isupper() and len(t) > 1 for t in name) or (len(name) > 1 and len(name[-1].rstrip(".")) == 1):
+            return False  # "OPEC", "Frank B. Hall and Co" cut at the initial
+        if any(t.lower().endswith(("bank", "banken")) for t in name):
+            return False  # "Deutsche Kommunalbank", "Westdeutsche Landesbank"
+        if (name[-1],) in self.countries and not (len(name) > 1 and name[0] in self.first):
+            return False  # "Michael Jordan" is a person, "Saudi Arabia" never gets here
+        return all(t[:1].isupper() or t in PARTICLES for t in name)
+
+    def lone_candidate(self, tokens: list[str], start: int, end: int) -> bool:
+        """A single capitalised word that could be a surname: not a common word, or a speech verb follows."""
+        t = tokens[start]
+        if not t[:1].isupper() or t.isupper() or len(t) < 3 or t in self.stop or (t,) in self.countries:
+            return False
+        low = t.lower()
+        if low.endswith("s") and (low[:-1] in self.words or low[:-1] in self.titles):
+            return False  # "Analysts", "Officials"
+        if end < len(tokens) and tokens[end] in _ORG_AFTER:
+            return False  # "the official Tanjug news agency", "the Xinhua newspaper"
+        return low not in self.words or (end < len(tokens) and tokens[end] in _SAID)
