@@ -17,7 +17,7 @@ import math
 import os
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -363,6 +363,12 @@ def _date_order(live: np.ndarray, days: np.ndarray, stamps: np.ndarray, newest: 
 
 
 def _spelling_frequencies(reader) -> dict[str, int]:
+    """Each spelling word's document frequency, summed segment by segment: a multi-segment reader asked
+    for the field's terms looks every term up in every segment (5 s instead of 0.3 s on Reuters in 4 segments)."""
     if schema.SPELL not in reader.schema:
         return {}
-    return {term.decode("utf-8"): info.doc_frequency() for term, info in reader.iter_field(schema.SPELL)}
+    counts: Counter[str] = Counter()
+    for leaf, _ in reader.leaf_readers():
+        for term, info in leaf.iter_field(schema.SPELL):
+            counts[term.decode("utf-8")] += info.doc_frequency()
+    return dict(counts)
