@@ -4,7 +4,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from whoosh import index as whoosh_index
 
+from conftest import article, write_articles
+from search.index import _spelling_frequencies
 from search.suggest import SpellingDictionary, edit_distance, suggest_query
 
 WORDS = SpellingDictionary({
@@ -61,3 +64,18 @@ def test_very_long_words_are_not_corrected_and_cost_nothing() -> None:
     assert WORDS.correct("volcker" * 150) is None
     assert suggest_query("x" * 999, WORDS) is None
     assert time.perf_counter() - started < 0.1
+
+
+
+def test_word_frequencies_add_up_across_index_segments(tmp_path) -> None:
+    """Each commit may leave its own segment (Whoosh keeps small ones apart); the dictionary counts them all."""
+    write_articles(tmp_path, [article("a", "Volcker speaks", "Volcker said the dollar fell.")]).close()
+    write_articles(tmp_path, [article("b", "Volcker again", "The dollar rose, Volcker said.")]).close()
+    ix = whoosh_index.open_dir(str(tmp_path))
+    try:
+        with ix.searcher() as searcher:
+            assert len(searcher.reader().leaf_readers()) == 2
+            counts = _spelling_frequencies(searcher.reader())
+    finally:
+        ix.close()
+    assert counts["volcker"] == 2 and counts["dollar"] == 2 and counts["fell"] == 1
