@@ -135,6 +135,12 @@ class EntityExtractor:
             evidence = self._countries[tuple(tokens[start:end])].kind if kind == "country" else ""
             found.add(kind, " ".join(tokens[start:end]), value, evidence)
 
+    @staticmethod
+    def _known_speaker(tokens: list[str], found: _Found) -> bool:
+        """A sentence-initial common word that is the surname of a person the article has named, used as
+        a person: "Baker told reporters", "Baker's plan" (but not "Young people" after "James Young")."""
+        return fold_key(tokens[0]) in found.known_surnames and (speaking(tokens, 0, 1) or tokens[1:2] == ["'s"])
+
     def _ne_tokens(self, tokens: list[str]) -> set[int]:
         """Indexes of the tokens NLTK's binary NE chunker puts inside an NE chunk."""
         tree = self._chunker.parse(self._tagger.tag(tokens))
@@ -166,8 +172,8 @@ class EntityExtractor:
             if cut > start and tokens[cut - 1] in self._institution:
                 continue  # "Banca Commerciale Italiana", "Samuel Montagu Ltd": the rest names the body too
             if cut == 0 and tokens[0].lower() in self._words and tokens[0] not in self._first \
-                    and fold_key(tokens[0]) not in found.known_surnames:
-                cut = 1  # sentence-initial common word ("Sales", "Following")
+                    and not self._known_speaker(tokens, found):
+                cut = 1  # sentence-initial common word ("Sales", "Following", "Young people")
             name = [t for t in tokens[cut:end] if t != "."]
             if not name or not self._names.name_words(name) or self._names.attributive(tokens, name, end):
                 continue

@@ -513,3 +513,10 @@ def test_speaking_and_salience_rules():
     assert not salient_person([(9, False)], 12)
     assert salient_person([(9, True)], 12)  # quoted
     assert salient_person([(-1, False)], 12)  # headline
+
+
+def test_a_sentence_initial_common_word_is_no_mention_of_a_namesake(extractor):
+    e = extract(extractor, "Finance Minister James Young said taxes would rise. Young people will pay more, "
+                "economists said.", when=D1987)
+    assert e.persons == ("James Young",)
+    assert Mention("Young", "person", "James Young") not in e.mentions
