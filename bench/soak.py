@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from web_load import HOST, QUERIES, free_port, read_queries, run_load, start_server, stop_server, wait_healthy
+from web_load import HOST, QUERIES, ROOT, free_port, read_queries, run_load, start_server, stop_server, wait_healthy
 
 HOSTILE = ["/api/search?page=-1", "/api/search?q=%22oil", "/api/search?q=a*", "/api/search?q=%ff%fe",
            "/api/search?per_page=100000", "/api/search?from=2020-13-45", "/api/search?q=oil&q=gas",
@@ -120,7 +120,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4, help="WEB_CONCURRENCY for the Procfile command")
     parser.add_argument("--sample-every", type=float, default=5.0)
-    parser.add_argument("--log", type=Path, default=Path("bench/out/soak-gunicorn.log"))
+    parser.add_argument("--log", type=Path, default=ROOT / "bench" / "out" / "soak-gunicorn.log")
     args = parser.parse_args()
     args.seconds = min(args.seconds, 1800)  # bounded
 
