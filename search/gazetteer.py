@@ -32,6 +32,8 @@ CITY_MIN_POPULATION = 300_000
 CITY_DOMINANCE = 5
 # A multi-word city this big is a place, never a person's name (see place_names).
 PLACE_MIN_POPULATION = 100_000
+# First words of place names that gender-guesser also lists as first names
+PLACE_ARTICLES = frozenset({"La", "Le", "Las", "Los", "El", "Al", "San", "Santa", "Santo", "Sao", "São", "Saint", "St"})
 # Countries whose name is also a common first name or word: typed by context in entities.py.
 AMBIGUOUS_COUNTRY_WORDS = frozenset({"Jordan", "Chad", "Georgia", "Turkey", "Israel", "Kenya", "India", "China"})
 
@@ -213,7 +215,24 @@ def place_names() -> frozenset[tuple[str, ...]]:
         if city["population"] >= PLACE_MIN_POPULATION and " " in city["name"]:
             names.add(key(city["name"]))
             names.add(key(unidecode(city["name"])))
+    names.update(_subdivision_names())
     return frozenset(names)
+
+
+def _subdivision_names() -> set[tuple[str, ...]]:
+    """Multi-word states, provinces and regions of every country (pycountry's ISO 3166-2: "Mato Grosso",
+    "La Pampa", "Entre Ríos"), except those made only of first names, which read as a person's name
+    ("Diego Martin", a region of Trinidad)."""
+    first = first_names()
+    names = set()
+    for subdivision in pycountry.subdivisions:
+        name = subdivision.name.split(" (")[0].split(" [")[0]
+        words = name.split()
+        if len(words) < 2 or all(w in first and w not in PLACE_ARTICLES for w in words):
+            continue
+        names.add(key(name))
+        names.add(key(unidecode(name)))
+    return names
 
 
 @lru_cache(maxsize=1)

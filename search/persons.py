@@ -21,12 +21,12 @@ PARTICLES = frozenset({"de", "da", "di", "du", "del", "della", "der", "den", "va
 # A name directly followed by one of these is a firm: "Samuel Montagu Ltd", "Taco Bell Corp", "Royal Bank".
 CORP_SUFFIXES = frozenset(
     "Inc Corp Corporation Co Cos Company Ltd Limited Plc PLC AG SA NV BV GmbH Group Holdings Holding Securities "
-    "Bank Bancorp Brothers Industries Partners Associates Sons".split()
+    "Bank Bancorp Brothers Bros Industries Partners Associates Sons".split()
 )
 # ... or by "and"/"&" and a name containing one of these: "Eli Lilly and Co", "Alex Brown and Sons Inc".
 # ("Group" and "Bank" are left out: "Baker and Bank of Japan governor Sumita" names a person.)
 PARTNER_SUFFIXES = frozenset(
-    "Inc Corp Corporation Co Cos Company Ltd Limited Plc PLC AG SA NV BV GmbH Sons Brothers Securities Partners "
+    "Inc Corp Corporation Co Cos Company Ltd Limited Plc PLC AG SA NV BV GmbH Sons Brothers Bros Securities Partners "
     "Associates".split()
 )
 # A name right after one of these is a firm or a title: "brokers Hoare Govett", "the daily Gazeta Mercantil".

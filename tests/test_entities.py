@@ -294,6 +294,7 @@ def test_mentions_only_name_kept_values(extractor):
         "Officials in Los Angeles and Buenos Aires agreed.",
         "Costa Rica and Nova Scotia signed the accord.",
         "Prices rose in Des Moines, grain dealers said.",
+        "Farmers in Mato Grosso and La Pampa planted more soybeans.",  # states and provinces (ISO 3166-2)
     ],
 )
 def test_place_names_are_not_persons(extractor, body):
@@ -311,6 +312,8 @@ def test_place_names_are_not_persons(extractor, body):
         "On Thursday, Bear, Stearns and Co managed an issue. Underwriters like Bear Stearns were busy.",
         "Harcourt Brace Jovanovich Inc made an offer. Harcourt Brace needs a back list.",
         "Frank B. Hall and Co Inc said profits rose.",
+        "Salomon Bros said the bonds would be priced at par.",
+        "Italy's Gruppo Ferruzzi bought a stake in the refiner.",
     ],
 )
 def test_firms_named_like_people_are_not_persons(extractor, body):
@@ -513,6 +516,14 @@ def test_speaking_and_salience_rules():
     assert not salient_person([(9, False)], 12)
     assert salient_person([(9, True)], 12)  # quoted
     assert salient_person([(-1, False)], 12)  # headline
+
+
+def test_a_region_named_like_a_person_stays_a_person():
+    """ "Diego Martin" is a region of Trinidad, but reads as a name: regions made of first names are no places."""
+    from search import gazetteer
+
+    assert gazetteer.key("Diego Martin") not in gazetteer.place_names()
+    assert gazetteer.key("Mato Grosso") in gazetteer.place_names()
 
 
 def test_a_sentence_initial_common_word_is_no_mention_of_a_namesake(extractor):
