@@ -261,11 +261,15 @@ class PersonRegistry:
     def from_json(cls, text: str) -> PersonRegistry:
         """Read what :meth:`to_json` wrote. Raises ValueError for anything else (the caller starts over)."""
         data = json.loads(text)
-        if not isinstance(data, dict) or not isinstance(data.get("articles"), dict):
-            raise ValueError("not a person registry")
-        registry = cls(int(data["min_count"]), float(data["min_share"]))
-        for article_id, names in data["articles"].items():
-            registry.add(article_id, names)
+        try:
+            articles = data["articles"]
+            registry = cls(int(data["min_count"]), float(data["min_share"]))
+            for article_id, names in articles.items():
+                if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                    raise ValueError(f"article {article_id!r}: names are not a list of strings")
+                registry.add(article_id, names)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"not a person registry: {exc!r}") from exc
         return registry
 
     def __len__(self) -> int:

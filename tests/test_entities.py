@@ -190,9 +190,18 @@ def test_registry_forgets_what_changed_and_deleted_articles_said():
     assert len(registry) == 1  # only Baker is left
 
 
-def test_registry_rejects_an_old_or_foreign_file():
+@pytest.mark.parametrize("text", [
+    '{"min_count": 2, "min_share": 0.5, "names": {"volcker": {"Paul Volcker": 3}}}',  # last session's format
+    '{"articles": {"a": ["Paul Volcker"]}}',
+    '{"min_count": 2, "min_share": 0.5, "articles": {"a": 5}}',
+    '{"min_count": 2, "min_share": 0.5, "articles": {"a": [5]}}',
+    '{"min_count": "two", "min_share": 0.5, "articles": {}}',
+    '[1, 2]',
+    '{"min_count": 2',
+])
+def test_registry_rejects_an_old_broken_or_foreign_file(text):
     with pytest.raises(ValueError):
-        PersonRegistry.from_json('{"min_count": 2, "min_share": 0.5, "names": {"volcker": {"Paul Volcker": 3}}}')
+        PersonRegistry.from_json(text)
 
 
 def test_resolve_persons_adds_resolved_and_drops_unresolved():

@@ -222,6 +222,17 @@ def test_deleted_articles_leave_the_person_registry(tmp_path: Path) -> None:
     assert persons == {"fed1.txt": "Paul Volcker", "lone.txt": ""}
 
 
+def test_a_broken_person_registry_is_started_over(tmp_path: Path, caplog) -> None:
+    write(tmp_path / "c" / "a.txt", "Fed view\n\nFed chairman Paul Volcker spoke.\n")
+    build_index([tmp_path / "c"], tmp_path / "ix", workers=1)
+    (tmp_path / "ix" / "persons.json").write_text('{"min_count": 2, "min_share": 0.5, "articles": {"a": 5}}')
+    write(tmp_path / "c" / "b.txt", "Fed again\n\nVolcker said the dollar had fallen enough.\n")
+    report = build_index([tmp_path / "c"], tmp_path / "ix", workers=1)
+    assert (report.added, report.unchanged, report.failed) == (1, 1, [])
+    assert "persons.json is unreadable" in caplog.text
+    assert json.loads((tmp_path / "ix" / "persons.json").read_text())["articles"]
+
+
 REUTERS_000 = SHARED / "corpora" / "reuters21578" / "reut2-000.sgm"
 
 # Known stories of reut2-000.sgm: the editors' PEOPLE / PLACES labels as our canonical names, plus an
