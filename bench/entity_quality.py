@@ -2,7 +2,7 @@
 
 Usage:  NLTK_DATA=../shared/nltk_data .venv/bin/python bench/entity_quality.py [--limit N] [--processes 2]
 
-Reads every story with ``search.corpus.read_file`` (exactly what the indexer indexes: the body starts
+Reads every story with ``search.ingest.read_file`` (exactly what the indexer indexes: the body starts
 with the dateline), extracts entities in worker processes (each builds its own EntityExtractor), builds
 the corpus-wide PersonRegistry, resolves lone surnames, then scores at document level:
 
@@ -30,10 +30,11 @@ from unidecode import unidecode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from search import gazetteer  # noqa: E402
-from search.corpus import read_file  # noqa: E402
-from search.corpus.sgml import read_reuters_labels  # noqa: E402
-from search.entities import EntityExtractor, PersonRegistry, resolve_persons  # noqa: E402
+from search.entities import gazetteer  # noqa: E402
+from search.ingest import read_file  # noqa: E402
+from search.ingest.sgml import read_reuters_labels  # noqa: E402
+from search.build.registry import PersonRegistry, resolve_persons  # noqa: E402
+from search.entities import EntityExtractor  # noqa: E402
 from search.models import Article, Entities  # noqa: E402
 
 REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578"

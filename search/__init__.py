@@ -1,13 +1,14 @@
 """news-search core: a news corpus becomes a Whoosh index that answers faceted searches.
 
-The data flows one way::
+The packages are the stages, in the order the data flows through them::
 
-    search.corpus.iter_articles(root)      -> Article          (one reader per file format)
-    search.entities.EntityExtractor        -> Entities         (NLTK tagger + binary NE chunker, typed here)
-    search.document.to_document            -> dict             (schema.py names the fields)
-    search.indexer.build_index             -> IndexReport      (worker processes extract, one writer)
-    search.index.NewsIndex.searcher()      -> NewsSearcher     (per request; caches per index generation)
-    NewsSearcher.search(SearchRequest)     -> SearchPage       (hits, exact facet counts, snippets)
+    search.ingest     corpus files -> Article            one reader per format, dates, `corpus fetch`
+    search.entities   Article -> Entities                NLTK finds names; our rules type them
+    search.build      Article + Entities -> index        schema, documents, worker processes, one writer
+    search.retrieve   SearchRequest -> SearchPage        query language, BM25F, facet counts, snippets
 
-No Flask in here: ``web/`` parses requests into ``SearchRequest`` and serialises ``SearchPage``.
+Beside them: ``models`` (the records that cross stages), ``facets`` (the one registry of facets),
+``settings`` (names, defaults and limits), ``errors`` (domain errors) and ``cli`` (the command). Imports
+point down the pipeline, never back. No Flask in here: ``web/`` parses requests into ``SearchRequest``
+and serialises ``SearchPage``.
 """

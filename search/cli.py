@@ -56,7 +56,7 @@ def cli(verbose: bool) -> None:
 @cli.command()
 def setup() -> None:
     """Download the NLTK models the entity pipeline needs (skips those already present)."""
-    from search.nlp import download_resources
+    from search.entities.nlp import download_resources
 
     outcome = download_resources(quiet=True)
     for name, status in outcome.items():
@@ -84,7 +84,7 @@ def corpus() -> None:
               help="Corpus folder to put it in [default: NEWS_SEARCH_CORPUS_DIR or corpus/].")
 def corpus_fetch(name: str, source: Path | None, dest: Path | None) -> None:
     """Download a public corpus (checked against SHA-256 sums) into the corpus folder."""
-    from search.fetch import fetch_reuters
+    from search.ingest.fetch import fetch_reuters
 
     report = fetch_reuters(dest or settings.corpus_dir(), source=source)
     click.echo(str(report))
@@ -103,7 +103,7 @@ def corpus_fetch(name: str, source: Path | None, dest: Path | None) -> None:
 def index(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None,
           wait: float) -> None:
     """Index the articles below PATHS (default: the corpus folder), incrementally."""
-    from search.indexer import build_index
+    from search.build.indexer import build_index
 
     roots = list(paths) or [settings.corpus_dir()]
     missing = [str(p) for p in roots if not p.exists()]
@@ -167,7 +167,7 @@ def search_command(query: str, person: tuple[str, ...], country: tuple[str, ...]
                    date_from: date | None, date_to: date | None, sort: str | None, page: int,
                    per_page: int | None, as_json: bool, index_dir: Path | None) -> None:
     """Search the index: QUERY uses words, "phrases", AND/OR/NOT, title:/person:/country:/org:, prefix*."""
-    from search.index import open_index
+    from search.retrieve.index import open_index
 
     if date_from and date_to and date_from > date_to:
         raise BadParameter("from", date_from.isoformat(), "is after 'to'")

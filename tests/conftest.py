@@ -1,6 +1,6 @@
 """Shared fixtures: NLTK data from ../shared, tiny inline articles, and indexes built from them.
 
-Indexes are built the way the indexer builds them: ``search.document.to_document(article, entities)`` then
+Indexes are built the way the indexer builds them: ``search.build.document.to_document(article, entities)`` then
 ``writer.update_document(**doc)``.
 """
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import Iterable, Iterator
 import pytest
 from whoosh import index as whoosh_index
 
-from search.document import to_document
-from search.index import NewsIndex, open_index
+from search.build.document import to_document
+from search.retrieve.index import NewsIndex, open_index
 from search.models import Article, Entities
-from search.schema import make_schema
+from search.build.schema import make_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

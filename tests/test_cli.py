@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from search.cli import cli
 from search.errors import MissingResource
-from search.index import open_index
+from search.retrieve.index import open_index
 from search.models import SearchRequest
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -41,7 +41,7 @@ def test_index_without_nltk_models_names_the_missing_one(tmp_path: Path, sample_
     def missing() -> None:
         raise MissingResource("averaged_perceptron_tagger_eng")
 
-    monkeypatch.setattr("search.indexer.ensure_resources", missing)
+    monkeypatch.setattr("search.build.indexer.ensure_resources", missing)
     result = CliRunner().invoke(cli, ["index", str(sample_corpus), "--index-dir", str(tmp_path / "ix")])
     assert result.exit_code == 1
     assert "averaged_perceptron_tagger_eng" in result.stderr and "news-search setup" in result.stderr
@@ -72,20 +72,20 @@ def test_search_errors_are_messages_not_tracebacks(cli_index: Path, tmp_path: Pa
     bad_date = CliRunner().invoke(cli, ["search", "yen", "--from", "yesterday", "--index-dir", str(cli_index)])
     assert no_index.exit_code == 1 and "news-search index" in no_index.stderr
     assert bad_date.exit_code == 2 and "not a date" in bad_date.output
-    assert bad_query.exit_code in (0, 1)  # lenient reading or a clear error, per search.query's rules
+    assert bad_query.exit_code in (0, 1)  # lenient reading or a clear error, per search.retrieve.query's rules
     for result in (bad_query, no_index, bad_date):
         assert "Traceback" not in result.output
 
 
 def test_setup_reports_each_resource(monkeypatch) -> None:
-    monkeypatch.setattr("search.nlp.download_resources",
+    monkeypatch.setattr("search.entities.nlp.download_resources",
                         lambda quiet=False: {"punkt_tab": "present", "words": "downloaded"})
     result = CliRunner().invoke(cli, ["setup"])
     assert result.exit_code == 0 and "punkt_tab" in result.stdout and "NLTK resources ready." in result.stdout
 
 
 def test_setup_fails_clearly_without_internet(monkeypatch) -> None:
-    monkeypatch.setattr("search.nlp.download_resources", lambda quiet=False: {"words": "failed: no network"})
+    monkeypatch.setattr("search.entities.nlp.download_resources", lambda quiet=False: {"words": "failed: no network"})
     result = CliRunner().invoke(cli, ["setup"])
     assert result.exit_code == 1 and "could not download words" in result.output
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search import corpus
-from search.corpus import SUFFIXES, discover, iter_articles, read_file
-from search.corpus.base import is_safe_id
+from search.ingest import corpus
+from search.ingest import SUFFIXES, discover, iter_articles, read_file
+from search.ingest.base import is_safe_id
 
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from search.corpus import FileResult, read_file
-from search.corpus.base import hashed_id
+from search.ingest import FileResult, read_file
+from search.ingest.base import hashed_id
 from search.models import Article
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from search.corpus import read_file
-from search.corpus.sgml import read_reuters_labels, read_sgml
+from search.ingest import read_file
+from search.ingest.sgml import read_reuters_labels, read_sgml
 from search.models import Article
 
 REUTERS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "reuters21578"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from search import corpus
-from search.corpus import FileResult, read_file
-from search.corpus.base import hashed_id, title_from_body
+from search.ingest import corpus
+from search.ingest import FileResult, read_file
+from search.ingest.base import hashed_id, title_from_body
 from search.models import Article
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from conftest import REUTERS
-from search.dedupe import MIN_WORDS, find_duplicates
-from search.document import simhash
+from search.retrieve.dedupe import MIN_WORDS, find_duplicates
+from search.build.document import simhash
 
 
 def flip(value: int, *bits: int) -> int:
@@ -49,7 +49,7 @@ def test_collapse_keeps_the_first_matching_member_of_each_group() -> None:
 @pytest.mark.slow
 def test_reuters_duplicates_are_true_duplicates() -> None:
     """On 3,000 real stories: groups are found, and every grouped pair is nearly the same text."""
-    from search.corpus import iter_articles
+    from search.ingest import iter_articles
 
     articles = [a for name in ("reut2-000.sgm", "reut2-001.sgm", "reut2-002.sgm")
                 for a in iter_articles(REUTERS / name)]

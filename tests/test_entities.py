@@ -7,8 +7,9 @@ from pathlib import Path
 import nltk
 import pytest
 
-from search.entities import EntityExtractor, PersonRegistry, resolve_persons
-from search.persons import salient_person, speaking
+from search.build.registry import PersonRegistry, resolve_persons
+from search.entities import EntityExtractor
+from search.entities.persons import salient_person, speaking
 from search.models import Article, Entities, Mention
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -221,7 +222,7 @@ def test_resolve_persons_adds_resolved_and_drops_unresolved():
 
 
 def test_extractor_needs_its_resources(monkeypatch):
-    from search import nlp
+    from search.entities import nlp
     from search.errors import MissingResource
 
     real_find = nltk.data.find
@@ -529,7 +530,7 @@ def test_speaking_and_salience_rules():
 
 def test_a_region_named_like_a_person_stays_a_person():
     """ "Diego Martin" is a region of Trinidad, but reads as a name: regions made of first names are no places."""
-    from search import gazetteer
+    from search.entities import gazetteer
 
     assert gazetteer.key("Diego Martin") not in gazetteer.place_names()
     assert gazetteer.key("Mato Grosso") in gazetteer.place_names()

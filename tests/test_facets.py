@@ -5,7 +5,7 @@ from datetime import date
 
 import numpy as np
 
-from search.facets import NO_DATE, DateIndex, FacetTable, date_mask
+from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable, date_mask
 from search.models import FacetValue
 
 DOCS = [

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from search import schema
+from search.build import schema
 from search.errors import IndexLocked, MissingResource
-from search.indexer import LOCK_FILE, build_index
+from search.build.indexer import LOCK_FILE, build_index
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEED = SHARED / "corpora" / "seed" / "000_f00f6371fd1e7e98.txt"
@@ -95,7 +95,7 @@ def test_added_changed_and_deleted_files_are_applied(corpus: Path, tmp_path: Pat
 def test_unreadable_file_keeps_its_articles(corpus: Path, tmp_path: Path, monkeypatch) -> None:
     """A transient read error must not delete what the index already has from that file."""
     build_index([corpus], tmp_path / "ix", workers=1)
-    import search.corpus as corpus_module
+    import search.ingest.corpus as corpus_module
 
     original = corpus_module._read_bytes
     monkeypatch.setattr(corpus_module, "_read_bytes",
@@ -128,7 +128,7 @@ def test_worker_processes_give_the_same_index_as_one_process(tmp_path: Path) -> 
 
 def test_large_runs_commit_in_checkpoints_but_rebuilds_commit_once(corpus: Path, tmp_path: Path,
                                                                    monkeypatch) -> None:
-    monkeypatch.setattr("search.indexer.CHECKPOINT_EVERY", 1)
+    monkeypatch.setattr("search.build.indexer.CHECKPOINT_EVERY", 1)
     build_index([corpus], tmp_path / "ix", workers=1)
     checkpoints = whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation()
     assert checkpoints >= 3 and len(stored(tmp_path / "ix")) == 3  # one commit per document, then the last
@@ -173,7 +173,7 @@ def test_missing_nltk_resource_stops_before_any_work(corpus: Path, tmp_path: Pat
     def missing() -> None:
         raise MissingResource("maxent_ne_chunker_tab")
 
-    monkeypatch.setattr("search.indexer.ensure_resources", missing)
+    monkeypatch.setattr("search.build.indexer.ensure_resources", missing)
     with pytest.raises(MissingResource, match="news-search setup"):
         build_index([corpus], tmp_path / "ix", workers=1)
     assert not (tmp_path / "ix").exists()

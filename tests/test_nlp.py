@@ -6,7 +6,7 @@ from pathlib import Path
 import nltk
 import pytest
 
-from search import nlp
+from search.entities import nlp
 from search.errors import MissingResource
 
 SHARED_NLTK = Path(__file__).resolve().parents[1].parent / "shared" / "nltk_data"

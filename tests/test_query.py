@@ -8,11 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from search import query as query_module
+from search.retrieve import query as query_module
 from search.errors import BadQuery
 from search.models import SearchRequest
-from search.query import parse_query
-from search.schema import make_schema
+from search.retrieve.query import parse_query
+from search.build.schema import make_schema
 
 SCHEMA = make_schema()
 

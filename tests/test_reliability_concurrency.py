@@ -21,8 +21,8 @@ from typing import Iterator
 import pytest
 
 from procfile import procfile_gunicorn
-from search.corpus import discover, read_file
-from search.indexer import build_index
+from search.ingest import discover, read_file
+from search.build.indexer import build_index
 
 logger = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-import search.corpus
-from search import schema
-from search.indexer import build_index
+import search.ingest.corpus
+from search.build import schema
+from search.build.indexer import build_index
 
 REUTERS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "reuters21578"
 BIG_BYTES = 100 * 1024 * 1024
@@ -97,8 +97,8 @@ def no_permission(monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
 
-    monkeypatch.setattr(search.corpus, "open", guarded_open, raising=False)
-    monkeypatch.setattr(search.corpus.os, "scandir", guarded_scandir)
+    monkeypatch.setattr(search.ingest.corpus, "open", guarded_open, raising=False)
+    monkeypatch.setattr(search.ingest.corpus.os, "scandir", guarded_scandir)
 
 
 def test_broken_files_are_reported_and_every_valid_article_is_indexed(tmp_path: Path, no_permission) -> None:

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from search.cli import cli
 from search.errors import IndexDamaged
-from search.index import open_index
-from search.indexer import build_index
+from search.retrieve.index import open_index
+from search.build.indexer import build_index
 from search.models import SearchRequest
 from web import create_app
 

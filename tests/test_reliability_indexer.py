@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from search import schema
-from search.corpus import discover, read_file
-from search.index import open_index
-from search.indexer import build_index
+from search.build import schema
+from search.ingest import discover, read_file
+from search.retrieve.index import open_index
+from search.build.indexer import build_index
 from search.models import SearchRequest
 
 ROOT = Path(__file__).resolve().parents[1]

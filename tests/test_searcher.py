@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
 from conftest import REUTERS, article, small_articles, write_articles
-from search.analysis import news_analyzer
+from search.build.schema import news_analyzer
 from search.errors import ArticleNotFound, BadParameter, IndexNotFound
-from search.index import open_index
+from search.retrieve.index import open_index
 from search.models import FACET_NAMES, SearchRequest
-from search.query import parse_query
+from search.retrieve.query import parse_query
 
 ALL_IDS = {a.id for a, _ in small_articles()}
 
@@ -42,8 +42,8 @@ def test_title_match_outranks_a_passing_body_mention(small_index) -> None:
 
 @pytest.fixture(scope="module")
 def reuters_slice(tmp_path_factory):
-    """The first Reuters-21578 file (1,000 stories) read by search.corpus, no entities."""
-    from search.corpus import iter_articles
+    """The first Reuters-21578 file (1,000 stories) read by search.ingest, no entities."""
+    from search.ingest import iter_articles
     from search.models import Entities
 
     records = [(a, Entities()) for a in iter_articles(REUTERS / "reut2-000.sgm")]

@@ -5,7 +5,7 @@ import re
 
 from whoosh.lang.porter import stem
 
-from search.snippets import ELLIPSIS, SurfaceForms, find_spans, lead, make_snippet, stemmer_of
+from search.retrieve.snippets import ELLIPSIS, SurfaceForms, find_spans, lead, make_snippet, stemmer_of
 
 HOSTILE = ('Dealers said <script>alert("x")</script> oil rose. <img src=x onerror=alert(1)> '
            "O'Brien & Co said &amp; oil \"quoted\" fell.")
@@ -82,7 +82,7 @@ def test_find_spans_stops_once_enough_matches_are_found() -> None:
 
 
 def test_stemmer_of_finds_the_analyzers_stemmer() -> None:
-    from search.analysis import news_analyzer, plain_analyzer
+    from search.build.schema import news_analyzer, plain_analyzer
 
     assert stemmer_of(news_analyzer())("prices") == "price"
     assert stemmer_of(plain_analyzer())("prices") == "prices"

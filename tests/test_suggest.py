@@ -7,8 +7,8 @@ import pytest
 from whoosh import index as whoosh_index
 
 from conftest import article, write_articles
-from search.index import _spelling_frequencies
-from search.suggest import SpellingDictionary, edit_distance, suggest_query
+from search.retrieve.generation import _spelling_frequencies
+from search.retrieve.suggest import SpellingDictionary, edit_distance, suggest_query
 
 WORDS = SpellingDictionary({
     "volcker": 120, "volker": 0, "netanyahu": 40, "baker": 300, "bakers": 12, "dollar": 2000,

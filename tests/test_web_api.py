@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search.models import SearchRequest
-from search.index import open_index
+from search.retrieve.index import open_index
 
 
 XSS_ID = "xss-1"  # the markup-laden article of tests/conftest.py web_articles()

@@ -11,9 +11,9 @@ from datetime import datetime, timezone
 import pytest
 
 from search.models import Article, Entities, SearchRequest
-from search.searcher import NewsSearcher
+from search.retrieve.searcher import NewsSearcher
 from web import create_app
-from web.index import get_index, get_searcher
+from web.worker_index import get_index, get_searcher
 
 
 def story(doc_id: str, title: str, month: int = 9) -> tuple[Article, Entities]:
@@ -79,7 +79,7 @@ def test_each_process_opens_its_own_index(web_app, monkeypatch) -> None:
     with web_app.test_request_context("/"):
         parent = get_index()
         child_pid = os.getpid() + 1
-        monkeypatch.setattr("web.index.os.getpid", lambda: child_pid)  # as in a forked worker
+        monkeypatch.setattr("web.worker_index.os.getpid", lambda: child_pid)  # as in a forked worker
         child = get_index()
         assert child is not parent
         assert get_index() is child

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, request
 
 from search import settings
-from web import api, errors, index, params, security, ui
+from web import api, errors, params, security, ui, worker_index
 
 CONFIG_NAMES = ("INDEX_DIR", "PER_PAGE", "MAX_PER_PAGE", "MAX_DEPTH", "FACET_LIMIT", "EXPORT_CAP",
                 "QUERY_MAX_CHARS")
@@ -29,7 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.json.sort_keys = False  # keep SearchPage.to_dict()'s order
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    index.init_app(app)
+    worker_index.init_app(app)
     app.before_request(check_query_string)
     security.init_app(app)
     errors.register_error_handlers(app)

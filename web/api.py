@@ -15,8 +15,8 @@ from dataclasses import asdict
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from search.models import Hit, SearchRequest, hit_to_dict
-from search.searcher import NewsSearcher
-from web.index import get_index, get_searcher
+from search.retrieve.searcher import NewsSearcher
+from web.worker_index import get_index, get_searcher
 from web.openapi import openapi_document
 from web.params import parse_facet_name, parse_format, parse_limit, parse_prefix, parse_search_args
 

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from search.models import FACET_NAMES, ArticleDetail, FacetValue, Hit, Mention, SearchRequest
 from web.histogram import histogram
-from web.index import get_searcher
+from web.worker_index import get_searcher
 from web.params import FACET_PARAMS, parse_facet_prefixes, parse_search_args, to_args
 
 bp = Blueprint("ui", __name__)

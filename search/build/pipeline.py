@@ -14,7 +14,7 @@ import threading
 import time
 from typing import Any, Iterator, Optional, Sequence
 
-from search.document import to_document
+from search.build.document import to_document
 from search.entities import EntityExtractor
 from search.models import Article, Entities
 

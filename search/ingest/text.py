@@ -8,13 +8,13 @@
                                             
     Body paragraphs, separated by blank lines (or one paragraph per line when no line is blank).
 
-Without a title line the title is the body's first sentence (``search.corpus`` does that for every format).
+Without a title line the title is the body's first sentence (``search.ingest`` does that for every format).
 """
 from __future__ import annotations
 
 import re
 
-from search.corpus.base import MAX_TITLE_CHARS, Record, decode_bytes, paragraphs_by_blank_lines
+from search.ingest.base import MAX_TITLE_CHARS, Record, decode_bytes, paragraphs_by_blank_lines
 
 HEADER_KEYS = {"title": "title", "date": "date", "published": "date", "url": "url", "source": "source"}
 _HEADER_LINE = re.compile(r"^\s*([A-Za-z]+)\s*:\s*(.*?)\s*$")

@@ -2,9 +2,9 @@
 
 One run:
 
-1. read every supported file below the given roots (``search.corpus``) and hash each article;
+1. read every supported file below the given roots (``search.ingest``) and hash each article;
 2. compare with what the index holds: unchanged articles are skipped, the rest go to worker
-   processes that run the NLTK entity pipeline (``search.pipeline``);
+   processes that run the NLTK entity pipeline (``search.build.pipeline``);
 3. the parent is the only writer: it adds or updates each article as its entities arrive, removes
    articles whose file (or record) is gone, and commits every few thousand documents (a ``--rebuild``
    commits once, atomically).
@@ -15,7 +15,6 @@ and the next run picks up where it stopped (unchanged articles are skipped by co
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -28,19 +27,18 @@ from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.index import LockError
 
-from search import schema
-from search.corpus import discover, read_file
-from search.document import content_hash, entity_fields
-from search.entities import PersonRegistry, resolve_persons
+from search.build import schema
+from search.ingest import discover, read_file
+from search.build.document import content_hash, entity_fields
+from search.build.registry import PersonRegistry, load_registry, resolve_persons, save_registry
 from search.errors import TOC_ERRORS, IndexDamaged, IndexLocked, reads_index
 from search.models import Article, Entities, IndexReport
-from search.nlp import ensure_resources
-from search.pipeline import extract_entities
+from search.entities.nlp import ensure_resources
+from search.build.pipeline import extract_entities
 
 logger = logging.getLogger(__name__)
 
 LOCK_FILE = "indexer.lock"
-REGISTRY_FILE = "persons.json"
 WRITER_MEMORY_MB = 256
 CHECKPOINT_EVERY = 6000  # documents per intermediate commit (not on --rebuild)
 
@@ -95,9 +93,9 @@ def build_index(
             existing = {} if rebuild else _stored_state(ix)
             plan = _plan(roots, existing, rebuild, progress)
             if plan.to_extract or plan.to_delete or rebuild:
-                registry = PersonRegistry() if rebuild else _load_registry(index_path)
+                registry = PersonRegistry() if rebuild else load_registry(index_path)
                 _write(ix, index_path, plan, registry, workers, rebuild, progress)
-                _save_registry(index_path, registry)
+                save_registry(index_path, registry)
         finally:
             ix.close()
     plan.report.seconds = time.perf_counter() - started
@@ -235,7 +233,7 @@ class _Writer:
         self._pending += 1
         if not self._rebuild and self._pending >= CHECKPOINT_EVERY:
             self.writer.commit(mergetype=writing.NO_MERGE)
-            _save_registry(self._index_path, self._registry)
+            save_registry(self._index_path, self._registry)
             self._pending = 0
             self.writer = self._open()
 
@@ -291,24 +289,3 @@ def _write_one(out: _Writer, article_id: str, doc: dict, plan: _Plan, rebuild: b
         out.writer.update_document(**doc)
         plan.report.updated += 1
     out.wrote()
-
-
-# -- the corpus-wide person registry ---------------------------------------------------------------
-
-def _load_registry(index_path: Path) -> PersonRegistry:
-    path = index_path / REGISTRY_FILE
-    if not path.exists():
-        return PersonRegistry()
-    try:
-        return PersonRegistry.from_json(path.read_text(encoding="utf-8"))
-    except (ValueError, json.JSONDecodeError):
-        logger.warning("person registry %s is unreadable; starting a new one (`news-search index --rebuild` "
-                       "recounts every article)", path)
-        return PersonRegistry()
-
-
-def _save_registry(index_path: Path, registry: PersonRegistry) -> None:
-    path = index_path / REGISTRY_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(registry.to_json(), encoding="utf-8")
-    os.replace(tmp, path)

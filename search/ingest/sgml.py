@@ -14,7 +14,7 @@ import html
 import re
 from pathlib import Path
 
-from search.corpus.base import Record, clean_line, paragraphs_by_indent, strip_controls
+from search.ingest.base import Record, clean_line, paragraphs_by_indent, strip_controls
 
 SOURCE = "Reuters"
 _RECORD_START = re.compile(r"<REUTERS\b([^>]*)>")

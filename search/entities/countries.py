@@ -1,13 +1,13 @@
 """Country rules: the dateline's place, gazetteer spans, country words that name something else, history.
 
-Used by :class:`search.entities.EntityExtractor`; the tables come from :mod:`search.gazetteer`.
+Used by :class:`search.entities.EntityExtractor`; the tables come from :mod:`search.entities.gazetteer`.
 """
 from __future__ import annotations
 
 import re
 from datetime import date
 
-from search import gazetteer, nlp
+from search.entities import gazetteer, nlp
 
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 # "TOKYO, March 3 - ", "SAN JOSE, Costa Rica, March 5 - " (Reuters datelines; the body starts with one)

@@ -1,7 +1,8 @@
-"""User query text -> a validated Whoosh query (or a BadQuery a person can act on) -> matches and scores.
+"""The query language: user text -> a validated Whoosh query tree, or a BadQuery a person can act on.
 
-``parse_query`` reads and validates the text; ``evaluate`` runs the tree with numpy over the per-generation
-postings cache (one pass gives both the full match set, for totals and facets, and every score, for top-k).
+``parse_query`` reads and validates the text, ``check_expansion`` bounds its wildcards against the index,
+and ``highlight_terms`` lists the index words a hit may contain because of it. Evaluating the tree (matches
+and BM25F scores) is :mod:`search.retrieve.scoring`'s job.
 
 The language (what ``parse_query`` accepts):
 
@@ -28,12 +29,12 @@ import logging
 import re
 from dataclasses import dataclass
 
-import numpy as np
 from whoosh import qparser
 from whoosh import query as wq
 from whoosh.fields import Schema
 
-from search import schema, settings
+from search import settings
+from search.build import schema
 from search.errors import BadQuery
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ USER_FIELDS = {
 _SEARCHABLE = set(USER_FIELDS.values())
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FIELD_SYNTAX = r"(?P<text>[A-Za-z_]+):"
-_WILDCARD_CLASSES = (wq.Prefix, wq.Wildcard)
+WILDCARD_CLASSES = (wq.Prefix, wq.Wildcard)
 _PARSER_BUGS = (IndexError, KeyError, ValueError, TypeError, AttributeError, RecursionError)
 
 
@@ -94,7 +95,7 @@ def check_expansion(parsed: ParsedQuery, reader) -> None:
     for the whole query (so the work of evaluating it stays bounded)."""
     total = 0
     for leaf in _leaves(parsed.query):
-        if isinstance(leaf, _WILDCARD_CLASSES):
+        if isinstance(leaf, WILDCARD_CLASSES):
             count = 0
             for _ in leaf._btexts(reader):
                 count += 1
@@ -107,70 +108,10 @@ def check_expansion(parsed: ParsedQuery, reader) -> None:
                                f"{2 * MAX_EXPANSION}); use fewer of them or type more letters before each *.")
 
 
-def evaluate(q: wq.Query, postings, searcher, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """(match mask, BM25F scores) over all ``size`` document numbers, computed with numpy.
-
-    Terms and wildcard expansions come from ``postings`` (an ``index.PostingsCache``); AND / OR sum the
-    scores of their matching parts, as Whoosh does; NOT matches what its part doesn't, with no score.
-    Anything else (phrases) is matched by Whoosh itself and cached the same way.
-    """
-    if isinstance(q, wq.Term):
-        return _dense(*postings.term(searcher.reader(), q.fieldname, q.text), size, q.boost)
-    if isinstance(q, _WILDCARD_CLASSES):
-        reader = searcher.reader()
-        parts = [_dense(*postings.term(reader, q.fieldname, _text(t)), size, q.boost) for t in q._btexts(reader)]
-        return _combine(parts, size, np.logical_or)
-    if isinstance(q, wq.Not):
-        mask, _ = evaluate(q.query, postings, searcher, size)
-        return ~mask, np.zeros(size, dtype=np.float32)
-    if isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
-        mask, scores = evaluate(q.a, postings, searcher, size)
-        other_mask, other_scores = evaluate(q.b, postings, searcher, size)
-        if isinstance(q, wq.AndNot):
-            return mask & ~other_mask, scores
-        if isinstance(q, wq.Require):
-            return mask & other_mask, scores
-        return mask, scores + other_scores * mask
-    if isinstance(q, (wq.And, wq.Or)) and not getattr(q, "minmatch", 0):
-        parts = [evaluate(child, postings, searcher, size) for child in q.subqueries]
-        return _combine(parts, size, np.logical_and if isinstance(q, wq.And) else np.logical_or)
-    return _dense(*postings.query(("whoosh", repr(q)), lambda: _whoosh_matches(q, searcher)), size)
-
-
-def _dense(docs: np.ndarray, scores: np.ndarray, size: int, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    mask = np.zeros(size, dtype=bool)
-    mask[docs] = True
-    dense = np.zeros(size, dtype=np.float32)
-    dense[docs] = scores if boost == 1.0 else scores * boost
-    return mask, dense
-
-
-def _combine(parts, size: int, op) -> tuple[np.ndarray, np.ndarray]:
-    if not parts:
-        return np.zeros(size, dtype=bool), np.zeros(size, dtype=np.float32)
-    mask, scores = parts[0][0].copy(), parts[0][1].copy()
-    for other_mask, other_scores in parts[1:]:
-        op(mask, other_mask, out=mask)
-        scores += other_scores
-    if op is np.logical_and:
-        scores *= mask
-    return mask, scores
-
-
-def _whoosh_matches(q: wq.Query, searcher) -> tuple[np.ndarray, np.ndarray]:
-    docs: list[int] = []
-    scores: list[float] = []
-    for sub, offset in searcher.leaf_searchers():
-        matcher = q.matcher(sub, sub.context())
-        while matcher.is_active():
-            docs.append(matcher.id() + offset)
-            scores.append(matcher.score())
-            matcher.next()
-    return np.asarray(docs, dtype=np.int64), np.asarray(scores, dtype=np.float32)
-
-
-def _text(term: bytes | str) -> str:
+def term_text(term: bytes | str) -> str:
+    """An index term as text (Whoosh hands out expanded wildcard terms as bytes)."""
     return term.decode("utf-8") if isinstance(term, bytes) else term
+
 
 
 def highlight_terms(parsed: ParsedQuery, reader, field: str) -> list[str]:
@@ -186,8 +127,8 @@ def highlight_terms(parsed: ParsedQuery, reader, field: str) -> list[str]:
             terms.extend(leaf.words)
         elif isinstance(leaf, wq.Term):
             terms.append(leaf.text)
-        elif isinstance(leaf, _WILDCARD_CLASSES):
-            terms.extend(_text(t) for t in leaf._btexts(reader))
+        elif isinstance(leaf, WILDCARD_CLASSES):
+            terms.extend(term_text(t) for t in leaf._btexts(reader))
     return list(dict.fromkeys(terms))
 
 
@@ -260,7 +201,7 @@ def _check_tree(q: wq.Query) -> None:
             raise BadQuery(f"A phrase may have at most {MAX_PHRASE} words (this one has {len(leaf.words)}).")
         if isinstance(leaf, wq.Every):
             raise BadQuery("A lone * matches everything: leave the query empty to browse all articles.")
-        if isinstance(leaf, _WILDCARD_CLASSES):
+        if isinstance(leaf, WILDCARD_CLASSES):
             literal = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
             if len(literal) < MIN_PREFIX:
                 raise BadQuery(f"'{_shown(leaf)}' is too broad: type at least {MIN_PREFIX} letters before "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from search.corpus.base import Record, clean_line, clean_text, decode_bytes, paragraphs_by_blank_lines
+from search.ingest.base import Record, clean_line, clean_text, decode_bytes, paragraphs_by_blank_lines
 
 logger = logging.getLogger(__name__)
 

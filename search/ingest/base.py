@@ -1,7 +1,7 @@
 """What every corpus reader shares: the raw ``Record`` it yields, byte decoding and text cleaning.
 
 Readers only know their format; they turn bytes into ``Record`` objects (title, paragraphs, metadata
-strings as found) and a list of problems. ``search.corpus.read_file`` then applies one policy to all of
+strings as found) and a list of problems. ``search.ingest.read_file`` then applies one policy to all of
 them: ids, dates, URL checks, dropping empty records. Keeping that policy in one place is what makes
 a JSON article and a text file with the same content come out alike.
 """

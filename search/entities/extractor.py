@@ -5,12 +5,12 @@ process); this module decides *what* it is:
 
 - countries and organisations by longest match against the gazetteers (names, aliases, demonyms,
   capitals, big cities, the dateline), with historical states chosen by the article's date
-  (:mod:`search.countries`);
+  (:mod:`search.entities.countries`);
 - persons from runs of capitalised words: titles and affiliations stripped ("Maj. Gen.", "Israeli
-  Prime Minister") by the name-shape rules of :mod:`search.names`, a known first name or a title as
+  Prime Minister") by the name-shape rules of :mod:`search.entities.names`, a known first name or a title as
   evidence, else the NE chunker's verdict; later
   surname-only mentions folded into the full name, and only the people the article is about or quotes
-  kept as facet values; names met once in passing go to ``Entities.passing`` (:mod:`search.persons`).
+  kept as facet values; names met once in passing go to ``Entities.passing`` (:mod:`search.entities.persons`).
 
 Speed: the tagger and chunker (the costly part) run lazily, at most once per sentence, and only when a
 sentence has a doubtful name (no first name, no title). ALL-CAPS headlines (Reuters titles) never go
@@ -23,18 +23,16 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
-from search import gazetteer, nlp
-from search.countries import CountryRules
+from search.entities import gazetteer, nlp
+from search.entities.countries import CountryRules
 from search.models import Article, Entities, Mention
-from search.names import NameRules
-from search.persons import (
-    CORP_SUFFIXES, PersonRegistry, canonical_name, capital_runs, firm_names, fold_key, fold_persons, resolve_persons,
-    salient_person, speaking, surname_of,
+from search.entities.names import NameRules
+from search.entities.persons import (
+    CORP_SUFFIXES, canonical_name, capital_runs, firm_names, fold_key, fold_persons, salient_person, speaking,
+    surname_of,
 )
 
 logger = logging.getLogger(__name__)
-
-__all__ = ["EntityExtractor", "PersonRegistry", "resolve_persons"]
 
 _CAPS_SPEECH = frozenset(
     "SAYS SAID SEES URGES WARNS CALLS ASKS PREDICTS EXPECTS DENIES REJECTS PROPOSES FORECASTS WANTS BACKS "

@@ -10,7 +10,7 @@ the same way for every format:
   URL-safe, else a 16-hex-digit SHA-1 of it; without one, a SHA-1 of the file's path relative to its
   root and the record's position in the file. Re-reading the same file gives the same ids.
 * date: a metadata date (header, JSON key, Reuters DATE, HTML meta) wins; else a dateline or an
-  explicit full date in the text (``search.dates``); else none. Never the file's mtime.
+  explicit full date in the text (``search.ingest.dates``); else none. Never the file's mtime.
 """
 from __future__ import annotations
 
@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from search.corpus.base import (
+from search.ingest.base import (
     MAX_TITLE_CHARS, Record, clean_line, hashed_id, is_safe_id, safe_url, shorten, title_from_body,
 )
-from search.corpus.html import read_html
-from search.corpus.jsonl import read_json, read_jsonl
-from search.corpus.sgml import read_sgml
-from search.corpus.text import read_text
-from search.dates import find_date_in_text, parse_metadata_date
+from search.ingest.html import read_html
+from search.ingest.jsonl import read_json, read_jsonl
+from search.ingest.sgml import read_sgml
+from search.ingest.text import read_text
+from search.ingest.dates import find_date_in_text, parse_metadata_date
 from search.models import Article
 
 logger = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 
-from search.index import NewsIndex, open_index
-from search.searcher import NewsSearcher
+from search.retrieve.index import NewsIndex, open_index
+from search.retrieve.searcher import NewsSearcher
 
 logger = logging.getLogger(__name__)
 EXTENSION = "news_search"

@@ -2,7 +2,7 @@
 
 A results page:
 
-1. ``query.evaluate`` gives a boolean mask over document numbers of every match and their BM25F scores
+1. ``scoring.evaluate`` gives a boolean mask over document numbers of every match and their BM25F scores
    (numpy over the cached per-term postings: no Whoosh collector, no second pass for the total);
 2. the facet and date filters narrow the mask (cached per-value masks, never query text), and near-duplicate
    groups collapse so each counts once. ``total``, every facet count and the date histogram come from this
@@ -24,22 +24,23 @@ import logging
 import math
 import time
 from datetime import date
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 from whoosh import query as wq
 
-from search import schema, settings
-from search.document import split_values, stored_date, stored_mentions
+from search import settings
+from search.build import schema
+from search.build.document import split_values, stored_date, stored_mentions
 from search.errors import ArticleNotFound, BadParameter, reads_index
-from search.facets import date_mask
+from search.retrieve.facet_counts import date_mask
+from search.retrieve.generation import Generation
 from search.models import SORTS, ArticleDetail, FacetValue, Hit, SearchPage, SearchRequest
-from search.query import ParsedQuery, clean_text, evaluate, highlight_terms
-from search.snippets import find_spans, make_snippet
-from search.suggest import suggest_query
+from search.retrieve.query import ParsedQuery, clean_text, highlight_terms
+from search.retrieve.scoring import evaluate, top_indices
+from search.retrieve.snippets import find_spans, make_snippet
+from search.retrieve.suggest import suggest_query
 
-if TYPE_CHECKING:
-    from search.index import Generation
 
 logger = logging.getLogger(__name__)
 
@@ -220,7 +221,7 @@ class NewsSearcher:
             return []
         if sort == "relevance" and scores is not None:
             docs = np.flatnonzero(results)
-            top = docs[_top_indices(scores[docs], end)]
+            top = docs[top_indices(scores[docs], end)]
             return [(float(scores[d]), int(d)) for d in top[start:end]]
         order = self._gen.newest if sort == "newest" else self._gen.oldest
         return [(None, int(docnum)) for docnum in order[results[order]][start:end]]
@@ -279,18 +280,6 @@ def check_request(request: SearchRequest) -> None:
     for name, values in request.filters().items():
         if not all(isinstance(v, str) for v in values):
             raise BadParameter(name, values, "values must be text")
-
-
-def _top_indices(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the ``k`` highest scores, best first (ties: lower index first)."""
-    if len(scores) > k:
-        candidates = np.argpartition(-scores, k - 1)[:k]
-        cut = scores[candidates].min()
-        candidates = np.flatnonzero(scores >= cut)  # keep every tie at the cut so the order is stable
-    else:
-        candidates = np.arange(len(scores))
-    order = np.lexsort((candidates, -scores[candidates]))
-    return candidates[order][:k]
 
 
 def _effective_sort(sort: str, parsed: ParsedQuery | None) -> str:

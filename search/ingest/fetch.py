@@ -3,7 +3,7 @@
 The 22 ``reut2-*.sgm`` files are all the index needs, so only they are taken from the archive (its
 README and category lists would otherwise be indexed as articles). Files are staged in a hidden
 folder next to the destination, checked against the SHA-256 sums shipped in
-``search/data/reuters21578.sha256`` and only then moved into place: a corrupt or partial download
+``search/ingest/data/reuters21578.sha256`` and only then moved into place: a corrupt or partial download
 never reaches the corpus folder. Failures raise ``CorpusError`` with a message for the user.
 """
 from __future__ import annotations

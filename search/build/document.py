@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from search import schema
+from search.build import schema
 from search.models import Article, Entities, Mention
 
 _WORD = re.compile(r"\w+", re.UNICODE)

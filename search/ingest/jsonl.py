@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from search.corpus.base import Record, decode_bytes, paragraphs_by_blank_lines
+from search.ingest.base import Record, decode_bytes, paragraphs_by_blank_lines
 
 ALIASES = {
     "title": ("title",),

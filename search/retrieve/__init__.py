@@ -1,0 +1,12 @@
+"""Stage 4, retrieve: ``SearchRequest`` -> ``SearchPage`` over the index.
+
+``index`` opens it once per process and pools Whoosh searchers; ``generation`` holds what every search of
+one index generation shares; ``searcher`` is the one coordinator of a request, calling ``query`` (the
+language), ``scoring`` (BM25F over cached postings, top-k), ``facet_counts``, ``dedupe``, ``snippets`` and
+``suggest``.
+"""
+
+from search.retrieve.index import NewsIndex, open_index
+from search.retrieve.searcher import NewsSearcher
+
+__all__ = ["NewsIndex", "NewsSearcher", "open_index"]

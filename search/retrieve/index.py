@@ -1,0 +1,146 @@
+"""Open an index once per process and hand out searchers of its latest generation.
+
+Each gunicorn worker opens its own ``NewsIndex`` after the fork; one ``NewsIndex`` is shared by the threads
+of a process, each request taking its own ``NewsSearcher`` (Whoosh searchers are not thread-safe). What the
+searches of one generation share is built once (:mod:`search.retrieve.generation`); the last
+``KEPT_GENERATIONS`` stay cached, so searchers of an older generation that are still running keep theirs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections import OrderedDict
+from datetime import datetime, timezone
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from search.errors import TOC_ERRORS, IndexDamaged, IndexNotFound, reads_index
+from search.models import IndexStats
+from search.retrieve.generation import Generation, build_generation
+from search.retrieve.searcher import NewsSearcher
+
+logger = logging.getLogger(__name__)
+
+KEPT_GENERATIONS = 2
+IDLE_SEARCHERS = 8  # Whoosh searchers kept open for reuse (opening one costs ~50 ms on Reuters)
+
+
+def open_index(path: str | Path) -> NewsIndex:
+    """Open the index at ``path``; raises IndexNotFound when there is none (or it can't be opened) and
+    IndexDamaged when its table of contents can't be read."""
+    path = Path(path)
+    missing = f"No search index in {path}. Build one with `news-search index <corpus folder>`."
+    if not path.is_dir():
+        raise IndexNotFound(missing)
+    try:
+        ix = whoosh_index.open_dir(str(path))
+    except whoosh_index.EmptyIndexError:
+        raise IndexNotFound(missing) from None
+    except (OSError, whoosh_index.IndexError) as exc:
+        raise IndexNotFound(f"The search index in {path} can't be opened: {exc}") from exc
+    except TOC_ERRORS as exc:  # open_dir parses the TOC file
+        logger.error("the search index in %s can't be read: %s: %s", path, type(exc).__name__, exc)
+        raise IndexDamaged() from exc
+    return NewsIndex(ix, path)
+
+
+class NewsIndex:
+    """A Whoosh index plus its per-generation caches; thread-safe to share within a process."""
+
+    def __init__(self, ix, path: Path | None = None) -> None:
+        self._ix = ix
+        self._path = path
+        self._lock = threading.Lock()
+        self._generations: OrderedDict[int, Generation] = OrderedDict()
+        self._idle: list = []  # Whoosh searchers no NewsSearcher is using
+        self._closed = False
+
+    @reads_index
+    def searcher(self) -> NewsSearcher:
+        """A new searcher on the latest generation; close it (or use ``with``) when the request ends.
+
+        Opening a Whoosh searcher reads the term index into memory, so closed ones are kept (up to
+        IDLE_SEARCHERS) and handed out again while the index has not changed; each is used by one
+        NewsSearcher at a time, so no Whoosh object is shared between threads.
+        """
+        whoosh_searcher = self._checkout()
+        try:
+            generation = self._generation(whoosh_searcher.reader())
+        except BaseException:
+            whoosh_searcher.close()
+            raise
+        return NewsSearcher(whoosh_searcher, generation, release=self._release)
+
+    @reads_index
+    def stats(self) -> IndexStats:
+        """How many articles the latest generation holds and when it was written."""
+        with self._ix.reader() as reader:
+            count = reader.doc_count()
+        return IndexStats(articles=count, last_modified=self._toc_time())
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._generations.clear()
+            idle, self._idle = self._idle, []
+        for whoosh_searcher in idle:
+            whoosh_searcher.close()
+        self._ix.close()
+
+    def _checkout(self):
+        """An idle Whoosh searcher of the latest generation, or a newly opened one."""
+        stale = []
+        found = None
+        with self._lock:
+            while self._idle and found is None:
+                candidate = self._idle.pop()
+                if candidate.up_to_date():
+                    found = candidate
+                else:
+                    stale.append(candidate)
+        for old in stale:
+            old.close()
+        if found is not None:
+            return found
+        try:
+            return self._ix.searcher()
+        except TOC_ERRORS as exc:  # a newer TOC than the one open_dir read
+            logger.error("the search index's table of contents can't be parsed: %s: %s", type(exc).__name__, exc)
+            raise IndexDamaged() from exc
+
+    def _release(self, whoosh_searcher) -> None:
+        """Keep a Whoosh searcher a NewsSearcher is done with, if there is room.
+
+        Whether it is still current is checked when it is next checked out (``up_to_date()`` lists the index
+        folder, so it is done once per request, not twice).
+        """
+        with self._lock:
+            if not self._closed and len(self._idle) < IDLE_SEARCHERS:
+                self._idle.append(whoosh_searcher)
+                return
+        whoosh_searcher.close()
+
+    def _toc_time(self) -> datetime | None:
+        if self._path is None:
+            return None
+        toc = self._path / f"_{self._ix.indexname}_{self._ix.latest_generation()}.toc"
+        try:
+            return datetime.fromtimestamp(os.path.getmtime(toc), tz=timezone.utc)
+        except OSError:
+            return None
+
+    def _generation(self, reader) -> Generation:
+        number = reader.generation()
+        number = -1 if number is None else number
+        with self._lock:
+            cached = self._generations.get(number)
+            if cached is None or cached.doc_count != reader.doc_count_all():
+                cached = self._generations[number] = build_generation(reader, number)
+                while len(self._generations) > KEPT_GENERATIONS:
+                    self._generations.popitem(last=False)
+            return cached
+
+

@@ -1,0 +1,211 @@
+"""BM25F scoring with numpy: each term's postings decoded once per generation, a query tree evaluated over
+dense score arrays, the top k picked with ``argpartition``.
+
+Why not Whoosh's own collector: a results page needs the *whole* match set (exact totals, facet counts,
+the date histogram) as well as the top hits, and Whoosh's matchers walk postings one document at a time
+in Python. Here a term's postings are decoded block by block (reading private attributes of Whoosh
+2.7's W3 matcher: ``tests/retrieve/test_scoring.py`` fails if an upgrade changes them) and scored with
+Whoosh's BM25F formula, so the scores are Whoosh's; AND / OR sum the scores of their matching parts, as
+Whoosh does. Phrases, which need positions, are matched by Whoosh itself and cached the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+
+import numpy as np
+from whoosh import query as wq
+
+from search.retrieve.query import WILDCARD_CLASSES, term_text
+
+
+class PostingsCache:
+    """Per-term BM25F scores of one generation as numpy arrays, least recently used dropped first.
+
+    A term's postings are decoded once (block by block, skipping Whoosh's per-posting Python loop) and
+    scored with Whoosh's BM25F formula: ``idf * w * (K1 + 1) / (w + K1 * (1 - B + B * len / avglen))``, where
+    ``w`` is the stored weight (term frequency times the field's boost, so title matches weigh 3x) and
+    ``idf = log(N / (df + 1)) + 1``. Phrases (which need positions) are matched by Whoosh and cached whole.
+    """
+
+    K1 = 1.2
+    B = 0.75
+    BUDGET = 4_000_000  # postings kept (8 bytes each)
+
+    def __init__(self, doc_count: int) -> None:
+        self._doc_count = doc_count
+        self._lengths: dict[str, np.ndarray] = {}
+        self._entries: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def term(self, reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, BM25F scores) of one term; empty arrays when the index lacks it.
+
+        ``reader`` is the calling searcher's (of this generation): the cache keeps no reader of its own, so
+        it never holds one that its searcher has closed.
+        """
+        return self._cached((field, text), lambda: self._score_term(reader, field, text))
+
+    def query(self, key: tuple, load) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, scores) of a query Whoosh matches (``load()``), cached under ``key``."""
+        return self._cached(key, load)
+
+    def _cached(self, key: tuple, load) -> tuple[np.ndarray, np.ndarray]:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        found = load()
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = found
+                self._size += len(found[0])
+                while self._size > self.BUDGET and len(self._entries) > 1:
+                    _, (docs, _) = self._entries.popitem(last=False)
+                    self._size -= len(docs)
+        return found
+
+    def _score_term(self, reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        docs, weights = _read_postings(reader, field, text)
+        if not len(docs):
+            return docs.astype(np.int32), weights
+        all_lengths = self._field_lengths(reader, field)
+        lengths = all_lengths[docs]
+        avg = float(all_lengths.sum()) / max(1, reader.doc_count()) or 1.0
+        idf = math.log(self._doc_count / (len(docs) + 1)) + 1
+        scores = idf * weights * (self.K1 + 1) / (weights + self.K1 * (1 - self.B + self.B * lengths / avg))
+        return docs.astype(np.int32), scores.astype(np.float32)
+
+    def _field_lengths(self, reader, field: str) -> np.ndarray:
+        with self._lock:
+            lengths = self._lengths.get(field)
+            if lengths is None:
+                lengths = np.zeros(self._doc_count, dtype=np.float32)
+                for leaf, base in reader.leaf_readers():
+                    for docnum in leaf.all_doc_ids():
+                        lengths[base + docnum] = leaf.doc_field_length(docnum, field) or 0
+                self._lengths[field] = lengths
+            return lengths
+
+
+def _read_postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """All (document numbers, weights) of a term across segments."""
+    docs: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    for leaf, base in reader.leaf_readers():
+        if (field, text) not in leaf:
+            continue
+        leaf_docs, leaf_weights = _leaf_postings(leaf.postings(field, text))
+        docs.append(leaf_docs + base)
+        weights.append(leaf_weights)
+    if not docs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate(docs), np.concatenate(weights)
+
+
+def _leaf_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """Decode a matcher block by block (Whoosh 2.7 W3 format), or posting by posting for other matchers."""
+    docs: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    if not hasattr(matcher, "_read_data"):
+        items = _slow_items(matcher)
+        return np.asarray([i for i, _ in items], dtype=np.int64), np.asarray([w for _, w in items], np.float32)
+    while matcher.is_active():
+        if matcher._data is None:
+            matcher._read_data()
+        ids = np.asarray(matcher._data[0], dtype=np.int64)
+        docs.append(ids if matcher._byteids else np.cumsum(ids))
+        matcher._read_weights()
+        weights.append(np.asarray(matcher._weights, dtype=np.float32))
+        matcher._next_block()
+    if not docs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate(docs), np.concatenate(weights)
+
+
+def _slow_items(matcher) -> list[tuple[int, float]]:
+    items = []
+    while matcher.is_active():
+        items.append((matcher.id(), matcher.weight()))
+        matcher.next()
+    return items
+
+
+def evaluate(q: wq.Query, postings, searcher, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(match mask, BM25F scores) over all ``size`` document numbers, computed with numpy.
+
+    Terms and wildcard expansions come from ``postings`` (a :class:`PostingsCache`); AND / OR sum the
+    scores of their matching parts, as Whoosh does; NOT matches what its part doesn't, with no score.
+    Anything else (phrases) is matched by Whoosh itself and cached the same way.
+    """
+    if isinstance(q, wq.Term):
+        return _dense(*postings.term(searcher.reader(), q.fieldname, q.text), size, q.boost)
+    if isinstance(q, WILDCARD_CLASSES):
+        reader = searcher.reader()
+        parts = [_dense(*postings.term(reader, q.fieldname, term_text(t)), size, q.boost) for t in q._btexts(reader)]
+        return _combine(parts, size, np.logical_or)
+    if isinstance(q, wq.Not):
+        mask, _ = evaluate(q.query, postings, searcher, size)
+        return ~mask, np.zeros(size, dtype=np.float32)
+    if isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
+        mask, scores = evaluate(q.a, postings, searcher, size)
+        other_mask, other_scores = evaluate(q.b, postings, searcher, size)
+        if isinstance(q, wq.AndNot):
+            return mask & ~other_mask, scores
+        if isinstance(q, wq.Require):
+            return mask & other_mask, scores
+        return mask, scores + other_scores * mask
+    if isinstance(q, (wq.And, wq.Or)) and not getattr(q, "minmatch", 0):
+        parts = [evaluate(child, postings, searcher, size) for child in q.subqueries]
+        return _combine(parts, size, np.logical_and if isinstance(q, wq.And) else np.logical_or)
+    return _dense(*postings.query(("whoosh", repr(q)), lambda: _whoosh_matches(q, searcher)), size)
+
+
+def _dense(docs: np.ndarray, scores: np.ndarray, size: int, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    mask = np.zeros(size, dtype=bool)
+    mask[docs] = True
+    dense = np.zeros(size, dtype=np.float32)
+    dense[docs] = scores if boost == 1.0 else scores * boost
+    return mask, dense
+
+
+def _combine(parts, size: int, op) -> tuple[np.ndarray, np.ndarray]:
+    if not parts:
+        return np.zeros(size, dtype=bool), np.zeros(size, dtype=np.float32)
+    mask, scores = parts[0][0].copy(), parts[0][1].copy()
+    for other_mask, other_scores in parts[1:]:
+        op(mask, other_mask, out=mask)
+        scores += other_scores
+    if op is np.logical_and:
+        scores *= mask
+    return mask, scores
+
+
+def _whoosh_matches(q: wq.Query, searcher) -> tuple[np.ndarray, np.ndarray]:
+    docs: list[int] = []
+    scores: list[float] = []
+    for sub, offset in searcher.leaf_searchers():
+        matcher = q.matcher(sub, sub.context())
+        while matcher.is_active():
+            docs.append(matcher.id() + offset)
+            scores.append(matcher.score())
+            matcher.next()
+    return np.asarray(docs, dtype=np.int64), np.asarray(scores, dtype=np.float32)
+
+
+def top_indices(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` highest scores, best first (ties: lower index first)."""
+    if len(scores) > k:
+        candidates = np.argpartition(-scores, k - 1)[:k]
+        cut = scores[candidates].min()
+        candidates = np.flatnonzero(scores >= cut)  # keep every tie at the cut so the order is stable
+    else:
+        candidates = np.arange(len(scores))
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order][:k]
+
+
