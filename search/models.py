@@ -45,7 +45,7 @@ class Entities:
 
     ``surnames`` are lone surname mentions ("Volcker") that the article itself could not resolve to a
     full name; the indexer resolves them against the corpus-wide person registry. ``passing`` are full
-    names the article only mentions in passing (see :func:`search.entities.persons.salient_person`): not facet
+    names the article only mentions in passing (see :func:`search.entities.salience.salient_person`): not facet
     values, but they still teach the registry who "Reagan" is.
     """
 

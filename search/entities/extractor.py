@@ -27,18 +27,15 @@ from search.entities import gazetteer, nlp
 from search.entities.countries import CountryRules
 from search.models import Article, Entities, Mention
 from search.entities.names import NameRules
-from search.entities.persons import (
-    CORP_SUFFIXES, canonical_name, capital_runs, firm_names, fold_key, fold_persons, salient_person, speaking,
-    surname_of,
+from search.entities.lexicon import (
+    AMBIGUOUS_COUNTRY_WORDS, CAPS_UNSAFE_KEYS, CORP_SUFFIXES, HEADLINE_SPEECH_VERBS, INSTITUTION_WORDS,
 )
+from search.entities.persons import (
+    canonical_name, capital_runs, firm_names, fold_key, fold_persons, speaking, surname_of,
+)
+from search.entities.salience import salient_country, salient_person, salient_surname
 
 logger = logging.getLogger(__name__)
-
-_CAPS_SPEECH = frozenset(
-    "SAYS SAID SEES URGES WARNS CALLS ASKS PREDICTS EXPECTS DENIES REJECTS PROPOSES FORECASTS WANTS BACKS "
-    "OPPOSES TELLS HOPES DOUBTS CONFIRMS ANNOUNCES DEFENDS CRITICIZES CRITICISES SUPPORTS".split()
-)
-
 
 @dataclass
 class _Found:
@@ -89,7 +86,7 @@ class EntityExtractor:
         self._names = NameRules(self._countries, self._orgs)
         self._first = self._names.first
         self._titles = self._names.titles
-        self._institution = gazetteer.institution_words() | CORP_SUFFIXES
+        self._institution = INSTITUTION_WORDS | CORP_SUFFIXES
         self._stop = self._names.stop
         self._words = self._names.words
         self._stop_lower = nlp.stop_words() | {t.lower() for t in self._stop}
@@ -234,7 +231,7 @@ class EntityExtractor:
                     found.add("org", surface, self._orgs[k])
                 elif not self._rules.is_region(k) and not self._rules.not_the_country(tokens, i, i + n):
                     country = self._rules.on_date(self._countries[k].country, when)
-                    if k[0] not in gazetteer.AMBIGUOUS_COUNTRY_WORDS or country in found.countries:
+                    if k[0] not in AMBIGUOUS_COUNTRY_WORDS or country in found.countries:
                         found.add("country", surface, country, self._countries[k].kind)
                 i += n - 1
                 break
@@ -251,14 +248,14 @@ class EntityExtractor:
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if (
             after.isalpha() and t.capitalize() in self._first and after.capitalize() not in self._stop
-            and i + 2 < len(tokens) and tokens[i + 2] in _CAPS_SPEECH
+            and i + 2 < len(tokens) and tokens[i + 2] in HEADLINE_SPEECH_VERBS
         ):
             name = f"{t.capitalize()} {after.capitalize()}"  # "HOWARD BAKER SAYS": a full name
             found.full_names.append(name)
             found.mentions.append(Mention(f"{t} {after}", "person", name))
             found.add_person_hit(name, True)
             return
-        spoken = after in _CAPS_SPEECH or before in ("'S", "’S")
+        spoken = after in HEADLINE_SPEECH_VERBS or before in ("'S", "’S")
         titled = before.lower() in self._titles and t.lower() not in self._words  # not "OIL PRICE RISE"
         if spoken or titled:
             word = t.capitalize()
@@ -278,7 +275,7 @@ class EntityExtractor:
             hits.setdefault(mapping.get(surface, surface), []).extend(surface_hits)
         passing = [p for p in persons if not salient_person(hits.get(p, []), found.sentences)]
         persons = [p for p in persons if p not in passing]
-        surnames = [w for w in dict.fromkeys(found.lone) if w not in mapping and self._rules.salient(found.lone_hits[w], 2)
+        surnames = [w for w in dict.fromkeys(found.lone) if w not in mapping and salient_surname(found.lone_hits[w])
                     and self._plausible_lone(w, found)]
         persons += [w for w in surnames if self._mononym(w, found.lone_hits[w])]
         mentions = []
@@ -286,7 +283,7 @@ class EntityExtractor:
             if m.kind == "person":
                 m = Mention(m.text, m.kind, mapping.get(m.value, m.value))
             mentions.append(m)
-        countries = [c for c in dict.fromkeys(found.countries) if self._rules.salient(found.country_hits[c])]
+        countries = [c for c in dict.fromkeys(found.countries) if salient_country(found.country_hits[c])]
         kept = {"person": set(persons) | set(surnames), "country": set(countries)}
         unique: dict[tuple[str, str], Mention] = {}
         for m in mentions:  # only mentions of values the article keeps, once per (text, kind)
@@ -304,4 +301,4 @@ class EntityExtractor:
 
 def _caps_safe(k: tuple[str, ...]) -> bool:
     """Whether a key can be matched in an ALL-CAPS headline ("US" would also be the pronoun)."""
-    return k not in {("US",), ("UN",), ("WHO",), ("IT",), ("Fed",)} and len("".join(k)) > 2
+    return not (len(k) == 1 and k[0] in CAPS_UNSAFE_KEYS) and len("".join(k)) > 2

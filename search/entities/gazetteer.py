@@ -19,6 +19,7 @@ import pycountry
 from unidecode import unidecode
 
 from search.entities import nlp
+from search.entities.lexicon import NAME_STOPWORDS, NOT_CITIES, PLACE_ARTICLES
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +33,6 @@ CITY_MIN_POPULATION = 300_000
 CITY_DOMINANCE = 5
 # A multi-word city this big is a place, never a person's name (see place_names).
 PLACE_MIN_POPULATION = 100_000
-# First words of place names that gender-guesser also lists as first names
-PLACE_ARTICLES = frozenset({"La", "Le", "Las", "Los", "El", "Al", "San", "Santa", "Santo", "Sao", "São", "Saint", "St"})
-# Countries whose name is also a common first name or word: typed by context in entities.py.
-AMBIGUOUS_COUNTRY_WORDS = frozenset({"Jordan", "Chad", "Georgia", "Turkey", "Israel", "Kenya", "India", "China"})
 
 
 @dataclass(frozen=True)
@@ -53,15 +50,6 @@ def read_table(name: str) -> list[list[str]]:
         if line.strip() and not line.startswith("#"):
             rows.append(line.rstrip("\n").split("\t"))
     return rows
-
-
-def read_words(name: str) -> frozenset[str]:
-    """Whitespace-separated words of a file in search/entities/data (comment lines skipped)."""
-    words: set[str] = set()
-    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            words.update(line.split())
-    return frozenset(words)
 
 
 def key(text: str) -> tuple[str, ...]:
@@ -133,7 +121,7 @@ def major_cities() -> dict[str, str]:
     for city in all_cities.values():
         by_name.setdefault(city["name"], []).append((city["population"], city["countrycode"]))
     words, first = nlp.english_words(), first_names()
-    excluded = read_words("not_cities.txt")
+    excluded = NOT_CITIES
     cities: dict[str, str] = {}
     for name, entries in by_name.items():
         entries.sort(reverse=True)
@@ -189,19 +177,7 @@ def first_names() -> frozenset[str]:
     for name in detector.names:
         if name.isalpha() and name not in words and name not in stops:
             names.add(name.capitalize())
-    return frozenset(n for n in names if n.lower() not in stops) - name_stopwords()
-
-
-@lru_cache(maxsize=1)
-def titles() -> frozenset[str]:
-    """Lower-case words that introduce a person ("president", "maj", "minister")."""
-    return read_words("titles.txt")
-
-
-@lru_cache(maxsize=1)
-def weak_titles() -> frozenset[str]:
-    """Title words that are only an affiliation ("finance", "official"): stripped, but no evidence of a person."""
-    return read_words("weak_titles.txt")
+    return frozenset(n for n in names if n.lower() not in stops) - NAME_STOPWORDS
 
 
 @lru_cache(maxsize=1)
@@ -233,18 +209,6 @@ def _subdivision_names() -> set[tuple[str, ...]]:
         names.add(key(name))
         names.add(key(unidecode(name)))
     return names
-
-
-@lru_cache(maxsize=1)
-def name_stopwords() -> frozenset[str]:
-    """Capitalised words never part of a person's name (org heads, calendar, geography, table words)."""
-    return read_words("name_stopwords.txt") | institution_words()
-
-
-@lru_cache(maxsize=1)
-def institution_words() -> frozenset[str]:
-    """Words that make a name an institution's, including the words after them ("Banca Commerciale Italiana")."""
-    return read_words("institution_words.txt")
 
 
 def country_for_label(label: str) -> str | None:

@@ -8,32 +8,24 @@ from __future__ import annotations
 import difflib
 
 from search.entities import gazetteer, nlp
-from search.entities.persons import FIRM_NOUNS, PARTICLES
-
-# "the Reagan administration", "the Thatcher government": the government, not the person
-_ATTRIBUTIVE = frozenset({"administration", "government", "cabinet", "era", "doctrine", "plan"})
-_NAME_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
-# role words whose "with/at/for X" names an employer: "analyst with Elders Futures", "economist at James Capel"
-_EMPLOYEE_ROLES = frozenset(
-    "analyst analysts economist economists strategist strategists dealer dealers trader traders broker brokers "
-    "spokesman spokeswoman official officials executive executives".split()
+from search.entities.lexicon import (
+    AMBIGUOUS_COUNTRY_WORDS, ATTRIBUTIVE_NOUNS, EMPLOYEE_ROLES, NAME_STOPWORDS, NAME_SUFFIXES, ORG_NOUNS_AFTER, PARTICLES, ROLES_AFTER_FIRM,
+    SAID_VERBS, TITLES, WEAK_TITLES,
 )
-_ROLE_AFTER = frozenset({"analyst", "analysts", "economist", "economists", "strategist", "strategists"})
-_ORG_AFTER = FIRM_NOUNS | {"news", "group", "shares", "stock"}
-_SAID = frozenset({"said", "says", "told", "added", "stated", "declined", "noted", "warned", "predicted"})
+
 
 
 class NameRules:
-    """The word lists behind the rules, loaded once (each gazetteer list is cached per process)."""
+    """The tables behind the rules, loaded once (each gazetteer table is cached per process)."""
 
     def __init__(self, countries: dict, orgs: dict) -> None:
         self.countries = countries  # gazetteer keys (token tuples) of countries and their aliases, demonyms, cities
         self.orgs = orgs
         self.first = gazetteer.first_names()
-        self.titles = gazetteer.titles()
-        self.weak_titles = gazetteer.weak_titles()
+        self.titles = TITLES
+        self.weak_titles = WEAK_TITLES
         self.places = gazetteer.place_names()
-        self.stop = gazetteer.name_stopwords()
+        self.stop = NAME_STOPWORDS
         self.words = nlp.english_words()
 
     def titled(self, tokens: list[str], cut: int) -> bool:
@@ -59,20 +51,20 @@ class NameRules:
         Satoshi Sumita"."""
         if cut > 0 and tokens[cut - 1].lower() in ("a", "an", "the"):
             return True
-        if end < len(tokens) and tokens[end] in _ROLE_AFTER:
+        if end < len(tokens) and tokens[end] in ROLES_AFTER_FIRM:
             return True
         if cut != start or start < 2 or tokens[start - 1] not in ("of", "with", "at", "for"):
             return False
         before = tokens[start - 3] if tokens[start - 2] == "," and start >= 3 else tokens[start - 2]
         if before.islower():  # "associate director of Bear Stearns", "analyst with Elders Futures"
-            roles = self.titles if tokens[start - 1] == "of" else _EMPLOYEE_ROLES  # not "director for Oliver Stone"
+            roles = self.titles if tokens[start - 1] == "of" else EMPLOYEE_ROLES  # not "director for Oliver Stone"
             return before in roles and not (end < len(tokens) and tokens[end] == "'s")  # "trader for Ivan Boesky's firm"
         return tokens[start - 1] == "of" and before[:1].isupper() and before.lower().rstrip(".") not in self.titles
 
     @staticmethod
     def attributive(tokens: list[str], name: list[str], end: int) -> bool:
         """"the Reagan administration", "the Reagan Administration": the government, not the person."""
-        return (end < len(tokens) and tokens[end].lower() in _ATTRIBUTIVE) or any(t.lower() in _ATTRIBUTIVE for t in name)
+        return (end < len(tokens) and tokens[end].lower() in ATTRIBUTIVE_NOUNS) or any(t.lower() in ATTRIBUTIVE_NOUNS for t in name)
 
     def place(self, tokens: list[str], start: int, cut: int, end: int) -> bool:
         """Whether the name is, starts with or ends a multi-word place ("Buenos Aires", "Los Angeles Dodgers",
@@ -103,7 +95,7 @@ class NameRules:
             j += 1
         while j < end and (tokens[j] == "." or len(tokens[j]) == 1):
             j += 1
-        rest = [t for t in tokens[j:end] if t not in _NAME_SUFFIXES]
+        rest = [t for t in tokens[j:end] if t not in NAME_SUFFIXES]
         return j if j > cut and len(rest) >= 2 and tokens[j] in self.first else cut
 
     def is_title(self, word: str) -> bool:
@@ -130,7 +122,7 @@ class NameRules:
             return True
         if (t,) not in self.countries:
             return False
-        if t not in gazetteer.AMBIGUOUS_COUNTRY_WORDS:
+        if t not in AMBIGUOUS_COUNTRY_WORDS:
             return True
         # "Israel Katz", "Chad Smith" (a first name), "Michael Jordan" (a surname)
         if j > 0 and tokens[j - 1] in self.first:
@@ -160,6 +152,6 @@ class NameRules:
         low = t.lower()
         if low.endswith("s") and (low[:-1] in self.words or low[:-1] in self.titles):
             return False  # "Analysts", "Officials"
-        if end < len(tokens) and tokens[end] in _ORG_AFTER:
+        if end < len(tokens) and tokens[end] in ORG_NOUNS_AFTER:
             return False  # "the official Tanjug news agency", "the Xinhua newspaper"
-        return low not in self.words or (end < len(tokens) and tokens[end] in _SAID)
+        return low not in self.words or (end < len(tokens) and tokens[end] in SAID_VERBS)
