@@ -11,8 +11,8 @@ from search.cli import cli
 from search.errors import MissingResource
 from search.retrieve.index import open_index
 from search.models import SearchRequest
+from support import SHARED
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 @pytest.fixture(scope="module")

@@ -23,10 +23,10 @@ import pytest
 from procfile import procfile_gunicorn
 from search.ingest import discover, read_file
 from search.build.indexer import build_index
+from support import ROOT
 
 logger = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[1]
 REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578"
 LOAD_THREADS = 4
 SCRIPT = Path(sys.executable).with_name("news-search")  # the installed console script (pip install -e .)

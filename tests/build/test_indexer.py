@@ -14,8 +14,8 @@ from whoosh import index as whoosh_index
 from search.build import schema
 from search.errors import IndexLocked, MissingResource
 from search.build.indexer import LOCK_FILE, build_index
+from support import SHARED
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEED = SHARED / "corpora" / "seed" / "000_f00f6371fd1e7e98.txt"
 
 

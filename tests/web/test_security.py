@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-XSS_ID = "xss-1"  # the markup-laden article of tests/conftest.py web_articles()
+XSS_ID = "xss-1"  # the markup-laden article of tests/support.py web_articles()
 XSS_PERSON = "<img src=x onerror=alert(2)> Evil"
 XSS_ORG = "\"><script>alert(3)</script>"
 

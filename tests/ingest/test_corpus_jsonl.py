@@ -10,8 +10,8 @@ import pytest
 from search.ingest import FileResult, read_file
 from search.ingest.base import hashed_id
 from search.models import Article
+from support import DATA
 
-DATA = Path(__file__).resolve().parent / "data"
 
 
 def read(tmp_path: Path, content: str, name: str) -> FileResult:

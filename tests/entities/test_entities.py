@@ -9,10 +9,11 @@ import pytest
 
 from search.build.registry import PersonRegistry, resolve_persons
 from search.entities import EntityExtractor
-from search.entities.persons import salient_person, speaking
+from search.entities.persons import speaking
+from search.entities.salience import salient_person
 from search.models import Article, Entities, Mention
+from support import SHARED
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 if str(SHARED / "nltk_data") not in nltk.data.path:
     nltk.data.path.insert(0, str(SHARED / "nltk_data"))
 

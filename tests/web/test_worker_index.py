@@ -14,6 +14,7 @@ from search.models import Article, Entities, SearchRequest
 from search.retrieve.searcher import NewsSearcher
 from web import create_app
 from web.worker_index import get_index, get_searcher
+from support import ROOT
 
 
 def story(doc_id: str, title: str, month: int = 9) -> tuple[Article, Entities]:
@@ -135,7 +136,7 @@ def test_gunicorn_workers_see_new_articles_without_a_restart(tmp_path, web_index
 ])
 def test_procfile_defaults(env: dict[str, str], expected: str) -> None:
     """The web: line as a shell expands it: PORT defaults to 8000, WEB_CONCURRENCY to 2 workers."""
-    lines = (Path(__file__).resolve().parents[1] / "Procfile").read_text().splitlines()
+    lines = (ROOT / "Procfile").read_text().splitlines()
     command = next(line.removeprefix("web:") for line in lines if line.startswith("web:"))
     shell_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env}
     expanded = subprocess.run(["/bin/sh", "-c", f"set -- {command}; echo \"$@\""], env=shell_env,

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 from search.errors import CorpusError
 from search.ingest.fetch import FetchReport, fetch_reuters, load_sums
+from support import REUTERS
 
-REUTERS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "reuters21578"
 FEW = ["reut2-000.sgm", "reut2-001.sgm", "reut2-021.sgm"]
 
 

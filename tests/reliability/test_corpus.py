@@ -18,8 +18,8 @@ from whoosh import index as whoosh_index
 import search.ingest.corpus
 from search.build import schema
 from search.build.indexer import build_index
+from support import REUTERS
 
-REUTERS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "reuters21578"
 BIG_BYTES = 100 * 1024 * 1024
 
 

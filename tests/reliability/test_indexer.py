@@ -24,8 +24,8 @@ from search.ingest import discover, read_file
 from search.retrieve.index import open_index
 from search.build.indexer import build_index
 from search.models import SearchRequest
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578"
 SCRIPT = Path(sys.executable).with_name("news-search")  # the installed console script (pip install -e .)
 NEWS_SEARCH = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-c", "from search.cli import cli; cli()"]

@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from conftest import REUTERS
+from support import REUTERS
 from search.retrieve.dedupe import MIN_WORDS, find_duplicates
 from search.build.document import simhash
 

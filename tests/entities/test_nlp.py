@@ -8,8 +8,9 @@ import pytest
 
 from search.entities import nlp
 from search.errors import MissingResource
+from support import NLTK_DATA
 
-SHARED_NLTK = Path(__file__).resolve().parents[1].parent / "shared" / "nltk_data"
+SHARED_NLTK = NLTK_DATA
 if str(SHARED_NLTK) not in nltk.data.path:
     nltk.data.path.insert(0, str(SHARED_NLTK))
 

@@ -33,8 +33,8 @@ from search.build.document import to_document
 from search.build.indexer import build_index
 from search.models import Article, Entities, Mention
 from web import create_app
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from search.ingest.dates import find_date_in_text, parse_metadata_date
+from support import SHARED
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEED = SHARED / "corpora" / "seed" / "000_f00f6371fd1e7e98.txt"
 
 

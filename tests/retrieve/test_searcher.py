@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
-from conftest import REUTERS, article, small_articles, write_articles
+from support import REUTERS, article, small_articles, write_articles
 from search.build.schema import news_analyzer
 from search.errors import ArticleNotFound, BadParameter, IndexNotFound
 from search.retrieve.index import open_index

@@ -10,8 +10,8 @@ import pytest
 from search.ingest import read_file
 from search.ingest.sgml import read_reuters_labels, read_sgml
 from search.models import Article
+from support import REUTERS
 
-REUTERS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "reuters21578"
 
 RECORD = """<REUTERS TOPICS="YES" LEWISSPLIT="TRAIN" CGISPLIT="TRAINING-SET" OLDID="1" NEWID="{newid}">
 <DATE>{date}</DATE>

@@ -6,7 +6,7 @@ import time
 import pytest
 from whoosh import index as whoosh_index
 
-from conftest import article, write_articles
+from support import article, write_articles
 from search.retrieve.generation import _spelling_frequencies
 from search.retrieve.suggest import SpellingDictionary, edit_distance, suggest_query
 

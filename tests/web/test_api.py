@@ -15,7 +15,7 @@ from search.models import SearchRequest
 from search.retrieve.index import open_index
 
 
-XSS_ID = "xss-1"  # the markup-laden article of tests/conftest.py web_articles()
+XSS_ID = "xss-1"  # the markup-laden article of tests/support.py web_articles()
 XSS_ORG = "\"><script>alert(3)</script>"
 
 

@@ -10,9 +10,8 @@ from search.ingest import corpus
 from search.ingest import FileResult, read_file
 from search.ingest.base import hashed_id, title_from_body
 from search.models import Article
+from support import DATA, SHARED
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-DATA = Path(__file__).resolve().parent / "data"
 
 
 def read(tmp_path: Path, content: str | bytes, name: str = "story.txt") -> FileResult:
