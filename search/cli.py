@@ -19,10 +19,14 @@ from typing import Any
 import click
 
 from search import settings
-from search.errors import BadParameter, SearchError
+from search.errors import SearchError
+from search.facets import FACETS
 from search.models import SORTS, IndexReport, SearchPage, SearchRequest
+from search.settings import Limits
 
 logger = logging.getLogger(__name__)
+
+CHIPS_PER_FACET = 4  # entity values shown under each hit, per facet
 
 
 class _Group(click.Group):
@@ -151,32 +155,36 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(f"{value!r} is not a date like 2018-12-31") from None
 
 
+def _facet_options(func):
+    """One repeatable ``--<facet>`` option per registered facet."""
+    for facet in reversed(FACETS):
+        func = click.option(f"--{facet.name}", "facet_" + facet.name, multiple=True, metavar="VALUE",
+                            help=f"Only articles naming this {facet.singular} (repeatable).")(func)
+    return func
+
+
 @cli.command("search")
 @click.argument("query", required=False, default="")
-@click.option("--person", multiple=True, help="Only articles mentioning this person (repeatable).")
-@click.option("--country", multiple=True, help="Only articles mentioning this country (repeatable).")
-@click.option("--org", multiple=True, help="Only articles mentioning this organisation (repeatable).")
+@_facet_options
 @click.option("--from", "date_from", callback=_iso_date, help="Published on or after (YYYY-MM-DD).")
 @click.option("--to", "date_to", callback=_iso_date, help="Published on or before (YYYY-MM-DD).")
 @click.option("--sort", type=click.Choice(SORTS), default=None, help="[default: relevance with a query, else newest]")
-@click.option("--page", type=click.IntRange(1), default=1)
-@click.option("--per-page", type=click.IntRange(1, 100), default=None)
+@click.option("--page", type=int, default=1)
+@click.option("--per-page", type=int, default=None, help="[default: NEWS_SEARCH_PER_PAGE or 10]")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly the web API's JSON.")
 @_index_dir_option
-def search_command(query: str, person: tuple[str, ...], country: tuple[str, ...], org: tuple[str, ...],
-                   date_from: date | None, date_to: date | None, sort: str | None, page: int,
-                   per_page: int | None, as_json: bool, index_dir: Path | None) -> None:
+def search_command(query: str, date_from: date | None, date_to: date | None, sort: str | None, page: int,
+                   per_page: int | None, as_json: bool, index_dir: Path | None, **facets: tuple[str, ...]) -> None:
     """Search the index: QUERY uses words, "phrases", AND/OR/NOT, title:/person:/country:/org:, prefix*."""
     from search.retrieve.index import open_index
 
-    if date_from and date_to and date_from > date_to:
-        raise BadParameter("from", date_from.isoformat(), "is after 'to'")
+    limits = Limits.from_env()
     request = SearchRequest(
-        q=query, persons=person, countries=country, orgs=org, date_from=date_from, date_to=date_to,
-        sort=sort or "", page=page, per_page=per_page or int(settings.get("PER_PAGE")),
-        facet_limit=int(settings.get("FACET_LIMIT")),
+        q=query, filters={facet.name: facets["facet_" + facet.name] for facet in FACETS},
+        date_from=date_from, date_to=date_to, sort=sort or "", page=page, per_page=per_page or limits.per_page,
+        facet_limit=limits.facet_limit,
     )
-    ix = open_index(index_dir or settings.index_dir())
+    ix = open_index(index_dir or settings.index_dir(), limits)
     try:
         with ix.searcher() as searcher:
             result = searcher.search(request)
@@ -201,14 +209,14 @@ def _echo_page(page: SearchPage) -> None:
         meta = " | ".join(x for x in (hit.date or "undated", hit.source, hit.id) if x)
         click.secho(f"  {meta}", dim=True)
         click.echo(f"  {_snippet_text(hit.snippet, highlight=sys.stdout.isatty())}")
-        chips = ", ".join(hit.persons[:4] + hit.countries[:4] + hit.orgs[:3])
+        chips = ", ".join(value for facet in FACETS for value in hit.entities.get(facet.name, ())[:CHIPS_PER_FACET])
         if chips:
             click.secho(f"  [{chips}]", fg="cyan")
-    for name in ("person", "country", "org"):
-        values = page.facets.get(name, ())
+    for facet in FACETS:
+        values = page.facets.get(facet.name, ())
         if values:
             click.echo("")
-            click.echo(f"{name}: " + ", ".join(f"{v.value} ({v.count})" for v in values))
+            click.echo(f"{facet.name}: " + ", ".join(f"{v.value} ({v.count})" for v in values))
 
 
 def _snippet_text(snippet: str, highlight: bool) -> str:

@@ -4,12 +4,14 @@ Whoosh objects never leave ``search/``; everything callers see is one of these f
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from search.facets import FACET_NAMES, FACETS
+
 SORTS = ("relevance", "newest", "oldest")
-FACET_NAMES = ("person", "country", "org")
 
 
 @dataclass(frozen=True)
@@ -59,12 +61,13 @@ class Entities:
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """A validated search: query text, facet filters, date range, sort and page."""
+    """A search: query text, selected facet values (by facet name), date range, sort and page.
+
+    The core checks it against its ``Limits`` (``search.retrieve.searcher.check_request``).
+    """
 
     q: str = ""
-    persons: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    orgs: tuple[str, ...] = ()
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     date_from: date | None = None
     date_to: date | None = None
     sort: str = ""  # "" = relevance with a query, newest without
@@ -72,9 +75,17 @@ class SearchRequest:
     per_page: int = 10
     facet_limit: int = 10
 
-    def filters(self) -> dict[str, tuple[str, ...]]:
-        """Selected facet values by facet name."""
-        return {"person": self.persons, "country": self.countries, "org": self.orgs}
+    def __post_init__(self) -> None:
+        # one representation per search: facets without a selected value are left out
+        object.__setattr__(self, "filters", {name: tuple(values) for name, values in self.filters.items() if values})
+
+    def selected(self, name: str) -> tuple[str, ...]:
+        """The selected values of facet ``name`` (none when it has no filter)."""
+        return tuple(self.filters.get(name, ()))
+
+    def has_filters(self) -> bool:
+        """Whether any facet value or date bound narrows the search."""
+        return any(self.filters.values()) or self.date_from is not None or self.date_to is not None
 
 
 @dataclass(frozen=True)
@@ -88,9 +99,7 @@ class Hit:
     url: str
     snippet: str  # HTML-safe: escaped text with <mark> around matches
     score: float | None
-    persons: tuple[str, ...]
-    countries: tuple[str, ...]
-    orgs: tuple[str, ...]
+    entities: Mapping[str, tuple[str, ...]]  # facet name -> the story's values
     duplicates: int = 0  # how many near-duplicate stories collapsed into this hit
     duplicate_ids: tuple[str, ...] = ()
 
@@ -149,12 +158,15 @@ class SearchPage:
 
 def hit_to_dict(hit: Hit) -> dict[str, Any]:
     """A hit as JSON-ready data (built by hand: ``dataclasses.asdict`` deep-copies and is slow per page)."""
-    return {
+    data: dict[str, Any] = {
         "id": hit.id, "title": hit.title, "date": hit.date, "source": hit.source, "url": hit.url,
-        "snippet": hit.snippet, "score": hit.score, "persons": list(hit.persons),
-        "countries": list(hit.countries), "orgs": list(hit.orgs), "duplicates": hit.duplicates,
-        "duplicate_ids": list(hit.duplicate_ids),
+        "snippet": hit.snippet, "score": hit.score,
     }
+    for facet in FACETS:
+        data[facet.plural] = list(hit.entities.get(facet.name, ()))
+    data["duplicates"] = hit.duplicates
+    data["duplicate_ids"] = list(hit.duplicate_ids)
+    return data
 
 
 @dataclass(frozen=True)
@@ -168,17 +180,18 @@ class ArticleDetail:
     date_source: str
     source: str
     url: str
-    persons: tuple[str, ...]
-    countries: tuple[str, ...]
-    orgs: tuple[str, ...]
+    entities: Mapping[str, tuple[str, ...]]  # facet name -> the story's values
     mentions: tuple[Mention, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        for key in ("persons", "countries", "orgs"):
-            d[key] = list(d[key])
-        d["mentions"] = [asdict(m) for m in self.mentions]
-        return d
+        data: dict[str, Any] = {
+            "id": self.id, "title": self.title, "body": self.body, "date": self.date,
+            "date_source": self.date_source, "source": self.source, "url": self.url,
+        }
+        for facet in FACETS:
+            data[facet.plural] = list(self.entities.get(facet.name, ()))
+        data["mentions"] = [asdict(m) for m in self.mentions]
+        return data
 
 
 @dataclass(frozen=True)

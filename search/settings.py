@@ -1,15 +1,24 @@
-"""Settings shared by the CLI and the web app, each overridable by a ``NEWS_SEARCH_<NAME>`` env var."""
+"""Settings: their names, defaults and help, and ``Limits``, the one frozen object the core checks against.
+
+Every setting can be given as an environment variable ``NEWS_SEARCH_<NAME>``. The limits are read once
+where a process starts (``Limits.from_env()`` in the CLI, ``Limits.from_mapping(app.config)`` in the web
+app, where the instance config and ``create_app(test_config)`` can set them too) and handed to the index;
+the core never reads the environment per request.
+"""
+
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
 class Setting:
     name: str
-    default: object
+    default: int | str
     help: str
 
 
@@ -23,22 +32,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("EXPORT_CAP", 10000, "Most hits a CSV / JSONL export streams."),
     Setting("QUERY_MAX_CHARS", 1000, "Longest query text accepted."),
 )
+DEFAULTS: dict[str, int | str] = {s.name: s.default for s in SETTINGS}
 
-_BY_NAME = {s.name: s for s in SETTINGS}
+# Bounds that are not settings: what any request may ask for at most.
+MAX_FACET_VALUES = 100  # values one facet listing returns (facet_limit, /api/facets limit)
+MAX_RELATED = 50  # related articles one request may ask for
 
 
-def get(name: str) -> object:
+def get(name: str) -> int | str:
     """The setting's value: env ``NEWS_SEARCH_<NAME>`` if set (cast to the default's type), else its default."""
-    setting = _BY_NAME[name]
+    default = DEFAULTS[name]
     raw = os.environ.get(f"NEWS_SEARCH_{name}")
     if raw is None or raw == "":
-        return setting.default
-    if isinstance(setting.default, int):
+        return default
+    return _cast(f"NEWS_SEARCH_{name}", raw, default)
+
+
+def _cast(where: str, raw: object, default: int | str) -> int | str:
+    if isinstance(default, int):
         try:
-            return int(raw)
-        except ValueError:
-            raise ValueError(f"NEWS_SEARCH_{name} must be a whole number, not {raw!r}") from None
-    return raw
+            return int(raw)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            raise ValueError(f"{where} must be a whole number, not {raw!r}") from None
+    return str(raw)
 
 
 def index_dir() -> Path:
@@ -47,3 +63,40 @@ def index_dir() -> Path:
 
 def corpus_dir() -> Path:
     return Path(str(get("CORPUS_DIR")))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a request may ask for, and the defaults it gets; checked by the core, advertised by OpenAPI."""
+
+    per_page: int = int(DEFAULTS["PER_PAGE"])
+    max_per_page: int = int(DEFAULTS["MAX_PER_PAGE"])
+    max_depth: int = int(DEFAULTS["MAX_DEPTH"])
+    facet_limit: int = int(DEFAULTS["FACET_LIMIT"])
+    export_cap: int = int(DEFAULTS["EXPORT_CAP"])
+    query_max_chars: int = int(DEFAULTS["QUERY_MAX_CHARS"])
+
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < (0 if item.name == "facet_limit" else 1):
+                raise ValueError(f"{item.name.upper()} must be a whole number of at least 1, not {value!r}")
+        if self.per_page > self.max_per_page:
+            raise ValueError(f"PER_PAGE ({self.per_page}) is larger than MAX_PER_PAGE ({self.max_per_page})")
+        if self.facet_limit > MAX_FACET_VALUES:
+            raise ValueError(f"FACET_LIMIT must be at most {MAX_FACET_VALUES}, not {self.facet_limit}")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> Limits:
+        """Limits from settings by their upper-case names (a Flask config); missing ones keep the defaults."""
+        given = {}
+        for item in fields(cls):
+            name = item.name.upper()
+            if name in values:
+                given[item.name] = _cast(name, values[name], int(DEFAULTS[name]))
+        return cls(**given)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """Limits from the ``NEWS_SEARCH_*`` environment variables (the CLI's)."""
+        return cls.from_mapping({item.name.upper(): get(item.name.upper()) for item in fields(cls)})

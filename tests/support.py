@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from whoosh import index as whoosh_index
 
@@ -22,7 +22,7 @@ os.environ["NLTK_DATA"] = str(NLTK_DATA)
 
 from search.build.document import to_document  # noqa: E402
 from search.build.schema import make_schema  # noqa: E402
-from search.models import Article, Entities, Mention  # noqa: E402
+from search.models import Article, Entities, Mention, SearchRequest  # noqa: E402
 from search.retrieve.index import NewsIndex, open_index  # noqa: E402
 
 
@@ -175,3 +175,10 @@ def write_web_index(path: Path, records: Iterable[tuple[Article, Entities]]) -> 
     write_articles(path, records).close()
 
 
+
+
+def search_request(q: str = "", person: Iterable[str] = (), country: Iterable[str] = (), org: Iterable[str] = (),
+                   **rest: Any) -> SearchRequest:
+    """A SearchRequest with facet filters given as keywords (``person=("Paul Volcker",)``)."""
+    filters = {"person": tuple(person), "country": tuple(country), "org": tuple(org)}
+    return SearchRequest(q=q, filters={name: values for name, values in filters.items() if values}, **rest)

@@ -15,7 +15,7 @@ from search import settings
 from web import api, errors, params, security, ui, worker_index
 
 CONFIG_NAMES = ("INDEX_DIR", "PER_PAGE", "MAX_PER_PAGE", "MAX_DEPTH", "FACET_LIMIT", "EXPORT_CAP",
-                "QUERY_MAX_CHARS")
+                "QUERY_MAX_CHARS")  # the settings the web app reads (CORPUS_DIR is the indexer's)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

@@ -12,17 +12,18 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
+from search.facets import FACETS
 from search.models import Hit, SearchRequest, hit_to_dict
 from search.retrieve.searcher import NewsSearcher
-from web.worker_index import get_index, get_searcher
 from web.openapi import openapi_document
-from web.params import parse_facet_name, parse_format, parse_limit, parse_prefix, parse_search_args
+from web.params import parse_format, parse_limit, parse_prefix, parse_search_args
+from web.worker_index import get_index, get_limits, get_searcher
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-CSV_COLUMNS = ("id", "title", "date", "source", "url", "score", "persons", "countries", "orgs", "duplicates")
+CSV_COLUMNS = ("id", "title", "date", "source", "url", "score", *(f.plural for f in FACETS), "duplicates")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", "news-search.csv"),
@@ -34,7 +35,7 @@ EXPORTS = {
 def search() -> Response:
     """A page of hits as JSON, or with ``format=csv|jsonl`` every hit up to EXPORT_CAP, streamed."""
     fmt = parse_format(request.args)
-    req = parse_search_args(request.args, current_app.config)
+    req = parse_search_args(request.args, get_limits())
     if fmt != "json":
         return export(req, fmt)
     return jsonify(get_searcher().search(req).to_dict())
@@ -49,12 +50,11 @@ def article(article_id: str) -> Response:
 @bp.get("/facets/<name>")
 def facet_values(name: str) -> Response:
     """Values of one facet starting with ``prefix``, counted within the search the other parameters give."""
-    facet = parse_facet_name(name)
     prefix = parse_prefix(request.args)
     limit = parse_limit(request.args)
-    req = parse_search_args(request.args, current_app.config)
-    values = get_searcher().facet_values(facet, prefix, req, limit=limit)
-    return jsonify({"facet": facet, "prefix": prefix, "values": [asdict(v) for v in values]})
+    req = parse_search_args(request.args, get_limits())
+    values = get_searcher().facet_values(name, prefix, req, limit=limit)
+    return jsonify({"facet": name, "prefix": prefix, "values": [asdict(v) for v in values]})
 
 
 @bp.get("/health")
@@ -67,7 +67,7 @@ def health() -> Response:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    return jsonify(openapi_document(current_app.config))
+    return jsonify(openapi_document(get_limits()))
 
 
 def export(req: SearchRequest, fmt: str) -> Response:
@@ -75,7 +75,7 @@ def export(req: SearchRequest, fmt: str) -> Response:
 
     The first hit is fetched before answering, so a bad query is a 400 rather than a broken download.
     """
-    cap = int(current_app.config["EXPORT_CAP"])
+    cap = get_limits().export_cap
     searcher = get_index().searcher()
     try:
         hits = searcher.iter_hits(req, cap)
@@ -117,8 +117,8 @@ def csv_lines(hits: Iterable[Hit]) -> Iterator[str]:
 
 def csv_row(hit: Hit) -> list[str]:
     values = [hit.id, hit.title, hit.date or "", hit.source, hit.url,
-              "" if hit.score is None else f"{hit.score:.4f}", "; ".join(hit.persons),
-              "; ".join(hit.countries), "; ".join(hit.orgs), str(hit.duplicates)]
+              "" if hit.score is None else f"{hit.score:.4f}",
+              *("; ".join(hit.entities.get(facet.name, ())) for facet in FACETS), str(hit.duplicates)]
     return [defuse_cell(v) for v in values]
 
 

@@ -1,13 +1,16 @@
 """The OpenAPI 3.1 description of the JSON API, served at ``/api/openapi.json``.
 
-Built from the app config so the documented limits (page size, depth, export cap) are the real ones.
+Built from the app's ``Limits`` (the same object the core checks against), so the documented limits (page
+size, depth, export cap, query length) are the real ones, and from the facet registry.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from search.models import FACET_NAMES, SORTS
+from search.facets import FACET_NAMES, FACETS
+from search.models import SORTS
+from search.settings import MAX_FACET_VALUES, Limits
+from web.params import MAX_VALUE_CHARS
 
 VERSION = "0.1.0"
 
@@ -26,29 +29,27 @@ def param(name: str, description: str, schema: dict[str, Any], *, where: str = "
     return p
 
 
-def search_parameters(config: Mapping[str, Any]) -> list[dict[str, Any]]:
-    max_per_page, max_depth = int(config["MAX_PER_PAGE"]), int(config["MAX_DEPTH"])
+def search_parameters(limits: Limits) -> list[dict[str, Any]]:
+    fields = ", ".join(("title", "body", *FACET_NAMES))
     return [
-        param("q", "Query text: words, \"exact phrases\", AND / OR / NOT, field:word (title, body, person, "
-                   f"country, org). At most {config['QUERY_MAX_CHARS']} characters. Empty: every article.",
-              {"type": "string", "maxLength": int(config["QUERY_MAX_CHARS"])}),
-        param("person", "Only articles naming this person (repeat for all of several).", {"type": "string"},
-              repeat=True),
-        param("country", "Only articles naming this country (repeatable).", {"type": "string"}, repeat=True),
-        param("org", "Only articles naming this organisation (repeatable).", {"type": "string"}, repeat=True),
+        param("q", f"Query text: words, \"exact phrases\", AND / OR / NOT, field:word ({fields}). "
+                   f"At most {limits.query_max_chars} characters. Empty: every article.",
+              {"type": "string", "maxLength": limits.query_max_chars}),
+        *(param(facet.name, f"Only articles naming this {facet.singular} (repeat for all of several).",
+                {"type": "string", "maxLength": MAX_VALUE_CHARS}, repeat=True) for facet in FACETS),
         param("from", "Earliest publication date, inclusive.", {"type": "string", "format": "date"}),
         param("to", "Latest publication date, inclusive; not before `from`.", {"type": "string", "format": "date"}),
         param("sort", "Order of hits. Default: relevance with a query, newest without.",
               {"type": "string", "enum": list(SORTS)}),
-        param("page", f"Page number from 1; (page - 1) * per_page must stay below {max_depth}.",
+        param("page", f"Page number from 1; (page - 1) * per_page must stay below {limits.max_depth}.",
               {"type": "integer", "minimum": 1, "default": 1}),
-        param("per_page", "Hits per page.", {"type": "integer", "minimum": 1, "maximum": max_per_page,
-                                              "default": int(config["PER_PAGE"])}),
+        param("per_page", "Hits per page.", {"type": "integer", "minimum": 1, "maximum": limits.max_per_page,
+                                              "default": limits.per_page}),
     ]
 
 
-def search_operation(config: Mapping[str, Any]) -> dict[str, Any]:
-    cap = int(config["EXPORT_CAP"])
+def search_operation(limits: Limits) -> dict[str, Any]:
+    cap = limits.export_cap
     fmt = param("format", f"json (default): one page. csv or jsonl: every matching hit, streamed in the "
                           f"requested order, at most {cap} (EXPORT_CAP, also sent as the X-Export-Cap "
                           f"header); page and per_page are ignored. CSV cells that start with = + - @ "
@@ -57,7 +58,7 @@ def search_operation(config: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "summary": "Search articles",
         "operationId": "search",
-        "parameters": [*search_parameters(config), fmt],
+        "parameters": [*search_parameters(limits), fmt],
         "responses": {
             "200": {"description": "A page of hits with facet counts and a date histogram.",
                     "content": {"application/json": {"schema": ref("SearchPage")},
@@ -79,19 +80,20 @@ def ok_response(schema: str, description: str) -> dict[str, Any]:
 
 def schemas() -> dict[str, Any]:
     string_list = {"type": "array", "items": {"type": "string"}}
+    plurals = [facet.plural for facet in FACETS]
     nullable_str = {"type": ["string", "null"]}
     facet_value = {"type": "object", "required": ["value", "count", "selected"], "properties": {
         "value": {"type": "string"}, "count": {"type": "integer"}, "selected": {"type": "boolean"}}}
     return {
         "Hit": {"type": "object", "required": ["id", "title", "date", "source", "url", "snippet", "score",
-                                               "persons", "countries", "orgs", "duplicates", "duplicate_ids"],
+                                               *plurals, "duplicates", "duplicate_ids"],
                 "properties": {
                     "id": {"type": "string"}, "title": {"type": "string"},
                     "date": {"type": ["string", "null"], "format": "date"},
                     "source": {"type": "string"}, "url": {"type": "string"},
                     "snippet": {"type": "string", "description": "HTML: escaped text with <mark> around matches."},
                     "score": {"type": ["number", "null"]},
-                    "persons": string_list, "countries": string_list, "orgs": string_list,
+                    **{plural: string_list for plural in plurals},
                     "duplicates": {"type": "integer", "description": "Near-duplicate stories folded into this hit."},
                     "duplicate_ids": string_list}},
         "FacetValue": facet_value,
@@ -115,12 +117,12 @@ def schemas() -> dict[str, Any]:
             "text": {"type": "string"}, "kind": {"type": "string", "enum": list(FACET_NAMES)},
             "value": {"type": "string"}}},
         "Article": {"type": "object", "required": ["id", "title", "body", "date", "date_source", "source", "url",
-                                                   "persons", "countries", "orgs", "mentions"],
+                                                   *plurals, "mentions"],
                     "properties": {
                         "id": {"type": "string"}, "title": {"type": "string"}, "body": {"type": "string"},
                         "date": {"type": ["string", "null"], "format": "date"},
                         "date_source": {"type": "string"}, "source": {"type": "string"}, "url": {"type": "string"},
-                        "persons": string_list, "countries": string_list, "orgs": string_list,
+                        **{plural: string_list for plural in plurals},
                         "mentions": {"type": "array", "items": ref("Mention")}}},
         "FacetValues": {"type": "object", "required": ["facet", "prefix", "values"], "properties": {
             "facet": {"type": "string", "enum": list(FACET_NAMES)}, "prefix": {"type": "string"},
@@ -149,13 +151,13 @@ def responses() -> dict[str, Any]:
     }
 
 
-def openapi_document(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The whole OpenAPI document for this app's configuration."""
+def openapi_document(limits: Limits) -> dict[str, Any]:
+    """The whole OpenAPI document for this app's limits."""
     article_id = param("id", "Article id as returned in hits.", {"type": "string"}, where="path")
     facet = param("name", "Which facet.", {"type": "string", "enum": list(FACET_NAMES)}, where="path")
     prefix = param("prefix", "Values starting with this text (case-insensitive); empty: the most frequent.",
-                   {"type": "string", "maxLength": 200})
-    limit = param("limit", "Most values returned.", {"type": "integer", "minimum": 1, "maximum": 100,
+                   {"type": "string", "maxLength": MAX_VALUE_CHARS})
+    limit = param("limit", "Most values returned.", {"type": "integer", "minimum": 1, "maximum": MAX_FACET_VALUES,
                                                      "default": 20})
     return {
         "openapi": "3.1.0",
@@ -164,7 +166,7 @@ def openapi_document(config: Mapping[str, Any]) -> dict[str, Any]:
             "Single-valued parameters given twice are a 400; unknown parameters are ignored. "
             "Every error has the body {\"error\": {\"code\", \"message\", \"parameter\"}}.")},
         "paths": {
-            "/api/search": {"get": search_operation(config)},
+            "/api/search": {"get": search_operation(limits)},
             "/api/articles/{id}": {"get": {
                 "summary": "One article with its entities", "operationId": "getArticle",
                 "parameters": [article_id],
@@ -173,7 +175,7 @@ def openapi_document(config: Mapping[str, Any]) -> dict[str, Any]:
             "/api/facets/{name}": {"get": {
                 "summary": "Search the values of a facet", "operationId": "facetValues",
                 "description": "Counts are within the search the other parameters (q, person, ...) describe.",
-                "parameters": [facet, prefix, limit, *search_parameters(config)],
+                "parameters": [facet, prefix, limit, *search_parameters(limits)],
                 "responses": {"200": ok_response("FacetValues", "Matching values, most frequent first."),
                               "400": ref_response("BadRequest"), "503": ref_response("NoIndex")}}},
             "/api/health": {"get": {

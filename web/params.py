@@ -3,7 +3,11 @@
 Rules, documented in the OpenAPI description too:
 
 - ``q``, ``from``, ``to``, ``sort``, ``page``, ``per_page``, ``format``, ``prefix`` and ``limit`` are
-  single-valued: repeating one is a 400. ``person``, ``country`` and ``org`` may repeat.
+  single-valued: repeating one is a 400. The facet filters (``person``, ``country``, ``org``: one per
+  facet of :mod:`search.facets`) may repeat.
+- This module only turns text into values (a whole number, a date, a list of names); whether a value is
+  allowed (page size, depth, date order, query length) is the core's rule, checked once there against
+  the app's ``Limits``.
 - Unknown parameters are ignored (links from other sites and tracking tags must not break a search).
 - Values must be valid UTF-8 without control characters; anything else is a 400 naming the parameter.
 
@@ -13,7 +17,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -21,12 +24,13 @@ from urllib.parse import unquote_to_bytes
 from werkzeug.datastructures import MultiDict
 
 from search.errors import BadParameter
-from search.models import FACET_NAMES, SORTS, SearchRequest
+from search.facets import FACET_NAMES
+from search.models import SearchRequest
+from search.settings import Limits
 
-FACET_PARAMS = {"person": "persons", "country": "countries", "org": "orgs"}
 FORMATS = ("json", "csv", "jsonl")
-MAX_VALUE_CHARS = 200
-MAX_PAGE = 1_000_000
+MAX_VALUE_CHARS = 200  # a facet value or prefix
+MAX_DIGITS = 12  # a longer "number" is refused as written, before any arithmetic on it
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -59,16 +63,16 @@ def clean_text(name: str, value: str) -> str:
     return value.strip()
 
 
-def parse_int(args: MultiDict[str, str], name: str, default: int, low: int, high: int) -> int:
+def parse_whole_number(args: MultiDict[str, str], name: str, default: int) -> int:
+    """A whole number as written (digits only); its bounds are the core's rule (``check_request``)."""
     raw = single(args, name)
     if raw is None or raw == "":
         return default
     if not raw.isascii() or not raw.isdigit():
-        raise BadParameter(name, raw, f"must be a whole number from {low} to {high}")
-    value = int(raw) if len(raw) <= 12 else high + 1
-    if not low <= value <= high:
-        raise BadParameter(name, raw, f"must be a whole number from {low} to {high}")
-    return value
+        raise BadParameter(name, raw, "must be a whole number")
+    if len(raw) > MAX_DIGITS:
+        raise BadParameter(name, raw, f"must be a whole number of at most {MAX_DIGITS} digits")
+    return int(raw)
 
 
 def parse_date(args: MultiDict[str, str], name: str) -> date | None:
@@ -83,13 +87,6 @@ def parse_date(args: MultiDict[str, str], name: str) -> date | None:
         raise BadParameter(name, raw, "is not a real calendar date") from None
 
 
-def parse_sort(args: MultiDict[str, str]) -> str:
-    raw = single(args, "sort") or ""
-    if raw and raw not in SORTS:
-        raise BadParameter("sort", raw, "must be one of " + ", ".join(SORTS))
-    return raw
-
-
 def parse_values(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
     """A repeatable facet filter: non-empty values, first occurrence kept, bounded length."""
     seen: dict[str, None] = {}
@@ -102,34 +99,17 @@ def parse_values(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def parse_query(args: MultiDict[str, str], max_chars: int) -> str:
-    q = single(args, "q") or ""
-    if len(q) > max_chars:
-        raise BadParameter("q", q, f"longer than {max_chars} characters")
-    return q
-
-
-def parse_search_args(args: MultiDict[str, str], config: Mapping[str, Any]) -> SearchRequest:
-    """The search parameters of a request as a validated :class:`SearchRequest`."""
-    per_page = parse_int(args, "per_page", int(config["PER_PAGE"]), 1, int(config["MAX_PER_PAGE"]))
-    page = parse_int(args, "page", 1, 1, MAX_PAGE)
-    max_depth = int(config["MAX_DEPTH"])
-    if (page - 1) * per_page >= max_depth:
-        raise BadParameter("page", str(page), f"only the first {max_depth} results can be paged through")
-    date_from, date_to = parse_date(args, "from"), parse_date(args, "to")
-    if date_from and date_to and date_from > date_to:
-        raise BadParameter("to", date_to.isoformat(), "must not be before 'from'")
+def parse_search_args(args: MultiDict[str, str], limits: Limits) -> SearchRequest:
+    """The search parameters of a request as a :class:`SearchRequest` (the core checks it against ``limits``)."""
     return SearchRequest(
-        q=parse_query(args, int(config["QUERY_MAX_CHARS"])),
-        persons=parse_values(args, "person"),
-        countries=parse_values(args, "country"),
-        orgs=parse_values(args, "org"),
-        date_from=date_from,
-        date_to=date_to,
-        sort=parse_sort(args),
-        page=page,
-        per_page=per_page,
-        facet_limit=int(config["FACET_LIMIT"]),
+        q=single(args, "q") or "",
+        filters={name: parse_values(args, name) for name in FACET_NAMES},
+        date_from=parse_date(args, "from"),
+        date_to=parse_date(args, "to"),
+        sort=single(args, "sort") or "",
+        page=parse_whole_number(args, "page", 1),
+        per_page=parse_whole_number(args, "per_page", limits.per_page),
+        facet_limit=limits.facet_limit,
     )
 
 
@@ -139,13 +119,6 @@ def parse_format(args: MultiDict[str, str]) -> str:
     if raw not in FORMATS:
         raise BadParameter("format", raw, "must be one of " + ", ".join(FORMATS))
     return raw
-
-
-def parse_facet_name(name: str) -> str:
-    """A facet name from the URL path: person, country or org."""
-    if name not in FACET_NAMES:
-        raise BadParameter("name", name, "must be one of " + ", ".join(FACET_NAMES))
-    return name
 
 
 def parse_prefix(args: MultiDict[str, str], name: str = "prefix") -> str:
@@ -162,8 +135,9 @@ def parse_facet_prefixes(args: MultiDict[str, str]) -> dict[str, str]:
     return {name: prefix for name, prefix in prefixes.items() if prefix}
 
 
-def parse_limit(args: MultiDict[str, str], default: int = 20, high: int = 100) -> int:
-    return parse_int(args, "limit", default, 1, high)
+def parse_limit(args: MultiDict[str, str], default: int = 20) -> int:
+    """How many facet values to list (the core bounds it)."""
+    return parse_whole_number(args, "limit", default)
 
 
 def raw_query(args: MultiDict[str, str]) -> str:
@@ -177,9 +151,9 @@ def to_args(req: SearchRequest, **changes: Any) -> list[tuple[str, str]]:
 
     Defaults are left out so links stay short; ``page`` goes back to 1 unless given.
     """
-    values = {"q": req.q, "person": req.persons, "country": req.countries, "org": req.orgs,
-              "from": req.date_from, "to": req.date_to, "sort": req.sort, "page": 1,
-              "per_page": req.per_page}
+    values: dict[str, Any] = {"q": req.q, **{name: req.selected(name) for name in FACET_NAMES},
+                              "from": req.date_from, "to": req.date_to, "sort": req.sort, "page": 1,
+                              "per_page": req.per_page}
     values.update(changes)
     pairs: list[tuple[str, str]] = []
     for name, value in values.items():

@@ -7,19 +7,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, quote_plus, urlsplit
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup, escape
 
-from search.models import FACET_NAMES, ArticleDetail, FacetValue, Hit, Mention, SearchRequest
+from search.facets import BY_NAME, FACET_NAMES, FACETS
+from search.models import ArticleDetail, FacetValue, Hit, Mention, SearchRequest
 from web.histogram import histogram
-from web.worker_index import get_searcher
-from web.params import FACET_PARAMS, parse_facet_prefixes, parse_search_args, to_args
+from web.params import parse_facet_prefixes, parse_search_args, to_args
+from web.worker_index import get_limits, get_searcher
 
 bp = Blueprint("ui", __name__)
 
-FACET_LABELS = {"person": "People", "country": "Countries", "org": "Organisations"}
-FACET_SINGULAR = {"person": "person", "country": "country", "org": "organisation"}
 FACET_SEARCH_LIMIT = 20
 RELATED_LIMIT = 5
 
@@ -27,7 +26,7 @@ RELATED_LIMIT = 5
 @bp.get("/")
 def search() -> str:
     """The search page: results, facets, histogram; with no query, the newest articles."""
-    req = parse_search_args(request.args, current_app.config)
+    req = parse_search_args(request.args, get_limits())
     prefixes = parse_facet_prefixes(request.args)
     searcher = get_searcher()
     page = searcher.search(req)
@@ -70,7 +69,7 @@ def mark_mentions(text: str, mentions: Sequence[Mention], links: Links) -> Marku
     The text is cut into plain and mention pieces first and every piece is escaped on its own, so a
     mention can never match inside an escaped entity such as ``&amp;``.
     """
-    by_text = {m.text: m for m in mentions if m.text.strip() and m.kind in FACET_PARAMS}
+    by_text = {m.text: m for m in mentions if m.text.strip() and m.kind in BY_NAME}
     if not by_text:
         return escape(text)
     words = sorted(by_text, key=len, reverse=True)  # longest first: "Paul Volcker" before "Volcker"
@@ -83,7 +82,7 @@ def mark_mentions(text: str, mentions: Sequence[Mention], links: Links) -> Marku
         href = links.toggle(mention.kind, mention.value)
         out.append(escape(text[last:match.start()]))
         out.append(Markup('<a class="mention mention-{}" href="{}" title="{}: {}">{}</a>').format(
-            mention.kind, href, FACET_SINGULAR[mention.kind].capitalize(), mention.value, match.group()))
+            mention.kind, href, BY_NAME[mention.kind].singular.capitalize(), mention.value, match.group()))
         last = match.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)
@@ -145,7 +144,7 @@ class Links:
         self.req = req
         self._base = url_for("ui.search")
         self._article_base = url_for("ui.article", article_id="-")[:-1]
-        self._default_per_page = int(current_app.config["PER_PAGE"])
+        self._default_per_page = get_limits().per_page
         current = encode(self.args())
         self._more = self._base + "?" + (current + "&" if current else "")
 
@@ -163,9 +162,13 @@ class Links:
         """``url_for("ui.article", article_id=article_id)``, without building it from the URL map."""
         return self._article_base + quote(article_id, safe=PATH_SAFE)
 
+    def cleared(self) -> str:
+        """The shown search without any facet or date filter."""
+        return self.url(**{name: () for name in FACET_NAMES}, **{"from": None, "to": None})
+
     def toggle(self, name: str, value: str) -> str:
         """Select ``value`` in facet ``name``, or drop it if already selected."""
-        selected = getattr(self.req, FACET_PARAMS[name])
+        selected = self.req.selected(name)
         if value in selected:
             return self.url(**{name: tuple(v for v in selected if v != value)})
         return self._more + quoted(name) + "=" + quoted(value)
@@ -178,8 +181,8 @@ class Links:
         """The entities of a hit or article as chips (at most ``limit``), each toggling its filter."""
         chips: list[Chip] = []
         for name in FACET_NAMES:
-            selected = getattr(self.req, FACET_PARAMS[name])
-            for value in getattr(item, FACET_PARAMS[name]):
+            selected = self.req.selected(name)
+            for value in item.entities.get(name, ()):
                 if len(chips) == limit:
                     return chips
                 chips.append(chip(name, value, self.toggle(name, value), value in selected))
@@ -187,7 +190,7 @@ class Links:
 
 
 def chip(kind: str, value: str, href: str, selected: bool) -> Chip:
-    label = FACET_SINGULAR[kind].capitalize()
+    label = BY_NAME[kind].singular.capitalize()
     title = "remove this filter" if selected else "show only articles naming " + value
     return Chip(kind, label, value, href, selected, f"chip chip-{kind}" + (" selected" if selected else ""),
                 f"{label}: {title}")
@@ -195,7 +198,7 @@ def chip(kind: str, value: str, href: str, selected: bool) -> Chip:
 
 def new_search_links() -> Links:
     """Links that start a new search (nothing chosen yet), e.g. from the article page."""
-    return Links(SearchRequest(per_page=int(current_app.config["PER_PAGE"])))
+    return Links(SearchRequest(per_page=get_limits().per_page))
 
 
 @bp.app_template_global()
@@ -218,6 +221,6 @@ def articles(count: int) -> str:
 
 @bp.record_once
 def add_template_constants(state: BlueprintSetupState) -> None:
-    """Facet names and labels for every template, imported macros included."""
-    state.app.jinja_env.globals.update(FACET_NAMES=FACET_NAMES, FACET_LABELS=FACET_LABELS,
-                                       FACET_SINGULAR=FACET_SINGULAR, FACET_PARAMS=FACET_PARAMS)
+    """The facet registry for every template, imported macros included."""
+    named = ", ".join(f.label.lower() for f in FACETS[:-1]) + " and " + FACETS[-1].label.lower()
+    state.app.jinja_env.globals.update(FACETS=FACETS, ENTITIES_NAMED=f"{named.capitalize()} named")

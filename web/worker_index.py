@@ -16,6 +16,7 @@ from flask import Flask, current_app, g
 
 from search.retrieve.index import NewsIndex, open_index
 from search.retrieve.searcher import NewsSearcher
+from search.settings import Limits
 
 logger = logging.getLogger(__name__)
 EXTENSION = "news_search"
@@ -24,8 +25,9 @@ EXTENSION = "news_search"
 class IndexHolder:
     """Opens the index once per process, on first use; retries while it does not exist yet."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limits: Limits) -> None:
         self.path = path
+        self.limits = limits
         self._index: NewsIndex | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
@@ -34,7 +36,7 @@ class IndexHolder:
         """This process's open index (raises ``IndexNotFound`` while there is none)."""
         with self._lock:
             if self._index is None or self._pid != os.getpid():
-                self._index = open_index(self.path)
+                self._index = open_index(self.path, self.limits)
                 self._pid = os.getpid()
                 logger.info("worker %d opened the index at %s", self._pid, self.path)
             return self._index
@@ -44,6 +46,12 @@ def get_index() -> NewsIndex:
     """The open index of this process for the current app."""
     holder: IndexHolder = current_app.extensions[EXTENSION]
     return holder.get()
+
+
+def get_limits() -> Limits:
+    """The current app's limits (built once from its config), whether or not an index exists yet."""
+    holder: IndexHolder = current_app.extensions[EXTENSION]
+    return holder.limits
 
 
 def get_searcher() -> NewsSearcher:
@@ -61,6 +69,7 @@ def close_searcher(exc: BaseException | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Attach the (not yet opened) index to the app and close searchers after each request."""
-    app.extensions[EXTENSION] = IndexHolder(Path(app.config["INDEX_DIR"]))
+    """Attach the (not yet opened) index and the limits from the app's config to the app, and close
+    searchers after each request. A limit that is no whole number stops the app here, at start."""
+    app.extensions[EXTENSION] = IndexHolder(Path(app.config["INDEX_DIR"]), Limits.from_mapping(app.config))
     app.teardown_appcontext(close_searcher)

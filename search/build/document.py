@@ -12,6 +12,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from search.build import schema
+from search.facets import FACETS
 from search.models import Article, Entities, Mention
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -63,12 +64,8 @@ def entity_fields(entities: Entities) -> dict[str, Any]:
     """The facet, name-text and mention fields of a document (the indexer re-applies them when a lone
     surname is resolved against the whole corpus)."""
     return {
-        schema.PERSON: join_values(entities.persons),
-        schema.COUNTRY: join_values(entities.countries),
-        schema.ORG: join_values(entities.orgs),
-        schema.PERSON_TEXT: " ".join(entities.persons),
-        schema.COUNTRY_TEXT: " ".join(entities.countries),
-        schema.ORG_TEXT: " ".join(entities.orgs),
+        **{facet.field: join_values(getattr(entities, facet.plural)) for facet in FACETS},
+        **{facet.text_field: " ".join(getattr(entities, facet.plural)) for facet in FACETS},
         schema.MENTIONS: [(m.text, m.kind, m.value) for m in entities.mentions],
     }
 
@@ -98,6 +95,11 @@ def to_document(article: Article, entities: Entities, digest: str | None = None,
 
 def stored_mentions(stored: Mapping[str, Any]) -> tuple[Mention, ...]:
     return tuple(Mention(*m) for m in stored.get(schema.MENTIONS) or ())
+
+
+def stored_entities(stored: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Each facet's values as the document stored them (facet name -> values)."""
+    return {facet.name: split_values(stored.get(facet.field)) for facet in FACETS}
 
 
 def stored_date(stored: Mapping[str, Any]) -> str | None:

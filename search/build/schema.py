@@ -1,9 +1,10 @@
-"""The index schema and its field names. Field names live here only.
+"""The index schema and its field names. Field names live here only (the facets' come from the facet
+registry, :mod:`search.facets`).
 
 - ``title`` and ``body``: full text, English stemming, BM25F with the title boosted; both stored (hits,
   snippets). Positions only, no character offsets: snippets are found with one regex per query over the
   ten stored bodies shown, which measured faster than unpickling offset postings.
-- ``person`` / ``country`` / ``org``: multi-valued facets, comma-separated KEYWORD, stored with their
+- one field per facet (``person`` / ``country`` / ``org``): multi-valued, comma-separated KEYWORD, stored with their
   canonical spelling; the filter terms are lowercased. ``person_text`` etc. are the same names as
   words, so ``person:putin`` finds "Vladimir Putin".
 - ``date`` (sortable) and ``month`` ("YYYY-MM") for histograms.
@@ -21,6 +22,8 @@ from __future__ import annotations
 from whoosh.analysis import Analyzer, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
+from search.facets import FACETS
+
 ID_FIELD = "id"
 TITLE = "title"
 BODY = "body"
@@ -32,17 +35,11 @@ URL = "url"
 PATH = "path"
 HASH = "hash"
 SIMHASH = "simhash"
-PERSON = "person"
-COUNTRY = "country"
-ORG = "org"
-PERSON_TEXT = "person_text"
-COUNTRY_TEXT = "country_text"
-ORG_TEXT = "org_text"
 MENTIONS = "mentions"
 SPELL = "spell"
 
-FACET_FIELDS = {"person": PERSON, "country": COUNTRY, "org": ORG}
-FACET_TEXT_FIELDS = {"person": PERSON_TEXT, "country": COUNTRY_TEXT, "org": ORG_TEXT}
+FACET_FIELDS = {facet.name: facet.field for facet in FACETS}  # facet name -> its keyword field
+FACET_TEXT_FIELDS = {facet.name: facet.text_field for facet in FACETS}  # facet name -> its words field
 TITLE_BOOST = 3.0
 
 
@@ -73,12 +70,8 @@ def make_schema() -> Schema:
             PATH: ID(stored=True),
             HASH: STORED(),
             SIMHASH: STORED(),
-            PERSON: KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
-            COUNTRY: KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
-            ORG: KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
-            PERSON_TEXT: TEXT(analyzer=plain),
-            COUNTRY_TEXT: TEXT(analyzer=plain),
-            ORG_TEXT: TEXT(analyzer=plain),
+            **{facet.field: KEYWORD(stored=True, commas=True, lowercase=True, scorable=True) for facet in FACETS},
+            **{facet.text_field: TEXT(analyzer=plain) for facet in FACETS},
             MENTIONS: STORED(),
             SPELL: KEYWORD(lowercase=True, scorable=True),  # scorable: Whoosh stats a missing length file per posting otherwise
         }

@@ -52,14 +52,14 @@ class Generation:
     _queries: OrderedDict[str, ParsedQuery] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def parsed(self, text: str, reader) -> ParsedQuery:
+    def parsed(self, text: str, reader, max_chars: int) -> ParsedQuery:
         """The validated query for ``text`` (cached: the same text parses the same within a generation)."""
         with self._lock:
             cached = self._queries.get(text)
             if cached is not None:
                 self._queries.move_to_end(text)
                 return cached
-        parsed = parse_query(text, reader.schema)
+        parsed = parse_query(text, reader.schema, max_chars)
         check_expansion(parsed, reader)
         with self._lock:
             self._queries[text] = parsed

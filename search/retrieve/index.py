@@ -21,6 +21,7 @@ from search.errors import TOC_ERRORS, IndexDamaged, IndexNotFound, reads_index
 from search.models import IndexStats
 from search.retrieve.generation import Generation, build_generation
 from search.retrieve.searcher import NewsSearcher
+from search.settings import Limits
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +29,12 @@ KEPT_GENERATIONS = 2
 IDLE_SEARCHERS = 8  # Whoosh searchers kept open for reuse (opening one costs ~50 ms on Reuters)
 
 
-def open_index(path: str | Path) -> NewsIndex:
-    """Open the index at ``path``; raises IndexNotFound when there is none (or it can't be opened) and
-    IndexDamaged when its table of contents can't be read."""
+def open_index(path: str | Path, limits: Limits | None = None) -> NewsIndex:
+    """Open the index at ``path``, to be searched within ``limits`` (default: the built-in defaults).
+
+    Raises IndexNotFound when there is none (or it can't be opened) and IndexDamaged when its table of
+    contents can't be read.
+    """
     path = Path(path)
     missing = f"No search index in {path}. Build one with `news-search index <corpus folder>`."
     if not path.is_dir():
@@ -44,15 +48,16 @@ def open_index(path: str | Path) -> NewsIndex:
     except TOC_ERRORS as exc:  # open_dir parses the TOC file
         logger.error("the search index in %s can't be read: %s: %s", path, type(exc).__name__, exc)
         raise IndexDamaged() from exc
-    return NewsIndex(ix, path)
+    return NewsIndex(ix, path, limits or Limits())
 
 
 class NewsIndex:
     """A Whoosh index plus its per-generation caches; thread-safe to share within a process."""
 
-    def __init__(self, ix, path: Path | None = None) -> None:
+    def __init__(self, ix, path: Path | None = None, limits: Limits | None = None) -> None:
         self._ix = ix
         self._path = path
+        self.limits = limits or Limits()
         self._lock = threading.Lock()
         self._generations: OrderedDict[int, Generation] = OrderedDict()
         self._idle: list = []  # Whoosh searchers no NewsSearcher is using
@@ -72,7 +77,7 @@ class NewsIndex:
         except BaseException:
             whoosh_searcher.close()
             raise
-        return NewsSearcher(whoosh_searcher, generation, release=self._release)
+        return NewsSearcher(whoosh_searcher, generation, self.limits, release=self._release)
 
     @reads_index
     def stats(self) -> IndexStats:

@@ -33,7 +33,6 @@ from whoosh import qparser
 from whoosh import query as wq
 from whoosh.fields import Schema
 
-from search import settings
 from search.build import schema
 from search.errors import BadQuery
 
@@ -46,13 +45,7 @@ MIN_PREFIX = 2
 MAX_EXPANSION = 256
 
 # Field names a user may type -> the index field they search.
-USER_FIELDS = {
-    "title": schema.TITLE,
-    "body": schema.BODY,
-    "person": schema.PERSON_TEXT,
-    "country": schema.COUNTRY_TEXT,
-    "org": schema.ORG_TEXT,
-}
+USER_FIELDS = {"title": schema.TITLE, "body": schema.BODY, **schema.FACET_TEXT_FIELDS}
 _SEARCHABLE = set(USER_FIELDS.values())
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FIELD_SYNTAX = r"(?P<text>[A-Za-z_]+):"
@@ -73,10 +66,9 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub(" ", text or "").strip()
 
 
-def parse_query(text: str, index_schema: Schema) -> ParsedQuery:
-    """Parse and validate ``text`` (non-empty after cleaning); raises BadQuery."""
+def parse_query(text: str, index_schema: Schema, max_chars: int) -> ParsedQuery:
+    """Parse and validate ``text`` (non-empty after cleaning, at most ``max_chars`` long); raises BadQuery."""
     text = clean_text(text)
-    max_chars = int(settings.get("QUERY_MAX_CHARS"))  # type: ignore[arg-type]
     if len(text) > max_chars:
         raise BadQuery(f"The query is too long ({len(text)} characters; at most {max_chars}).")
     _check_brackets(text)

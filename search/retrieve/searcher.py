@@ -14,9 +14,10 @@ A results page:
 matching member in index order stands for it), and so do the facet counts and the date histogram.
 Each hit carries the other matching members of its group in ``duplicates`` / ``duplicate_ids``.
 
-Pages: ``per_page`` is 1..MAX_PER_PAGE. A page that starts at or beyond hit MAX_DEPTH is refused
-(BadParameter); a page past the last result is clamped to the last page, which ``page`` reports (``pages`` is
-the last page that can be requested, 0 when nothing matched).
+Pages: ``per_page`` is 1..``Limits.max_per_page``. A page that starts at or beyond hit ``Limits.max_depth`` is
+refused (BadParameter); a page past the last result is clamped to the last page, which ``page`` reports
+(``pages`` is the last page that can be requested, 0 when nothing matched). Every rule about a request is
+checked here, once (``check_request``), against the limits the index was opened with.
 """
 from __future__ import annotations
 
@@ -29,13 +30,14 @@ from typing import Callable, Iterator
 import numpy as np
 from whoosh import query as wq
 
-from search import settings
 from search.build import schema
-from search.build.document import split_values, stored_date, stored_mentions
+from search.build.document import stored_date, stored_entities, stored_mentions
 from search.errors import ArticleNotFound, BadParameter, reads_index
 from search.retrieve.facet_counts import date_mask
 from search.retrieve.generation import Generation
+from search.facets import FACET_NAMES
 from search.models import SORTS, ArticleDetail, FacetValue, Hit, SearchPage, SearchRequest
+from search.settings import MAX_FACET_VALUES, MAX_RELATED, Limits
 from search.retrieve.query import ParsedQuery, clean_text, highlight_terms
 from search.retrieve.scoring import evaluate, top_indices
 from search.retrieve.snippets import find_spans, make_snippet
@@ -44,8 +46,6 @@ from search.retrieve.suggest import suggest_query
 
 logger = logging.getLogger(__name__)
 
-MAX_FACET_LIMIT = 100
-MAX_RELATED = 50
 RELATED_TERMS = 12
 EXPORT_BATCH = 200
 
@@ -53,10 +53,11 @@ EXPORT_BATCH = 200
 class NewsSearcher:
     """Searches one generation of the index; one per request or thread. Close it (or use ``with``)."""
 
-    def __init__(self, whoosh_searcher, generation: Generation,
+    def __init__(self, whoosh_searcher, generation: Generation, limits: Limits,
                  release: Callable[[object], None] | None = None) -> None:
         self._s = whoosh_searcher
         self._gen = generation
+        self._limits = limits
         self._release = release
         self._closed = False
 
@@ -82,14 +83,14 @@ class NewsSearcher:
     def search(self, request: SearchRequest) -> SearchPage:
         """A full results page: hits with snippets, exact total, facet counts, date histogram, suggestion."""
         started = time.perf_counter()
-        check_request(request)
+        check_request(request, self._limits)
         text = clean_text(request.q)
         parsed = self._parse(text)
         sort = _effective_sort(request.sort, parsed)
         matched, scores = self._matching(request, parsed)
         results = self._gen.duplicates.collapse(matched)
         total = int(np.count_nonzero(results))
-        pages = _last_page(total, request.per_page)
+        pages = _last_page(total, request.per_page, self._limits.max_depth)
         page = min(request.page, max(pages, 1))
         ranked = self._ranked(scores, results, sort, (page - 1) * request.per_page, page * request.per_page)
         hits = self._hits(ranked, parsed, matched)
@@ -103,7 +104,7 @@ class NewsSearcher:
     @reads_index
     def iter_hits(self, request: SearchRequest, cap: int) -> Iterator[Hit]:
         """Every result of ``request`` (collapsed as in ``search``) up to ``cap``, in the request's order."""
-        check_request(request)
+        check_request(request, self._limits)
         if not isinstance(cap, int) or cap < 1:
             raise BadParameter("cap", cap, "must be a whole number of at least 1")
         parsed = self._parse(clean_text(request.q))
@@ -120,23 +121,23 @@ class NewsSearcher:
         """Values of facet ``name`` with a word starting with ``prefix``, counted within ``request``'s results."""
         table = self._gen.facets.get(name)
         if table is None:
-            raise BadParameter("name", name, f"facets are {', '.join(schema.FACET_FIELDS)}")
-        if not isinstance(limit, int) or not 1 <= limit <= MAX_FACET_LIMIT:
-            raise BadParameter("limit", limit, f"must be between 1 and {MAX_FACET_LIMIT}")
+            raise BadParameter("name", name, f"must be one of {', '.join(FACET_NAMES)}")
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_FACET_VALUES:
+            raise BadParameter("limit", limit, f"must be a whole number from 1 to {MAX_FACET_VALUES}")
         if not isinstance(prefix, str):
             raise BadParameter("prefix", prefix, "must be text")
-        check_request(request)
+        check_request(request, self._limits)
         parsed = self._parse(clean_text(request.q))
         results = self._gen.duplicates.collapse(self._matching(request, parsed)[0])
         counts = table.count(results)
         ids = table.matching(clean_text(prefix))
         ids = ids[counts[ids] > 0]
         ranked = sorted(ids.tolist(), key=lambda vid: (-int(counts[vid]), table.values[vid].lower()))[:limit]
-        selected = {table.value_id(v) for v in request.filters()[name]}
+        selected = {table.value_id(v) for v in request.selected(name)}
         return tuple(FacetValue(table.values[vid], int(counts[vid]), vid in selected) for vid in ranked)
 
     def _facet_counts(self, request: SearchRequest, results: np.ndarray) -> dict[str, tuple[FacetValue, ...]]:
-        return {name: table.top(table.count(results), request.facet_limit, request.filters()[name])
+        return {name: table.top(table.count(results), request.facet_limit, request.selected(name))
                 for name, table in self._gen.facets.items()}
 
     # -- articles -----------------------------------------------------------------------------------------
@@ -154,9 +155,7 @@ class NewsSearcher:
             date_source=stored.get(schema.DATE_SOURCE) or "",
             source=stored.get(schema.SOURCE) or "",
             url=stored.get(schema.URL) or "",
-            persons=split_values(stored.get(schema.PERSON)),
-            countries=split_values(stored.get(schema.COUNTRY)),
-            orgs=split_values(stored.get(schema.ORG)),
+            entities=stored_entities(stored),
             mentions=stored_mentions(stored),
         )
 
@@ -164,7 +163,7 @@ class NewsSearcher:
     def related(self, article_id: str, limit: int = 5) -> tuple[Hit, ...]:
         """Articles like this one (its key body terms, BM25F), without itself or its near-duplicates."""
         if not isinstance(limit, int) or not 1 <= limit <= MAX_RELATED:
-            raise BadParameter("limit", limit, f"must be between 1 and {MAX_RELATED}")
+            raise BadParameter("limit", limit, f"must be a whole number from 1 to {MAX_RELATED}")
         docnum = self._docnum(article_id)
         stored = self._s.stored_fields(docnum)
         text = stored.get(schema.BODY) or stored.get(schema.TITLE) or ""
@@ -196,13 +195,13 @@ class NewsSearcher:
     # -- internals ----------------------------------------------------------------------------------------
 
     def _parse(self, text: str) -> ParsedQuery | None:
-        return self._gen.parsed(text, self._s.reader()) if text else None
+        return self._gen.parsed(text, self._s.reader(), self._limits.query_max_chars) if text else None
 
     def _matching(self, request: SearchRequest,
                   parsed: ParsedQuery | None) -> tuple[np.ndarray, np.ndarray | None]:
         """Live documents that pass the filters and match the query (boolean mask), and their scores."""
         mask = self._gen.live.copy()
-        for name, values in request.filters().items():
+        for name, values in request.filters.items():
             for value in values:
                 if value.strip():
                     mask &= self._gen.facets[name].docs_with(value)
@@ -245,41 +244,44 @@ class NewsSearcher:
                 url=stored.get(schema.URL) or "",
                 snippet=make_snippet(body, find_spans(body, pattern, self._gen.forms, len(terms))),
                 score=None if score is None else round(score, 4),
-                persons=split_values(stored.get(schema.PERSON)),
-                countries=split_values(stored.get(schema.COUNTRY)),
-                orgs=split_values(stored.get(schema.ORG)),
+                entities=stored_entities(stored),
                 duplicates=len(others),
                 duplicate_ids=tuple(self._gen.ids[d] for d in others),
             ))
         return tuple(hits)
 
 
-def check_request(request: SearchRequest) -> None:
-    """Raise BadParameter for any value of ``request`` the core can't serve."""
-    max_per_page = int(settings.get("MAX_PER_PAGE"))  # type: ignore[arg-type]
-    max_depth = int(settings.get("MAX_DEPTH"))  # type: ignore[arg-type]
+def check_request(request: SearchRequest, limits: Limits) -> None:
+    """Raise BadParameter, naming the request parameter, for any value of ``request`` the core can't serve.
+
+    The one place these rules are checked: the web layer and the CLI only turn text into values.
+    """
     if not isinstance(request.q, str):
         raise BadParameter("q", request.q, "must be text")
-    if not isinstance(request.per_page, int) or not 1 <= request.per_page <= max_per_page:
-        raise BadParameter("per_page", request.per_page, f"must be between 1 and {max_per_page}")
-    if not isinstance(request.page, int) or request.page < 1:
-        raise BadParameter("page", request.page, "must be a whole number of at least 1")
-    if (request.page - 1) * request.per_page >= max_depth:
-        raise BadParameter("page", request.page, f"only the first {max_depth} results can be paged through; "
-                                                 f"narrow the search")
+    _check_whole_number("per_page", request.per_page, 1, limits.max_per_page)
+    _check_whole_number("page", request.page, 1, None)
+    if (request.page - 1) * request.per_page >= limits.max_depth:
+        raise BadParameter("page", request.page, f"only the first {limits.max_depth} results can be paged "
+                                                 f"through; narrow the search")
     if request.sort not in ("",) + SORTS:
         raise BadParameter("sort", request.sort, f"must be one of {', '.join(SORTS)}")
-    if not isinstance(request.facet_limit, int) or not 0 <= request.facet_limit <= MAX_FACET_LIMIT:
-        raise BadParameter("facet_limit", request.facet_limit, f"must be between 0 and {MAX_FACET_LIMIT}")
-    for name in ("date_from", "date_to"):
-        value = getattr(request, name)
+    _check_whole_number("facet_limit", request.facet_limit, 0, MAX_FACET_VALUES)
+    for name, value in (("from", request.date_from), ("to", request.date_to)):
         if value is not None and not isinstance(value, date):
-            raise BadParameter(name, value, "must be a date (YYYY-MM-DD)")
+            raise BadParameter(name, value, "must be a date written YYYY-MM-DD")
     if request.date_from and request.date_to and request.date_from > request.date_to:
-        raise BadParameter("date_to", request.date_to.isoformat(), "must not be before date_from")
-    for name, values in request.filters().items():
-        if not all(isinstance(v, str) for v in values):
+        raise BadParameter("to", request.date_to.isoformat(), "must not be before 'from'")
+    for name, values in request.filters.items():
+        if name not in FACET_NAMES:
+            raise BadParameter(name, name, f"is no facet; facets are {', '.join(FACET_NAMES)}")
+        if not isinstance(values, tuple) or not all(isinstance(v, str) for v in values):
             raise BadParameter(name, values, "values must be text")
+
+
+def _check_whole_number(name: str, value: object, low: int, high: int | None) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < low or (high is not None and value > high):
+        bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
+        raise BadParameter(name, value, f"must be a whole number {bounds}")
 
 
 def _effective_sort(sort: str, parsed: ParsedQuery | None) -> str:
@@ -289,6 +291,6 @@ def _effective_sort(sort: str, parsed: ParsedQuery | None) -> str:
     return sort
 
 
-def _last_page(total: int, per_page: int) -> int:
-    max_depth = int(settings.get("MAX_DEPTH"))  # type: ignore[arg-type]
+def _last_page(total: int, per_page: int, max_depth: int) -> int:
+    """The last page a request may ask for: the last with results, within the depth cap."""
     return min(math.ceil(total / per_page), math.ceil(max_depth / per_page))

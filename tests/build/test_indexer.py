@@ -58,8 +58,8 @@ def test_first_run_indexes_every_valid_article_and_reports_broken_input(corpus: 
     problems = " ".join(f"{path}: {reason}" for path, reason in report.failed)
     assert "items.jsonl" in problems and "broken.txt" in problems
     assert len(report.failed) == 2
-    assert docs["w1"][schema.COUNTRY].split(",").count("Saudi Arabia") == 1
-    assert "OPEC" in docs["w1"][schema.ORG].split(",")
+    assert docs["w1"][schema.FACET_FIELDS["country"]].split(",").count("Saudi Arabia") == 1
+    assert "OPEC" in docs["w1"][schema.FACET_FIELDS["org"]].split(",")
     assert docs["w2"][schema.DATE].year == 1987
 
 
@@ -85,7 +85,7 @@ def test_added_changed_and_deleted_files_are_applied(corpus: Path, tmp_path: Pat
     titles = {d[schema.TITLE] for d in docs.values()}
     assert {"Merkel withdraws budget", "Putin visits Paris", "Oil prices rise"} == titles
     putin = next(d for d in docs.values() if d[schema.TITLE] == "Putin visits Paris")
-    assert putin[schema.PERSON] == "Vladimir Putin"
+    assert putin[schema.FACET_FIELDS["person"]] == "Vladimir Putin"
 
     (corpus / "new.txt").unlink()
     report = build_index([corpus], tmp_path / "ix", workers=1)
@@ -122,8 +122,8 @@ def test_worker_processes_give_the_same_index_as_one_process(tmp_path: Path) -> 
     one, two = stored(tmp_path / "one"), stored(tmp_path / "two")
     assert one.keys() == two.keys() and len(one) == 80
     for key in one:
-        assert one[key][schema.PERSON] == two[key][schema.PERSON] == "Benjamin Netanyahu"
-        assert one[key][schema.COUNTRY] == two[key][schema.COUNTRY]
+        assert one[key][schema.FACET_FIELDS["person"]] == two[key][schema.FACET_FIELDS["person"]] == "Benjamin Netanyahu"
+        assert one[key][schema.FACET_FIELDS["country"]] == two[key][schema.FACET_FIELDS["country"]]
 
 
 def test_large_runs_commit_in_checkpoints_but_rebuilds_commit_once(corpus: Path, tmp_path: Path,
@@ -183,11 +183,11 @@ def test_missing_nltk_resource_stops_before_any_work(corpus: Path, tmp_path: Pat
 def test_seed_article_facets_come_out_exactly_right(tmp_path: Path) -> None:
     build_index([SEED], tmp_path / "ix", workers=1)
     (doc,) = stored(tmp_path / "ix").values()
-    persons = set(doc[schema.PERSON].split(","))
+    persons = set(doc[schema.FACET_FIELDS["person"]].split(","))
     assert persons - {"Igor Konashenko"} == {
         "Aharon Haliva", "Benjamin Netanyahu", "Vladimir Putin", "Israel Katz", "Igor Konashenkov"}
-    assert {"Israel", "Russia", "Syria", "Lebanon", "Iran"} <= set(doc[schema.COUNTRY].split(","))
-    assert "IDF" in doc[schema.ORG].split(",")
+    assert {"Israel", "Russia", "Syria", "Lebanon", "Iran"} <= set(doc[schema.FACET_FIELDS["country"]].split(","))
+    assert "IDF" in doc[schema.FACET_FIELDS["org"]].split(",")
     assert doc[schema.DATE].date().isoformat() in {"2018-12-10", "2018-12-11"}
 
 
@@ -200,7 +200,7 @@ def test_passing_full_names_still_resolve_lone_surnames_elsewhere(tmp_path: Path
               "Traders will watch a speech by Fed chairman Paul Volcker next week.\n")
     write(tmp_path / "c" / "lone.txt", "Fed view\n\nVolcker said the dollar had fallen enough.\n")
     build_index([tmp_path / "c"], tmp_path / "ix", workers=1)
-    persons = {path: doc[schema.PERSON] for path, doc in
+    persons = {path: doc[schema.FACET_FIELDS["person"]] for path, doc in
                ((doc[schema.PATH].split("/")[-1], doc) for doc in stored(tmp_path / "ix").values())}
     assert persons == {"late1.txt": "", "late2.txt": "", "lone.txt": "Paul Volcker"}
 
@@ -212,13 +212,13 @@ def test_deleted_articles_leave_the_person_registry(tmp_path: Path) -> None:
         write(tmp_path / "c" / f"fed{n}.txt", f"Fed story {n}\n\nFed chairman Paul Volcker spoke on day {n}.\n")
     write(tmp_path / "c" / "lone.txt", "Fed view\n\nVolcker said the dollar had fallen enough.\n")
     build_index([tmp_path / "c"], tmp_path / "ix", workers=1)
-    assert "Paul Volcker" in {doc[schema.PERSON] for doc in stored(tmp_path / "ix").values()
+    assert "Paul Volcker" in {doc[schema.FACET_FIELDS["person"]] for doc in stored(tmp_path / "ix").values()
                               if doc[schema.PATH].endswith("lone.txt")}
     (tmp_path / "c" / "fed2.txt").unlink()
     write(tmp_path / "c" / "lone.txt", "Fed view\n\nVolcker said the dollar had fallen far enough.\n")
     report = build_index([tmp_path / "c"], tmp_path / "ix", workers=1)
     assert (report.removed, report.updated) == (1, 1)
-    persons = {doc[schema.PATH].split("/")[-1]: doc[schema.PERSON] for doc in stored(tmp_path / "ix").values()}
+    persons = {doc[schema.PATH].split("/")[-1]: doc[schema.FACET_FIELDS["person"]] for doc in stored(tmp_path / "ix").values()}
     assert persons == {"fed1.txt": "Paul Volcker", "lone.txt": ""}
 
 
@@ -255,8 +255,8 @@ def test_reuters_slice_has_the_facets_of_known_stories(tmp_path: Path) -> None:
     assert len(docs) == 1000
     for article_id, (persons, countries, orgs) in KNOWN_STORIES.items():
         doc = docs[article_id]
-        assert persons <= set(doc[schema.PERSON].split(",")), article_id
-        assert countries <= set(doc[schema.COUNTRY].split(",")), article_id
-        assert orgs <= set(doc[schema.ORG].split(",")), article_id
+        assert persons <= set(doc[schema.FACET_FIELDS["person"]].split(",")), article_id
+        assert countries <= set(doc[schema.FACET_FIELDS["country"]].split(",")), article_id
+        assert orgs <= set(doc[schema.FACET_FIELDS["org"]].split(",")), article_id
         assert doc[schema.DATE].year == 1987 and doc[schema.MONTH] in {"1987-02", "1987-03"}
     assert docs["reuters-1"][schema.TITLE] == "BAHIA COCOA REVIEW"

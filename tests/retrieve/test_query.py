@@ -15,10 +15,11 @@ from search.retrieve.query import parse_query
 from search.build.schema import make_schema
 
 SCHEMA = make_schema()
+MAX_CHARS = 1000
 
 
 def parsed(text: str) -> wq.Query:
-    return parse_query(text, SCHEMA).query
+    return parse_query(text, SCHEMA, MAX_CHARS).query
 
 
 def test_plain_words_must_all_match_in_title_or_body() -> None:
@@ -93,7 +94,7 @@ def test_a_colon_after_digits_is_text_not_a_field() -> None:
 ])
 def test_bad_input_is_a_bad_query_with_a_readable_message(text: str, message: str) -> None:
     with pytest.raises(BadQuery) as caught:
-        parse_query(text, SCHEMA)
+        parse_query(text, SCHEMA, MAX_CHARS)
     assert message in caught.value.message
     assert caught.value.parameter == "q"
 
@@ -130,7 +131,7 @@ def test_any_text_gives_a_page_or_a_bad_query(small_index, text: str) -> None:
 @given(st.text(max_size=60))
 def test_arbitrary_unicode_parses_or_is_a_bad_query(text: str) -> None:
     try:
-        parse_query(text, SCHEMA)
+        parse_query(text, SCHEMA, MAX_CHARS)
     except BadQuery as error:
         assert error.message
 

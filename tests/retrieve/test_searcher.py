@@ -11,11 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
-from support import REUTERS, article, small_articles, write_articles
+from support import REUTERS, article, search_request, small_articles, write_articles
 from search.build.schema import news_analyzer
 from search.errors import ArticleNotFound, BadParameter, IndexNotFound
 from search.retrieve.index import open_index
-from search.models import FACET_NAMES, SearchRequest
+from search.facets import FACET_NAMES
+from search.models import SearchRequest
+from search.settings import Limits
 from search.retrieve.query import parse_query
 
 ALL_IDS = {a.id for a, _ in small_articles()}
@@ -23,12 +25,12 @@ ALL_IDS = {a.id for a, _ in small_articles()}
 
 def ids(index, **request) -> list[str]:
     with index.searcher() as searcher:
-        return [hit.id for hit in searcher.iter_hits(SearchRequest(**request), cap=1000)]
+        return [hit.id for hit in searcher.iter_hits(search_request(**request), cap=1000)]
 
 
 def page(index, **request):
     with index.searcher() as searcher:
-        return searcher.search(SearchRequest(**request))
+        return searcher.search(search_request(**request))
 
 
 # -- ranking ------------------------------------------------------------------------------------------------
@@ -96,11 +98,11 @@ def test_query_semantics(small_index, q: str, expected: set[str]) -> None:
 
 
 @pytest.mark.parametrize("request_args, expected", [
-    ({"countries": ("United States",)}, {"a1", "a2", "a4", "a6"}),
-    ({"countries": ("united states", "SAUDI ARABIA")}, {"a2"}),
-    ({"persons": ("Benjamin Netanyahu",), "countries": ("Russia",)}, {"a5"}),
-    ({"orgs": ("opec",), "q": "vienna"}, {"a3"}),
-    ({"countries": ("Atlantis",)}, set()),
+    ({"country": ("United States",)}, {"a1", "a2", "a4", "a6"}),
+    ({"country": ("united states", "SAUDI ARABIA")}, {"a2"}),
+    ({"person": ("Benjamin Netanyahu",), "country": ("Russia",)}, {"a5"}),
+    ({"org": ("opec",), "q": "vienna"}, {"a3"}),
+    ({"country": ("Atlantis",)}, set()),
     ({"date_from": date(1987, 3, 3), "date_to": date(1987, 3, 10)}, {"a2", "a3", "d1"}),
     ({"date_from": date(2015, 1, 1)}, {"a5", "a6"}),
     ({"date_to": date(1987, 2, 20)}, {"a1"}),
@@ -124,7 +126,7 @@ def test_oldest_first_keeps_undated_last(small_index) -> None:
 
 
 def test_browse_with_a_filter_lists_every_match_newest_first(small_index) -> None:
-    assert ids(small_index, countries=("Israel",)) == ["a6", "a5"]
+    assert ids(small_index, country=("Israel",)) == ["a6", "a5"]
 
 
 def test_query_sorted_by_date(small_index) -> None:
@@ -153,11 +155,13 @@ def test_no_results_has_page_one_of_zero(small_index) -> None:
     assert (result.total, result.page, result.pages, result.hits) == (0, 1, 0, ())
 
 
-def test_depth_cap_limits_pages_and_refuses_deeper(small_index, monkeypatch) -> None:
-    monkeypatch.setenv("NEWS_SEARCH_MAX_DEPTH", "4")
-    assert page(small_index, per_page=3).pages == 2
+def test_depth_cap_limits_pages_and_refuses_deeper(tmp_path) -> None:
+    write_articles(tmp_path, small_articles()).close()
+    index = open_index(tmp_path, Limits(max_depth=4))
+    assert page(index, per_page=3).pages == 2
     with pytest.raises(BadParameter) as caught:
-        page(small_index, per_page=3, page=3)
+        page(index, per_page=3, page=3)
+    index.close()
     assert caught.value.parameter == "page" and "first 4 results" in caught.value.message
 
 
@@ -168,8 +172,8 @@ def test_depth_cap_limits_pages_and_refuses_deeper(small_index, monkeypatch) -> 
     ({"page": 2000}, "page"),
     ({"sort": "best"}, "sort"),
     ({"facet_limit": -1}, "facet_limit"),
-    ({"date_from": "yesterday"}, "date_from"),
-    ({"date_from": date(1987, 5, 1), "date_to": date(1987, 4, 1)}, "date_to"),
+    ({"date_from": "yesterday"}, "from"),
+    ({"date_from": date(1987, 5, 1), "date_to": date(1987, 4, 1)}, "to"),
 ])
 def test_bad_parameters_are_named(small_index, args: dict, parameter: str) -> None:
     with pytest.raises(BadParameter) as caught:
@@ -189,7 +193,7 @@ def test_facets_count_every_value_of_every_result(small_index) -> None:
 
 
 def test_selected_values_stay_listed_even_beyond_the_limit_or_unmatched(small_index) -> None:
-    result = page(small_index, countries=("Japan",), persons=("Nobody Known",), facet_limit=1)
+    result = page(small_index, country=("Japan",), person=("Nobody Known",), facet_limit=1)
     assert result.facets["country"] == (result.facets["country"][0],)
     assert result.facets["country"][0].value == "Japan" and result.facets["country"][0].selected
     assert [(v.value, v.count, v.selected) for v in result.facets["person"]] == [("Nobody Known", 0, True)]
@@ -216,7 +220,7 @@ def reference_ids(index_dir, request: SearchRequest) -> set[str]:
     ix = whoosh_index.open_dir(str(index_dir))
     with ix.searcher() as searcher:
         if request.q:
-            q = parse_query(request.q, ix.schema).query
+            q = parse_query(request.q, ix.schema, Limits().query_max_chars).query
             docs = [searcher.stored_fields(d) for d in searcher.search(q, limit=None).docs()]
         else:
             docs = [fields for _, fields in searcher.reader().iter_docs()]
@@ -224,7 +228,7 @@ def reference_ids(index_dir, request: SearchRequest) -> set[str]:
     out = set()
     for fields in docs:
         values = {name: {v.lower() for v in (fields.get(name) or "").split(",") if v} for name in FACET_NAMES}
-        wanted = {"person": request.persons, "country": request.countries, "org": request.orgs}
+        wanted = {name: request.selected(name) for name in FACET_NAMES}
         if any(v.lower() not in values[name] for name, vals in wanted.items() for v in vals):
             continue
         day = fields["date"].date() if fields.get("date") else None
@@ -252,16 +256,15 @@ def facet_index(tmp_path_factory):
 )
 def test_total_and_facet_counts_equal_brute_force(facet_index, q, persons, countries, date_to) -> None:
     path, index = facet_index
-    request = SearchRequest(q=q, persons=tuple(persons), countries=tuple(countries), date_to=date_to,
-                            facet_limit=100)
+    request = search_request(q=q, person=persons, country=countries, date_to=date_to, facet_limit=100)
     with index.searcher() as searcher:
         result = searcher.search(request)
         hits = list(searcher.iter_hits(request, cap=1000))
     found = {h.id for h in hits} | {d for h in hits for d in h.duplicate_ids}
     assert found == reference_ids(path, request)
     assert result.total == len(hits)
-    for name, attribute in (("person", "persons"), ("country", "countries"), ("org", "orgs")):
-        expected = Counter(v for h in hits for v in getattr(h, attribute))
+    for name in FACET_NAMES:
+        expected = Counter(v for h in hits for v in h.entities[name])
         counted = {v.value: v.count for v in result.facets[name] if v.count}
         assert counted == dict(expected)
     assert sum(b.count for b in result.date_histogram) == sum(1 for h in hits if h.date)
@@ -277,7 +280,7 @@ def test_facet_value_search_matches_any_word_start_within_the_results(small_inde
                 ] == [("Benjamin Netanyahu", 1)]
         assert [v.value for v in searcher.facet_values("country", "", everything, limit=2)] == [
             "United States", "Israel"]
-        selected = searcher.facet_values("country", "isr", SearchRequest(countries=("israel",)))
+        selected = searcher.facet_values("country", "isr", search_request(country=("israel",)))
         assert [(v.value, v.count, v.selected) for v in selected] == [("Israel", 2, True)]
         with pytest.raises(BadParameter):
             searcher.facet_values("planet", "ea", everything)
@@ -292,8 +295,8 @@ def test_hit_fields(small_index) -> None:
     hit = page(small_index, q="putin").hits[0]
     assert (hit.id, hit.title, hit.date, hit.source, hit.url) == (
         "a5", "Putin meets Netanyahu", "2015-09-21", "Test Wire", "https://example.com/a5")
-    assert hit.persons == ("Vladimir Putin", "Benjamin Netanyahu")
-    assert hit.countries == ("Russia", "Israel")
+    assert hit.entities["person"] == ("Vladimir Putin", "Benjamin Netanyahu")
+    assert hit.entities["country"] == ("Russia", "Israel")
 
 
 def test_snippets_escape_hostile_text_and_only_add_mark(small_index) -> None:
@@ -334,7 +337,7 @@ def test_near_duplicates_collapse_into_one_hit(small_index) -> None:
 def test_article_and_missing_ids(small_index) -> None:
     with small_index.searcher() as searcher:
         detail = searcher.article("a5")
-        assert (detail.title, detail.date, detail.persons) == ("Putin meets Netanyahu", "2015-09-21",
+        assert (detail.title, detail.date, detail.entities["person"]) == ("Putin meets Netanyahu", "2015-09-21",
                                                                  ("Vladimir Putin", "Benjamin Netanyahu"))
         for bad in ("nope", "../../etc/passwd", "", "a5 OR a6", "*"):
             with pytest.raises(ArticleNotFound):
@@ -381,18 +384,18 @@ def test_caches_are_rebuilt_when_the_index_changes(tmp_path) -> None:
     stats = index.stats()
     assert stats.articles == 4 and stats.last_modified is not None
     old = index.searcher()
-    assert old.search(SearchRequest(countries=("Japan",))).total == 1
+    assert old.search(search_request(country=("Japan",))).total == 1
     write_articles(tmp_path, [article("n1", "Japan cuts rates", "The Bank of Japan cut rates.", "1987-06-01",
                                       countries=("Japan",)),
                               article("n2", "Putin in Tokyo", "Vladimir Putin visited Tokyo.", "2016-12-15",
                                       persons=("Vladimir Putin",), countries=("Japan", "Russia"))]).close()
     with index.searcher() as new:
-        result = new.search(SearchRequest(countries=("Japan",)))
+        result = new.search(search_request(country=("Japan",)))
         assert result.total == 3
         assert {v.value: v.count for v in result.facets["country"]}["Russia"] == 1
         assert new.search(SearchRequest(q="tokyo")).total == 1
         assert [v.value for v in new.facet_values("person", "put", SearchRequest())] == ["Vladimir Putin"]
-    assert old.search(SearchRequest(countries=("Japan",))).total == 1  # the old generation, unchanged
+    assert old.search(search_request(country=("Japan",))).total == 1  # the old generation, unchanged
     old.close()
     assert index.stats().articles == 6
     index.close()

@@ -8,14 +8,15 @@ from werkzeug.datastructures import MultiDict
 
 from search.errors import BadParameter
 from search.models import SearchRequest
+from search.settings import Limits
 from web.params import (check_encoding, parse_facet_prefixes, parse_format, parse_search_args, raw_query,
                         to_args)
 
-CONFIG = {"PER_PAGE": 10, "MAX_PER_PAGE": 100, "MAX_DEPTH": 1000, "FACET_LIMIT": 10, "QUERY_MAX_CHARS": 50}
+LIMITS = Limits(per_page=10, max_per_page=100, max_depth=1000, facet_limit=10, query_max_chars=50)
 
 
 def parse(*pairs: tuple[str, str]) -> SearchRequest:
-    return parse_search_args(MultiDict(list(pairs)), CONFIG)
+    return parse_search_args(MultiDict(list(pairs)), LIMITS)
 
 
 def test_defaults() -> None:
@@ -27,29 +28,23 @@ def test_every_parameter() -> None:
                 ("person", "Paul Volcker"), ("country", "Japan"), ("org", "OPEC"), ("org", " "),
                 ("from", "1987-02-01"), ("to", "1987-03-31"), ("sort", "oldest"), ("page", "3"),
                 ("per_page", "25"), ("utm_source", "ignored"))
-    assert req == SearchRequest(q="oil prices", persons=("Paul Volcker", "James Baker"), countries=("Japan",),
-                                orgs=("OPEC",), date_from=date(1987, 2, 1), date_to=date(1987, 3, 31),
+    assert req == SearchRequest(q="oil prices", filters={"person": ("Paul Volcker", "James Baker"),
+                                                         "country": ("Japan",), "org": ("OPEC",)},
+                                date_from=date(1987, 2, 1), date_to=date(1987, 3, 31),
                                 sort="oldest", page=3, per_page=25, facet_limit=10)
 
 
 @pytest.mark.parametrize(("pairs", "parameter", "reason"), [
-    ([("page", "0")], "page", "whole number from 1"),
-    ([("page", "-1")], "page", "whole number from 1"),
+    ([("page", "-1")], "page", "whole number"),
     ([("page", "abc")], "page", "whole number"),
     ([("page", "1.5")], "page", "whole number"),
     ([("page", "٣")], "page", "whole number"),  # a non-ASCII digit
     ([("page", "9" * 400)], "page", "whole number"),
-    ([("page", "101")], "page", "first 1000 results"),
     ([("page", "1"), ("page", "2")], "page", "at most once"),
-    ([("per_page", "0")], "per_page", "from 1 to 100"),
-    ([("per_page", "101")], "per_page", "from 1 to 100"),
-    ([("sort", "random")], "sort", "relevance, newest, oldest"),
     ([("sort", "newest"), ("sort", "oldest")], "sort", "at most once"),
     ([("from", "yesterday")], "from", "YYYY-MM-DD"),
     ([("from", "1987-02-30")], "from", "real calendar date"),
     ([("to", "87-1-1")], "to", "YYYY-MM-DD"),
-    ([("from", "1987-05-01"), ("to", "1987-04-01")], "to", "not be before"),
-    ([("q", "x" * 51)], "q", "longer than 50"),
     ([("q", "oil\x00")], "q", "control characters"),
     ([("q", "a"), ("q", "b")], "q", "at most once"),
     ([("person", "a\x07b")], "person", "control characters"),
@@ -63,11 +58,11 @@ def test_bad_parameters_name_the_parameter(pairs: list[tuple[str, str]], paramet
     assert caught.value.status == 400
 
 
-def test_deepest_allowed_page() -> None:
-    assert parse(("page", "100")).page == 100
-    assert parse(("page", "10"), ("per_page", "100")).page == 10
-    with pytest.raises(BadParameter):
-        parse(("page", "11"), ("per_page", "100"))
+def test_values_are_read_not_judged() -> None:
+    """Bounds, depth, sort names and date order are the core's rules (search.retrieve.searcher.check_request)."""
+    req = parse(("page", "0"), ("per_page", "101"), ("sort", "random"), ("from", "1987-05-01"), ("to", "1987-04-01"))
+    assert (req.page, req.per_page, req.sort) == (0, 101, "random")
+    assert (req.date_from, req.date_to) == (date(1987, 5, 1), date(1987, 4, 1))
 
 
 def test_invalid_utf8_is_refused_and_named() -> None:

@@ -4,8 +4,14 @@
    - on phones the "Refine results" panel starts folded. */
 (function () {
   "use strict";
-  var FACET_PARAMS = ["person", "country", "org"];
   document.documentElement.classList.add("js");
+
+  /* The facets are the page's: each facet's filter box names its parameter in data-facet. */
+  function facetNames() {
+    return Array.prototype.map.call(document.querySelectorAll("input[data-facet]"), function (input) {
+      return input.getAttribute("data-facet");
+    });
+  }
 
   function focusSearchOnSlash(event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -23,7 +29,7 @@
   function currentArgs() {
     var args = new URLSearchParams(window.location.search);
     args.delete("page");
-    FACET_PARAMS.forEach(function (name) { args.delete(name + "_prefix"); });
+    facetNames().forEach(function (name) { args.delete(name + "_prefix"); });
     return args;
   }
 
@@ -80,7 +86,7 @@
     var name = input.getAttribute("data-facet");
     var api = input.getAttribute("data-api");
     var list = document.getElementById(input.getAttribute("aria-controls"));
-    if (!name || !api || !list || FACET_PARAMS.indexOf(name) < 0) return;
+    if (!name || !api || !list) return;
     var timer = null;
     var latest = 0;
     input.addEventListener("input", function () {

@@ -1,0 +1,31 @@
+"""The one registry of entity facets: everything else (schema, documents, requests, JSON, CSV, the page,
+the CLI, OpenAPI) reads the facets from here, in this order.
+
+Adding a facet (a topic, say) means a line in ``FACETS``, an extractor that fills the ``Entities``
+attribute of the same name as ``plural``, and a label in the page's template if the default does not suit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One facet: how it is named in each layer."""
+
+    name: str  # URL parameter, key under "facets" in JSON, the query field a user types ("person:putin")
+    plural: str  # attribute of Entities / Hit / ArticleDetail, their JSON key and the CSV column
+    field: str  # index field of the canonical values (exact, for filters and counts)
+    text_field: str  # index field of the same values as words (for "person:putin" in the query)
+    label: str  # heading of the facet on the page
+    singular: str  # the value's kind in a sentence: "show only articles naming this organisation"
+
+
+FACETS: tuple[Facet, ...] = (
+    Facet("person", "persons", "person", "person_text", "People", "person"),
+    Facet("country", "countries", "country", "country_text", "Countries", "country"),
+    Facet("org", "orgs", "org", "org_text", "Organisations", "organisation"),
+)
+FACET_NAMES: tuple[str, ...] = tuple(facet.name for facet in FACETS)
+BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}
