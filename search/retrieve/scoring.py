@@ -73,10 +73,12 @@ class PostingsCache:
         docs, weights = _read_postings(reader, field, text)
         if not len(docs):
             return docs.astype(np.int32), weights
-        all_lengths = self._field_lengths(reader, field)
-        lengths = all_lengths[docs]
-        avg = float(all_lengths.sum()) / max(1, reader.doc_count()) or 1.0
-        idf = math.log(self._doc_count / (len(docs) + 1)) + 1
+        lengths = self._field_lengths(reader, field)[docs]
+        # Whoosh's statistics: the field's exact total length over every document number, deleted ones
+        # included (the per-document lengths are stored rounded, one byte each), and the term's document
+        # frequency counting the postings of deleted documents too
+        avg = reader.field_length(field) / (reader.doc_count_all() or 1) or 1.0
+        idf = math.log(self._doc_count / (reader.doc_frequency(field, text) + 1)) + 1
         scores = idf * weights * (self.K1 + 1) / (weights + self.K1 * (1 - self.B + self.B * lengths / avg))
         return docs.astype(np.int32), scores.astype(np.float32)
 
@@ -139,7 +141,7 @@ def evaluate(q: wq.Query, postings, searcher, size: int) -> tuple[np.ndarray, np
     """(match mask, BM25F scores) over all ``size`` document numbers, computed with numpy.
 
     Terms and wildcard expansions come from ``postings`` (a :class:`PostingsCache`); AND / OR sum the
-    scores of their matching parts, as Whoosh does; NOT matches what its part doesn't, with no score.
+    scores of their matching parts and NOT matches what its part doesn't with a score of 1, as Whoosh does.
     Anything else (phrases) is matched by Whoosh itself and cached the same way.
     """
     if isinstance(q, wq.Term):
@@ -150,7 +152,7 @@ def evaluate(q: wq.Query, postings, searcher, size: int) -> tuple[np.ndarray, np
         return _combine(parts, size, np.logical_or)
     if isinstance(q, wq.Not):
         mask, _ = evaluate(q.query, postings, searcher, size)
-        return ~mask, np.zeros(size, dtype=np.float32)
+        return ~mask, (~mask).astype(np.float32)  # Whoosh's InverseMatcher scores each match 1.0
     if isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
         mask, scores = evaluate(q.a, postings, searcher, size)
         other_mask, other_scores = evaluate(q.b, postings, searcher, size)
@@ -161,7 +163,8 @@ def evaluate(q: wq.Query, postings, searcher, size: int) -> tuple[np.ndarray, np
         return mask, scores + other_scores * mask
     if isinstance(q, (wq.And, wq.Or)) and not getattr(q, "minmatch", 0):
         parts = [evaluate(child, postings, searcher, size) for child in q.subqueries]
-        return _combine(parts, size, np.logical_and if isinstance(q, wq.And) else np.logical_or)
+        mask, scores = _combine(parts, size, np.logical_and if isinstance(q, wq.And) else np.logical_or)
+        return mask, scores if q.boost == 1.0 else scores * np.float32(q.boost)
     return _dense(*postings.query(("whoosh", repr(q)), lambda: _whoosh_matches(q, searcher)), size)
 
 
