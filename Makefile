@@ -7,7 +7,7 @@ PORT ?= 8000
 REUTERS_FROM ?=
 PYTEST_ARGS ?=
 
-.PHONY: install install-test run index serve test bench clean
+.PHONY: install install-test run index serve test bench clean package-smoke
 
 $(BIN)/news-search: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,8 @@ bench: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-artifacts bench/out
+
+# The wheel as anyone installs it (fresh virtualenv, no extras): index, search and serve one article per
+# format. Needs NLTK_DATA (e.g. NLTK_DATA=../shared/nltk_data make package-smoke); no .venv needed.
+package-smoke:
+	PYTHON=$(PYTHON) bash .ci/package-smoke

@@ -140,3 +140,18 @@ class MissingResource(SearchError):
             None,
         )
         self.resource = resource
+
+
+class MissingDependency(SearchError):
+    """A corpus reader's third-party library can't be imported (checked before any file is read)."""
+
+    code = "missing_dependency"
+
+    def __init__(self, what: str, package: str, reason: str = "") -> None:
+        because = f" ({reason})" if reason else ""
+        super().__init__(
+            f"{what} needs the Python package '{package}', which can't be imported{because}. "
+            f"Install it: pip install {package}",
+            None,
+        )
+        self.package = package

@@ -28,7 +28,7 @@ from whoosh import writing
 from whoosh.index import LockError
 
 from search.build import schema
-from search.ingest import discover, read_file
+from search.ingest import check_readers, discover, read_file
 from search.build.document import content_hash, entity_fields
 from search.build.registry import PersonRegistry, load_registry, resolve_persons, save_registry
 from search.errors import TOC_ERRORS, IndexDamaged, IndexLocked, reads_index
@@ -86,12 +86,15 @@ def build_index(
     roots = [Path(p) for p in paths]
     index_path = Path(index_dir)
     ensure_resources()  # fail fast, naming the missing NLTK resource, before any work
+    report = IndexReport()
+    files = list(discover(roots, on_problem=lambda path, problem: report.failed.append((str(path), problem))))
+    check_readers(path.suffix for path, _ in files)  # ... and a reader's missing library, the same way
     index_path.mkdir(parents=True, exist_ok=True)
     with _index_lock(index_path, wait):
         ix = _open_or_create(index_path, rebuild)
         try:
             existing = {} if rebuild else _stored_state(ix)
-            plan = _plan(roots, existing, rebuild, progress)
+            plan = _plan(files, roots, existing, rebuild, progress, report)
             if plan.to_extract or plan.to_delete or rebuild:
                 registry = PersonRegistry() if rebuild else load_registry(index_path)
                 _write(ix, index_path, plan, registry, workers, rebuild, progress)
@@ -151,13 +154,12 @@ def _stored_state(ix) -> dict[str, tuple[str, str]]:
 
 # -- phase 1: read and compare -------------------------------------------------------------------
 
-def _plan(roots: list[Path], existing: dict[str, tuple[str, str]], rebuild: bool,
-          progress: ProgressFactory) -> _Plan:
-    plan = _Plan()
-    report = plan.report
+def _plan(files: list[tuple[Path, Path]], roots: list[Path], existing: dict[str, tuple[str, str]], rebuild: bool,
+          progress: ProgressFactory, report: IndexReport) -> _Plan:
+    """Read every file (``(path, root)`` pairs from ``discover``), compare with the index, and classify."""
+    plan = _Plan(report=report)
     seen: set[str] = set()
     read_paths: set[str] = set()
-    files = list(discover(roots, on_problem=lambda path, problem: report.failed.append((str(path), problem))))
     bar = progress(len(files), "reading")
     for file_path, root in files:
         result = read_file(file_path, root)

@@ -5,6 +5,6 @@ there is one reader per format (``text``, ``jsonl``, ``sgml``, ``html``), sharin
 publication dates; ``fetch`` downloads public corpora (``news-search corpus fetch``).
 """
 
-from search.ingest.corpus import SUFFIXES, FileResult, discover, iter_articles, read_file
+from search.ingest.corpus import SUFFIXES, FileResult, check_readers, discover, iter_articles, read_file
 
-__all__ = ["SUFFIXES", "FileResult", "discover", "iter_articles", "read_file"]
+__all__ = ["SUFFIXES", "FileResult", "check_readers", "discover", "iter_articles", "read_file"]

@@ -4,7 +4,8 @@
 for bad content: whatever is wrong (binary, bad encoding, empty, over ``MAX_FILE_BYTES``, invalid JSON
 line, truncated SGML, permission denied) becomes a line in ``FileResult.problems`` and the rest of the
 file is still read. The readers (text, jsonl, sgml, html) only parse; this module derives ids and dates
-the same way for every format:
+the same way for every format (and ``check_readers`` checks, before a run, that the readers it will
+use can import their libraries):
 
 * id: the record's own id when the data has one (Reuters ``reuters-<NEWID>``, JSON ``id``) and it is
   URL-safe, else a 16-hex-digit SHA-1 of it; without one, a SHA-1 of the file's path relative to its
@@ -14,9 +15,11 @@ the same way for every format:
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -29,6 +32,7 @@ from search.ingest.jsonl import read_json, read_jsonl
 from search.ingest.sgml import read_sgml
 from search.ingest.text import read_text
 from search.ingest.dates import find_date_in_text, parse_metadata_date
+from search.errors import MissingDependency
 from search.models import Article
 
 logger = logging.getLogger(__name__)
@@ -127,6 +131,32 @@ def _first_time(key: tuple[int, int], seen: set[tuple[int, int]]) -> bool:
 
 def _log_problem(path: Path, message: str) -> None:
     logger.warning("%s: %s", path, message)
+
+
+def check_readers(suffixes: Iterable[str]) -> None:
+    """Raise MissingDependency, naming the pip package, when the reader of one of these suffixes can't
+    import its third-party library (a reader module's ``REQUIRES``: ``(module, package)`` pairs).
+
+    Call it once before reading, with the suffixes of the files a run will read: ``read_file`` would
+    otherwise report the ImportError as a problem of every file of that format, and skip them all.
+    Formats not among ``suffixes`` are not checked, so a missing HTML library never stops a run
+    without HTML files.
+    """
+    checked: set[str] = set()
+    for suffix in suffixes:
+        suffix = suffix.lower()
+        reader = READERS.get(suffix)
+        if reader is None or reader.__module__ in checked:
+            continue
+        checked.add(reader.__module__)
+        for module, package in getattr(sys.modules[reader.__module__], "REQUIRES", ()):
+            try:
+                importlib.import_module(module)
+            except ImportError as exc:
+                formats = "/".join(s for s, r in READERS.items() if r.__module__ == reader.__module__)
+                detail = (str(exc).splitlines() or [f"no module named {module!r}"])[0].rstrip(".")
+                raise MissingDependency(f"Reading {formats} files", package,
+                                        f"{type(exc).__name__}: {detail}") from exc
 
 
 def read_file(path: Path, root: Path) -> FileResult:

@@ -15,6 +15,16 @@ from search.ingest.base import Record, clean_line, clean_text, decode_bytes, par
 
 logger = logging.getLogger(__name__)
 
+# (module to import, pip package that provides it), in dependency order: the readers' libraries are
+# imported lazily, so ``search.ingest.check_readers`` imports these once before a run reads any page,
+# and a missing one stops the run naming the package instead of failing every page.
+# lxml.html.clean: jusText (trafilatura's fallback extractor) imports it; lxml >= 5.2 moved it out.
+REQUIRES: tuple[tuple[str, str], ...] = (
+    ("lxml.html", "lxml"),
+    ("lxml.html.clean", "lxml_html_clean"),
+    ("trafilatura", "trafilatura"),
+)
+
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "object", "head", "nav", "footer")
 _BLOCKS = frozenset("p div li h1 h2 h3 h4 h5 h6 br tr blockquote pre section article header td dd dt".split())
