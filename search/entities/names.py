@@ -10,7 +10,7 @@ import difflib
 from search.entities import gazetteer, nlp
 from search.entities.lexicon import (
     AMBIGUOUS_COUNTRY_WORDS, ATTRIBUTIVE_NOUNS, EMPLOYEE_ROLES, NAME_STOPWORDS, NAME_SUFFIXES, ORG_NOUNS_AFTER, PARTICLES, ROLES_AFTER_FIRM,
-    SAID_VERBS, TITLES, WEAK_TITLES,
+    SPEECH_VERBS, TITLES, WEAK_TITLES,
 )
 
 
@@ -154,4 +154,4 @@ class NameRules:
             return False  # "Analysts", "Officials"
         if end < len(tokens) and tokens[end] in ORG_NOUNS_AFTER:
             return False  # "the official Tanjug news agency", "the Xinhua newspaper"
-        return low not in self.words or (end < len(tokens) and tokens[end] in SAID_VERBS)
+        return low not in self.words or (end < len(tokens) and tokens[end] in SPEECH_VERBS)
