@@ -28,7 +28,7 @@ from search.entities.countries import CountryRules
 from search.models import Article, Entities, Mention
 from search.entities.names import NameRules
 from search.entities.lexicon import (
-    AMBIGUOUS_COUNTRY_WORDS, CAPS_UNSAFE_KEYS, CORP_SUFFIXES, HEADLINE_SPEECH_VERBS, INSTITUTION_WORDS,
+    AMBIGUOUS_COUNTRY_WORDS, CAPS_UNSAFE_KEYS, CORP_SUFFIXES, INSTITUTION_WORDS, SPEECH_VERBS,
 )
 from search.entities.persons import (
     canonical_name, capital_runs, firm_names, fold_key, fold_persons, speaking, surname_of,
@@ -248,14 +248,14 @@ class EntityExtractor:
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if (
             after.isalpha() and t.capitalize() in self._first and after.capitalize() not in self._stop
-            and i + 2 < len(tokens) and tokens[i + 2] in HEADLINE_SPEECH_VERBS
+            and i + 2 < len(tokens) and tokens[i + 2].lower() in SPEECH_VERBS
         ):
             name = f"{t.capitalize()} {after.capitalize()}"  # "HOWARD BAKER SAYS": a full name
             found.full_names.append(name)
             found.mentions.append(Mention(f"{t} {after}", "person", name))
             found.add_person_hit(name, True)
             return
-        spoken = after in HEADLINE_SPEECH_VERBS or before in ("'S", "’S")
+        spoken = after.lower() in SPEECH_VERBS or before in ("'S", "’S")
         titled = before.lower() in self._titles and t.lower() not in self._words  # not "OIL PRICE RISE"
         if spoken or titled:
             word = t.capitalize()

@@ -16,26 +16,18 @@ def _words(text: str) -> frozenset[str]:
 
 # -- speech: the name next to one of these is the one quoted ---------------------------------------
 
-# Verbs that make the name next to them the one quoted: "Baker said", "said Treasury Secretary James Baker".
+# Verbs that make the name next to them the one quoted: "Baker said", "said Treasury Secretary James Baker",
+# "VOLCKER SAYS ...", "BAKER URGES ..." (headlines speak in the present tense), "Young said" (a surname).
 SPEECH_VERBS = _words(
     """
-    said says say told tells added stated declined noted warned predicted announced according
+    said says say told tells added stated declined noted warned predicted announced according sees urges warns
+    calls asks predicts expects denies rejects proposes forecasts wants backs opposes hopes doubts confirms
+    announces defends criticizes criticises supports
     """
 )
 
 # Words that may stand between a name and its speech verb: "Baker also said", "Volcker has said".
 WORDS_BEFORE_VERB = _words("has had also later earlier today yesterday then previously recently")
-
-# A common word before one of these is used as a surname: "Young said" (a lone-surname candidate).
-SAID_VERBS = _words("said says told added stated declined noted warned predicted")
-
-# Headline verbs after an ALL-CAPS surname: "VOLCKER SAYS ...", "BAKER URGES ...".
-HEADLINE_SPEECH_VERBS = _words(
-    """
-    SAYS SAID SEES URGES WARNS CALLS ASKS PREDICTS EXPECTS DENIES REJECTS PROPOSES FORECASTS WANTS BACKS
-    OPPOSES TELLS HOPES DOUBTS CONFIRMS ANNOUNCES DEFENDS CRITICIZES CRITICISES SUPPORTS
-    """
-)
 
 
 # -- the shape of a person's name ------------------------------------------------------------------
