@@ -8,7 +8,7 @@ import re
 from datetime import date
 
 from search.entities import gazetteer, nlp
-from search.entities.lexicon import BIRD_NEIGHBOURS, COMPANY_SUFFIXES, CURRENCY_WORDS, NAME_STOPWORDS, TITLES
+from search.entities.lexicon import BIRD_NEIGHBOURS, FIRM_SUFFIXES, CURRENCY_WORDS, NAME_STOPWORDS, TITLES
 
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 # "TOKYO, March 3 - ", "SAN JOSE, Costa Rica, March 5 - " (Reuters datelines; the body starts with one)
@@ -92,7 +92,7 @@ class CountryRules:
             return True
         after = tokens[end:end + 2]  # "Saitama Bank", "Swiss Bank Corp", "British Petroleum Co"
         if tokens[start] != "U.S." and after and (
-            after[0] in COMPANY_SUFFIXES or (len(after) == 2 and after[0][:1].isupper() and after[1] in COMPANY_SUFFIXES)
+            after[0] in FIRM_SUFFIXES or (len(after) == 2 and after[0][:1].isupper() and after[1] in FIRM_SUFFIXES)
         ):
             return True
         if start > 0 and self._company_word(tokens[start - 1]):

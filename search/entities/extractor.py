@@ -28,7 +28,7 @@ from search.entities.countries import CountryRules
 from search.models import Article, Entities, Mention
 from search.entities.names import NameRules
 from search.entities.lexicon import (
-    AMBIGUOUS_COUNTRY_WORDS, CAPS_UNSAFE_KEYS, CORP_SUFFIXES, INSTITUTION_WORDS, SPEECH_VERBS,
+    AMBIGUOUS_COUNTRY_WORDS, CAPS_UNSAFE_KEYS, FIRM_SUFFIXES, INSTITUTION_WORDS, SPEECH_VERBS,
 )
 from search.entities.persons import (
     canonical_name, capital_runs, firm_names, fold_key, fold_persons, speaking, surname_of,
@@ -86,7 +86,7 @@ class EntityExtractor:
         self._names = NameRules(self._countries, self._orgs)
         self._first = self._names.first
         self._titles = self._names.titles
-        self._institution = INSTITUTION_WORDS | CORP_SUFFIXES
+        self._institution = INSTITUTION_WORDS | FIRM_SUFFIXES
         self._stop = self._names.stop
         self._words = self._names.words
         self._stop_lower = nlp.stop_words() | {t.lower() for t in self._stop}

@@ -124,21 +124,19 @@ NAME_STOPWORDS = NAME_STOPWORDS_OWN | INSTITUTION_WORDS
 
 # -- firms ----------------------------------------------------------------------------------------
 
-# A name directly followed by one of these is a firm: "Samuel Montagu Ltd", "Taco Bell Corp", "Royal Bank".
-CORP_SUFFIXES = _words(
+# A name directly followed by one of these is a firm ("Samuel Montagu Ltd", "Taco Bell Corp", "Royal Bank"),
+# and so is a country word ("Swiss Bank Corp", "British Petroleum Co", "Saitama Bank").
+FIRM_SUFFIXES = _words(
     """
     Inc Corp Corporation Co Cos Company Ltd Limited Plc PLC AG SA NV BV GmbH Group Holdings Holding Securities
-    Bank Bancorp Brothers Bros Industries Partners Associates Sons
+    Bank Bancorp Brothers Bros Industries Partners Associates Sons Airlines Airways Petroleum Motors Breweries
     """
 )
 
-# ... or by "and"/"&" and a name with one of these: "Eli Lilly and Co", "Alex Brown and Sons Inc" ("Group"
-# and "Bank" are left out: "Baker and Bank of Japan governor Sumita" names a person).
-PARTNER_SUFFIXES = _words(
-    """
-    Inc Corp Corporation Co Cos Company Ltd Limited Plc PLC AG SA NV BV GmbH Sons Brothers Bros Securities
-    Partners Associates
-    """
+# ... or by "and"/"&" and a name with a firm suffix: "Eli Lilly and Co", "Alex Brown and Sons Inc"; but not
+# these, which also name public bodies: "Baker and Bank of Japan governor Sumita" names a person.
+PARTNER_SUFFIXES = FIRM_SUFFIXES - _words(
+    "Group Holdings Holding Bank Bancorp Industries Airlines Airways Petroleum Motors Breweries"
 )
 
 # A name right after one of these is a firm or a title: "brokers Hoare Govett", "the daily Gazeta Mercantil".
@@ -151,15 +149,6 @@ FIRM_NOUNS = _words(
 
 # A single capitalised word before one of these names an organisation, not a surname: "the Tanjug news agency".
 ORG_NOUNS_AFTER = FIRM_NOUNS | _words("news group shares stock")
-
-# A country word followed by one of these names a firm, not the country: "Swiss Bank Corp", "British
-# Petroleum Co", "Saitama Bank".
-COMPANY_SUFFIXES = _words(
-    """
-    Inc Corp Corporation Co Company Ltd Limited PLC Plc AG SA NV BV GmbH Group Holdings Bancorp Airlines
-    Airways Petroleum Industries Motors Bank Breweries Securities
-    """
-)
 
 
 # -- places ---------------------------------------------------------------------------------------

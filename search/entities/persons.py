@@ -9,7 +9,7 @@ from __future__ import annotations
 from unidecode import unidecode
 
 from search.entities.lexicon import (
-    CORP_SUFFIXES, FIRM_NOUNS, PARTICLES, PARTNER_SUFFIXES, SPEECH_VERBS, WORDS_BEFORE_VERB,
+    FIRM_SUFFIXES, FIRM_NOUNS, PARTICLES, PARTNER_SUFFIXES, SPEECH_VERBS, WORDS_BEFORE_VERB,
 )
 
 
@@ -56,7 +56,7 @@ def firm_names(tokens: list[str], runs: list[tuple[int, int]]) -> set[str]:
     firms: set[str] = set()
     for n, (start, end) in enumerate(runs):
         for k in range(start + 1, end):
-            if tokens[k] in CORP_SUFFIXES:
+            if tokens[k] in FIRM_SUFFIXES:
                 firms.update(_parts(tokens[start:k]))
         if start > 0 and tokens[start - 1] in FIRM_NOUNS:
             firms.add(canonical_name(tokens[start:end]))  # the whole run: "bank President John Smith" is a person
@@ -74,7 +74,7 @@ def _firm_context(tokens: list[str], start: int, end: int, following: tuple[int,
     after = end
     if after < len(tokens) and tokens[after] == "(" and ")" in tokens[after:after + 6]:
         after = tokens.index(")", after) + 1  # "Hoare Govett (Far East) Ltd"
-    if after < len(tokens) and (tokens[after] in CORP_SUFFIXES or tokens[after] == "<"):
+    if after < len(tokens) and (tokens[after] in FIRM_SUFFIXES or tokens[after] == "<"):
         return True
     if after < len(tokens) and tokens[after] in ("and", "&") and following and following[0] == after + 1:
         return any(t in PARTNER_SUFFIXES for t in tokens[following[0]:following[1]])
