@@ -7,12 +7,12 @@ PORT ?= 8000
 REUTERS_FROM ?=
 PYTEST_ARGS ?=
 
-.PHONY: install install-test run index serve test bench clean package-smoke
+.PHONY: install run index serve shell test test-fast lint bench clean package-smoke
 
 $(BIN)/news-search: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,lint]'
 	touch $@
 
 install: $(BIN)/news-search
@@ -29,8 +29,23 @@ index: install
 serve: install
 	$(BIN)/news-search serve --port $(PORT)
 
+# A shell with the virtualenv active, so `news-search ...` works as typed (exit to leave).
+shell: install
+	@echo "news-search is on PATH in this shell (.venv/bin); type exit to leave."
+	@bash --init-file $(BIN)/activate -i
+
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Everything but the tests marked slow (Reuters integration, real browsers, gunicorn under load).
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+# ruff (lint rules and formatting) over all Python; mypy over search/ and web/ (configured in pyproject.toml).
+lint: install
+	$(BIN)/ruff check search web tests bench
+	$(BIN)/ruff format --check search web tests bench
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python bench/entity_quality.py

@@ -15,6 +15,7 @@ the corpus-wide PersonRegistry, resolves lone surnames, then scores at document 
   from every full name, facet values and names met in passing (``Entities.passing``) alike, as the
   indexer's does.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,22 +31,36 @@ from unidecode import unidecode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from search.entities import gazetteer  # noqa: E402
+from search.build.registry import PersonRegistry, resolve_persons  # noqa: E402
+from search.entities import EntityExtractor, gazetteer  # noqa: E402
 from search.ingest import read_file  # noqa: E402
 from search.ingest.sgml import read_reuters_labels  # noqa: E402
-from search.build.registry import PersonRegistry, resolve_persons  # noqa: E402
-from search.entities import EntityExtractor  # noqa: E402
 from search.models import Article, Entities  # noqa: E402
 
 REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578"
 # PLACES codes whose slug is not one of our names; "" = no country we can map to (say why in the report).
 PLACE_CODES = {
-    "usa": "United States", "uk": "United Kingdom", "ussr": "Soviet Union", "uae": "United Arab Emirates",
-    "west-germany": "West Germany", "east-germany": "East Germany", "kampuchea": "Cambodia",
-    "burma": "Myanmar", "zaire": "DR Congo", "guinea-bissau": "Guinea-Bissau", "ivory-coast": "Ivory Coast", "trinidad-tobago": "Trinidad and Tobago",
-    "yemen-arab-republic": "North Yemen", "yemen-demo-republic": "South Yemen", "western-samoa": "Samoa",
-    "vatican": "Vatican City", "us-virgin-islands": "US Virgin Islands", "macao": "Macao",
-    "netherlands-antilles": "Netherlands Antilles", "czechoslovakia": "Czechoslovakia", "yugoslavia": "Yugoslavia",
+    "usa": "United States",
+    "uk": "United Kingdom",
+    "ussr": "Soviet Union",
+    "uae": "United Arab Emirates",
+    "west-germany": "West Germany",
+    "east-germany": "East Germany",
+    "kampuchea": "Cambodia",
+    "burma": "Myanmar",
+    "zaire": "DR Congo",
+    "guinea-bissau": "Guinea-Bissau",
+    "ivory-coast": "Ivory Coast",
+    "trinidad-tobago": "Trinidad and Tobago",
+    "yemen-arab-republic": "North Yemen",
+    "yemen-demo-republic": "South Yemen",
+    "western-samoa": "Samoa",
+    "vatican": "Vatican City",
+    "us-virgin-islands": "US Virgin Islands",
+    "macao": "Macao",
+    "netherlands-antilles": "Netherlands Antilles",
+    "czechoslovakia": "Czechoslovakia",
+    "yugoslavia": "Yugoslavia",
 }
 
 _extractor: EntityExtractor | None = None
@@ -120,8 +135,10 @@ def score(results: dict[str, Entities], labels: dict[str, dict[str, list[str]]])
             missed[c] = missed.get(c, 0) + 1
         for c in pred - gold:
             extra[c] = extra.get(c, 0) + 1
-    print(f"countries: {docs} stories with mapped PLACES: recall {tp / gold_n:.3f} ({tp}/{gold_n}), "
-          f"precision {tp / max(pred_n, 1):.3f} ({tp}/{pred_n})")
+    print(
+        f"countries: {docs} stories with mapped PLACES: recall {tp / gold_n:.3f} ({tp}/{gold_n}), "
+        f"precision {tp / max(pred_n, 1):.3f} ({tp}/{pred_n})"
+    )
     print("  most missed:", sorted(missed.items(), key=lambda kv: -kv[1])[:12])
     print("  most extra: ", sorted(extra.items(), key=lambda kv: -kv[1])[:12])
     score_persons(results, labels)
@@ -150,8 +167,10 @@ def score_persons(results: dict[str, Entities], labels: dict[str, dict[str, list
             missed[c] = missed.get(c, 0) + 1
         for c in set(pred_codes) - gold:
             wrong[pred_codes[c]] = wrong.get(pred_codes[c], 0) + 1
-    print(f"persons: {docs} stories with PEOPLE: recall {tp / gold_n:.3f} ({tp}/{gold_n}), "
-          f"precision over code-mapped predictions {right / max(coded, 1):.3f} ({right}/{coded})")
+    print(
+        f"persons: {docs} stories with PEOPLE: recall {tp / gold_n:.3f} ({tp}/{gold_n}), "
+        f"precision over code-mapped predictions {right / max(coded, 1):.3f} ({right}/{coded})"
+    )
     print("  most missed:", sorted(missed.items(), key=lambda kv: -kv[1])[:12])
     print("  most wrong: ", sorted(wrong.items(), key=lambda kv: -kv[1])[:12])
 
@@ -164,7 +183,7 @@ def main() -> None:
     args = parser.parse_args()
     articles, labels = read_corpus(args.limit)
     print(f"{len(articles)} stories read")
-    batches = [articles[i:i + 200] for i in range(0, len(articles), 200)]
+    batches = [articles[i : i + 200] for i in range(0, len(articles), 200)]
     start = time.perf_counter()
     results: dict[str, Entities] = {}
     busy = 0.0
@@ -173,9 +192,11 @@ def main() -> None:
             results.update(out)
             busy += seconds
     wall = time.perf_counter() - start
-    print(f"extraction: {wall:.1f} s wall with {args.processes} processes (incl. ~3 s model loading each), "
-          f"{len(articles) / busy:.1f} stories/s per process (CPU time of extract only), "
-          f"{len(articles) / wall:.1f} stories/s overall")
+    print(
+        f"extraction: {wall:.1f} s wall with {args.processes} processes (incl. ~3 s model loading each), "
+        f"{len(articles) / busy:.1f} stories/s per process (CPU time of extract only), "
+        f"{len(articles) / wall:.1f} stories/s overall"
+    )
     if args.dump:
         with args.dump.open("wb") as fh:
             pickle.dump((articles, labels, results), fh)

@@ -5,8 +5,8 @@ most expensive *valid* requests we could think of (two-letter wildcards, fuzzy t
 100 hits per page, the deepest page, full CSV / JSONL exports) against ``/api/search``, ``/`` and
 ``/api/facets/person`` of an in-process app (Flask test client: the cost of the request, no network).
 Each request runs ``--repeat`` times; the first run is the cold one for that query (parse and postings
-caches empty; the index generation's shared caches are built by one search before timing). Prints a table sorted by time,
-the status counts and the worst time; exits 1 if any answer is a 5xx or slower than ``--bound`` (for the
+caches empty; the index generation's shared caches are built by one search before timing). Prints a table
+sorted by time, the status counts and the worst time; exits 1 if any answer is a 5xx or slower than ``--bound`` (for the
 streamed exports, the bound applies to the first byte; their total is bounded by EXPORT_CAP rows).
 
 Usage::
@@ -14,6 +14,7 @@ Usage::
     cp -r /tmp/fullix /tmp/fullix-copy   # any full Reuters index (news-search index reuters21578/)
     .venv/bin/python bench/hostile_queries.py --index-dir /tmp/fullix-copy
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,21 +31,30 @@ from test_reliability_web import ENDPOINTS, HOSTILE  # noqa: E402
 
 from web import create_app  # noqa: E402
 
-COMMON = [w.encode() for w in "said year pct mln dlrs company share bank market trade oil price rate stock net "
-          "loss profit billion government official week month sales tax income".split()]
+COMMON = [
+    w.encode()
+    for w in "said year pct mln dlrs company share bank market trade oil price rate stock net "
+    "loss profit billion government official week month sales tax income".split()
+]
 EXPENSIVE = [
     ("two-letter wildcard", b"q=co*"),
     ("wildcards OR", b"q=th*+OR+co*+OR+pr*+OR+ma*+OR+st*"),
     ("question marks", b"q=o??+OR+b??k*"),
     ("fuzzy common", b"q=price~2+OR+market~2+OR+dollar~2"),
-    ("long OR chain", b"q=" + b"+OR+".join(w.encode() for w in
-                                          "oil gas dollar bank trade wheat rates stock market price year said "
-                                          "company share profit loss net billion million pct".split())),
+    (
+        "long OR chain",
+        b"q="
+        + b"+OR+".join(
+            w.encode()
+            for w in "oil gas dollar bank trade wheat rates stock market price year said "
+            "company share profit loss net billion million pct".split()
+        ),
+    ),
     ("phrase of common words", b"q=%22said+it+would+be+the%22"),
     ("64 fuzzy words (the word limit)", b"q=" + b"+".join(w + b"~2" for w in (COMMON * 3)[:64])),
     ("64 fuzzy words OR-ed", b"q=" + b"+OR+".join(w + b"~2" for w in (COMMON * 3)[:64])),
     ("16-word phrase (the phrase limit)", b"q=%22" + b"+".join(COMMON[:16]) + b"%22"),
-    ("8 phrases OR-ed", b"q=" + b"+OR+".join(b"%22" + b"+".join(COMMON[i:i + 4]) + b"%22" for i in range(0, 32, 4))),
+    ("8 phrases OR-ed", b"q=" + b"+OR+".join(b"%22" + b"+".join(COMMON[i : i + 4]) + b"%22" for i in range(0, 32, 4))),
     ("23 NOTs", b"q=said+" + b"+".join(b"NOT+" + w for w in COMMON[1:])),
     ("NOT everything", b"q=said+NOT+oil+NOT+dollar+NOT+bank"),
     ("100 per page", b"q=said&per_page=100"),
@@ -91,8 +101,17 @@ def main() -> int:
                 continue
             runs = [timed(client, path, query) for _ in range(args.repeat)]
             streamed = b"format=csv" in query or b"format=jsonl" in query
-            rows.append((max(r[1] if streamed else r[2] for r in runs), max(r[2] for r in runs), runs[0][2],
-                         label, path, runs[0][0], runs[0][3]))
+            rows.append(
+                (
+                    max(r[1] if streamed else r[2] for r in runs),
+                    max(r[2] for r in runs),
+                    runs[0][2],
+                    label,
+                    path,
+                    runs[0][0],
+                    runs[0][3],
+                )
+            )
 
     rows.sort(reverse=True)
     print(f"{'bound s':>8} {'total s':>8} {'cold s':>7} {'status':>6} {'bytes':>9}  request")
@@ -102,9 +121,11 @@ def main() -> int:
     for row in rows:
         statuses[row[5]] = statuses.get(row[5], 0) + 1
     worst = rows[0]
-    print(f"\n{len(rows)} requests x{args.repeat}; statuses {dict(sorted(statuses.items()))}; worst "
-          f"{worst[0]:.3f} s ({worst[4]} {worst[3]}). 'bound' is the time to the first byte for the streamed "
-          "exports (capped at EXPORT_CAP rows), the whole request otherwise.")
+    print(
+        f"\n{len(rows)} requests x{args.repeat}; statuses {dict(sorted(statuses.items()))}; worst "
+        f"{worst[0]:.3f} s ({worst[4]} {worst[3]}). 'bound' is the time to the first byte for the streamed "
+        "exports (capped at EXPORT_CAP rows), the whole request otherwise."
+    )
     failed = [r for r in rows if r[5] >= 500 or r[0] > args.bound]
     for row in failed:
         print(f"FAIL: {row[4]} {row[3]}: status {row[5]}, {row[0]:.3f} s")

@@ -6,6 +6,7 @@ its whole process tree (the writer and the extraction workers) every 100 ms from
 
     python bench/index_speed.py [--corpus ../shared/corpora/reuters21578] [--index-dir bench/out/index]
 """
+
 from __future__ import annotations
 
 import argparse

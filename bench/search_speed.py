@@ -24,6 +24,7 @@ Usage::
     .venv/bin/python bench/search_speed.py                    # build bench indexes if missing, run all
     .venv/bin/python bench/search_speed.py --index-dir instance/index --no-scaling
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,18 +34,18 @@ import sqlite3
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from search.build.document import to_document  # noqa: E402
-from search.retrieve.index import open_index  # noqa: E402
-from search.models import Article, Entities, SearchRequest  # noqa: E402
 from search.build.schema import make_schema  # noqa: E402
+from search.models import Article, Entities, SearchRequest  # noqa: E402
+from search.retrieve.index import open_index  # noqa: E402
 
 REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578"
 QUERIES = Path(__file__).with_name("queries.txt")
@@ -138,9 +139,17 @@ def build_fts5(path: Path, records: list[tuple[Article, Entities]]) -> None:
         """
     )
     for rowid, (article, entities) in enumerate(records, start=1):
-        db.execute("INSERT INTO docs(rowid, title, body, person, country, org) VALUES (?, ?, ?, ?, ?, ?)",
-                   (rowid, article.title, article.body, " ".join(entities.persons),
-                    " ".join(entities.countries), " ".join(entities.orgs)))
+        db.execute(
+            "INSERT INTO docs(rowid, title, body, person, country, org) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                rowid,
+                article.title,
+                article.body,
+                " ".join(entities.persons),
+                " ".join(entities.countries),
+                " ".join(entities.orgs),
+            ),
+        )
         day = article.published.date().isoformat() if article.published else None
         db.execute("INSERT INTO meta VALUES (?, ?, ?)", (rowid, article.id, day))
         for kind, values in (("person", entities.persons), ("country", entities.countries), ("org", entities.orgs)):
@@ -178,23 +187,26 @@ def read_queries(path: Path = QUERIES) -> list[SearchRequest]:
         for pair in filter(None, (p.strip() for p in params.split(";"))):
             key, _, value = pair.partition("=")
             fields.setdefault(key.strip(), []).append(value.strip())
-        requests.append(SearchRequest(
-            q=text.strip(),
-            persons=tuple(fields.get("person", ())),
-            countries=tuple(fields.get("country", ())),
-            orgs=tuple(fields.get("org", ())),
-            date_from=date.fromisoformat(fields["from"][0]) if "from" in fields else None,
-            date_to=date.fromisoformat(fields["to"][0]) if "to" in fields else None,
-            sort=fields.get("sort", [""])[0],
-        ))
+        requests.append(
+            SearchRequest(
+                q=text.strip(),
+                persons=tuple(fields.get("person", ())),
+                countries=tuple(fields.get("country", ())),
+                orgs=tuple(fields.get("org", ())),
+                date_from=date.fromisoformat(fields["from"][0]) if "from" in fields else None,
+                date_to=date.fromisoformat(fields["to"][0]) if "to" in fields else None,
+                sort=fields.get("sort", [""])[0],
+            )
+        )
     return requests
 
 
 # -- timing -----------------------------------------------------------------------------------------------
 
 
-def time_ours(index_dir: Path, requests: list[SearchRequest],
-              repeats: int) -> tuple[list[float], list[float], list[float]]:
+def time_ours(
+    index_dir: Path, requests: list[SearchRequest], repeats: int
+) -> tuple[list[float], list[float], list[float]]:
     """Times in ms of full results pages through NewsSearcher.search: (first pass, repeated passes, repeated
     passes including ``SearchPage.to_dict()``, the JSON-ready dict the API sends)."""
     index = open_index(index_dir)
@@ -243,31 +255,50 @@ def fts5_page(db: sqlite3.Connection, request: SearchRequest) -> dict:
     if match:
         db.execute("INSERT INTO temp.m SELECT rowid FROM docs WHERE docs MATCH ?", [match])
     else:  # browsing: start from the date range's rows (an index range) rather than every row
-        db.execute("INSERT INTO temp.m SELECT rowid FROM meta WHERE coalesce(day >= ?, 1) AND coalesce(day <= ?, 1)",
-                   (request.date_from and request.date_from.isoformat(),
-                    request.date_to and request.date_to.isoformat()))
+        db.execute(
+            "INSERT INTO temp.m SELECT rowid FROM meta WHERE coalesce(day >= ?, 1) AND coalesce(day <= ?, 1)",
+            (request.date_from and request.date_from.isoformat(), request.date_to and request.date_to.isoformat()),
+        )
     filtered = _fts5_filter(db, request)
     snippet = "snippet(docs, 1, '<mark>', '</mark>', '...', 16)"
     if match and request.sort in ("", "relevance"):
         join = " CROSS JOIN temp.m ON m.rowid = docs.rowid" if filtered else ""
-        top = db.execute(f"SELECT docs.rowid, title, {snippet} FROM docs{join} WHERE docs MATCH ? ORDER BY rank "
-                         "LIMIT 10", [match]).fetchall()
+        top = db.execute(
+            f"SELECT docs.rowid, title, {snippet} FROM docs{join} WHERE docs MATCH ? ORDER BY rank LIMIT 10", [match]
+        ).fetchall()
     else:
         order = "ASC" if request.sort == "oldest" else "DESC"
-        best = [row[0] for row in db.execute(
-            f"SELECT m.rowid FROM temp.m CROSS JOIN meta ON meta.rowid = m.rowid ORDER BY day {order} LIMIT 10")]
+        best = [
+            row[0]
+            for row in db.execute(
+                f"SELECT m.rowid FROM temp.m CROSS JOIN meta ON meta.rowid = m.rowid ORDER BY day {order} LIMIT 10"
+            )
+        ]
         if match:
-            top = [db.execute(f"SELECT rowid, title, {snippet} FROM docs WHERE docs MATCH ? AND rowid = ?",
-                              (match, rowid)).fetchone() for rowid in best]
+            top = [
+                db.execute(
+                    f"SELECT rowid, title, {snippet} FROM docs WHERE docs MATCH ? AND rowid = ?", (match, rowid)
+                ).fetchone()
+                for rowid in best
+            ]
         else:
-            top = [db.execute("SELECT rowid, title, substr(body, 1, 200) FROM docs WHERE rowid = ?",
-                              (rowid,)).fetchone() for rowid in best]
+            top = [
+                db.execute("SELECT rowid, title, substr(body, 1, 200) FROM docs WHERE rowid = ?", (rowid,)).fetchone()
+                for rowid in best
+            ]
     total = db.execute("SELECT count(*) FROM temp.m").fetchone()[0]
-    facets = {kind: db.execute("SELECT value, count(*) AS n FROM temp.m CROSS JOIN ent ON ent.doc = m.rowid AND "
-                               "ent.kind = ? GROUP BY value ORDER BY n DESC, value LIMIT 10", (kind,)).fetchall()
-              for kind in ("person", "country", "org")}
-    months = db.execute("SELECT substr(day, 1, 7) AS month, count(*) FROM temp.m CROSS JOIN meta ON meta.rowid ="
-                        " m.rowid WHERE day IS NOT NULL GROUP BY month").fetchall()
+    facets = {
+        kind: db.execute(
+            "SELECT value, count(*) AS n FROM temp.m CROSS JOIN ent ON ent.doc = m.rowid AND "
+            "ent.kind = ? GROUP BY value ORDER BY n DESC, value LIMIT 10",
+            (kind,),
+        ).fetchall()
+        for kind in ("person", "country", "org")
+    }
+    months = db.execute(
+        "SELECT substr(day, 1, 7) AS month, count(*) FROM temp.m CROSS JOIN meta ON meta.rowid ="
+        " m.rowid WHERE day IS NOT NULL GROUP BY month"
+    ).fetchall()
     return {"total": total, "hits": top, "facets": facets, "months": months}
 
 
@@ -275,14 +306,21 @@ def _fts5_filter(db: sqlite3.Connection, request: SearchRequest) -> bool:
     """Remove the rows of temp.m that fail a facet or date filter; True when there was any filter."""
     for kind, values in (("person", request.persons), ("country", request.countries), ("org", request.orgs)):
         for value in values:
-            db.execute("DELETE FROM temp.m WHERE rowid NOT IN (SELECT doc FROM ent WHERE kind = ? AND value = ? "
-                       "COLLATE NOCASE)", (kind, value))
+            db.execute(
+                "DELETE FROM temp.m WHERE rowid NOT IN (SELECT doc FROM ent WHERE kind = ? AND value = ? "
+                "COLLATE NOCASE)",
+                (kind, value),
+            )
     if request.date_from:
-        db.execute("DELETE FROM temp.m WHERE rowid NOT IN (SELECT rowid FROM meta WHERE day >= ?)",
-                   (request.date_from.isoformat(),))
+        db.execute(
+            "DELETE FROM temp.m WHERE rowid NOT IN (SELECT rowid FROM meta WHERE day >= ?)",
+            (request.date_from.isoformat(),),
+        )
     if request.date_to:
-        db.execute("DELETE FROM temp.m WHERE rowid NOT IN (SELECT rowid FROM meta WHERE day <= ?)",
-                   (request.date_to.isoformat(),))
+        db.execute(
+            "DELETE FROM temp.m WHERE rowid NOT IN (SELECT rowid FROM meta WHERE day <= ?)",
+            (request.date_to.isoformat(),),
+        )
     return bool(request.persons or request.countries or request.orgs or request.date_from or request.date_to)
 
 
@@ -304,8 +342,12 @@ def summary(times: list[float]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index-dir", type=Path, help="time this index (built by `news-search index`)")
-    parser.add_argument("--work-dir", type=Path, default=Path("/tmp/news-search-bench"),
-                        help="where bench indexes are built and kept (default: %(default)s)")
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=Path("/tmp/news-search-bench"),
+        help="where bench indexes are built and kept (default: %(default)s)",
+    )
     parser.add_argument("--corpus", type=Path, default=REUTERS)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-scaling", action="store_true", help="skip the 25 %% / 50 %% corpus runs")
@@ -324,8 +366,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  news-search, repeated passes                {summary(warm)}")
     print(f"  ... plus SearchPage.to_dict() (API JSON)    {summary(as_dict)}")
     print(f"  SQLite FTS5, repeated passes                {summary(fts)}")
-    ours50, ours95, fts50, fts95 = (percentile(warm, 50), percentile(warm, 95), percentile(fts, 50),
-                                    percentile(fts, 95))
+    ours50, ours95, fts50, fts95 = (
+        percentile(warm, 50),
+        percentile(warm, 95),
+        percentile(fts, 50),
+        percentile(fts, 95),
+    )
     print("\ntargets")
     print(f"  p50 <= 5 ms: {ours50:.2f} ms  {'ok' if ours50 <= 5 else 'MISSED'}")
     print(f"  p95 <= 25 ms: {ours95:.2f} ms  {'ok' if ours95 <= 25 else 'MISSED'}")
@@ -341,9 +387,11 @@ def main(argv: list[str] | None = None) -> int:
             fts_times = time_fts5(fpath, requests, args.repeats)
             mean = statistics.mean(times)
             base = base or mean
-            print(f"  {round(len(records) * fraction):>9} {percentile(times, 50):8.2f} {percentile(times, 95):8.2f}"
-                  f" {mean:8.2f} {mean / base:16.2f}  {percentile(fts_times, 50):.2f} / "
-                  f"{percentile(fts_times, 95):.2f}")
+            print(
+                f"  {round(len(records) * fraction):>9} {percentile(times, 50):8.2f} {percentile(times, 95):8.2f}"
+                f" {mean:8.2f} {mean / base:16.2f}  {percentile(fts_times, 50):.2f} / "
+                f"{percentile(fts_times, 95):.2f}"
+            )
     print("\nFigures are noisy when other work shares the machine.")
     return 0
 

@@ -22,8 +22,8 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +41,7 @@ def read_queries(path: Path = QUERIES) -> list[tuple[str, dict[str, list[str]]]]
     """(query text, filters) per line of the query file (see its header for the format)."""
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or not line.strip() and "|" not in line:
+        if line.startswith("#") or (not line.strip() and "|" not in line):
             continue
         text, _, rest = line.partition(" | ") if " | " in line else line.partition("|")
         filters: dict[str, list[str]] = {}

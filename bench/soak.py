@@ -15,6 +15,7 @@ Usage::
     .venv/bin/python bench/soak.py --index-dir /tmp/fullix-copy            # 5 minutes, 16 clients
     .venv/bin/python bench/soak.py --index-dir /tmp/fullix-copy --seconds 20
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,9 +30,18 @@ from urllib.parse import quote, urlencode
 
 from web_load import HOST, QUERIES, ROOT, free_port, read_queries, run_load, start_server, stop_server, wait_healthy
 
-HOSTILE = ["/api/search?page=-1", "/api/search?q=%22oil", "/api/search?q=a*", "/api/search?q=%ff%fe",
-           "/api/search?per_page=100000", "/api/search?from=2020-13-45", "/api/search?q=oil&q=gas",
-           "/?q=" + "(" * 300, "/api/facets/nope", "/?q=%00"]
+HOSTILE = [
+    "/api/search?page=-1",
+    "/api/search?q=%22oil",
+    "/api/search?q=a*",
+    "/api/search?q=%ff%fe",
+    "/api/search?per_page=100000",
+    "/api/search?from=2020-13-45",
+    "/api/search?q=oil&q=gas",
+    "/?q=" + "(" * 300,
+    "/api/facets/nope",
+    "/?q=%00",
+]
 MISSING = ["/article/..%2f..%2fetc%2fpasswd", "/api/articles/no-such-id"]
 
 
@@ -50,7 +60,7 @@ def build_urls(port: int, searches: list[list[tuple[str, str]]]) -> dict[str, in
         urls[f"/?{query}"] = 200
         urls[f"/api/search?{query}&page=2&per_page=20"] = 200
     conn = http.client.HTTPConnection(HOST, port, timeout=60)
-    status, body = request(conn, "/api/search?q=said&per_page=100")
+    _status, body = request(conn, "/api/search?q=said&per_page=100")
     conn.close()
     ids = [hit["id"] for hit in json.loads(body)["hits"]][:40]
     for article_id in ids:
@@ -59,8 +69,8 @@ def build_urls(port: int, searches: list[list[tuple[str, str]]]) -> dict[str, in
     for name, prefix in (("person", "ba"), ("country", "un"), ("org", ""), ("person", "")):
         urls[f"/api/facets/{name}?prefix={prefix}&q=oil"] = 200
     urls["/api/health"] = 200
-    urls.update({url: 400 for url in HOSTILE})
-    urls.update({url: 404 for url in MISSING})
+    urls.update(dict.fromkeys(HOSTILE, 400))
+    urls.update(dict.fromkeys(MISSING, 404))
     return urls
 
 
@@ -81,8 +91,9 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
-def sample_memory(master: int, every: float, stop: threading.Event, series: dict[int, list[tuple[float, float]]],
-                  started: float) -> None:
+def sample_memory(
+    master: int, every: float, stop: threading.Event, series: dict[int, list[tuple[float, float]]], started: float
+) -> None:
     while not stop.is_set():
         for pid in worker_pids(master):
             value = rss_mb(pid)
@@ -104,13 +115,17 @@ def warm(port: int, urls: dict[str, int]) -> list[str]:
 
 
 def print_memory(series: dict[int, list[tuple[float, float]]], warm_after: float) -> None:
-    print(f"\n{'worker':>8} {'samples':>7} {'first MB':>9} {'@' + str(int(warm_after)) + 's MB':>9} "
-          f"{'last MB':>8} {'max MB':>7} {'last-warm':>9}")
+    print(
+        f"\n{'worker':>8} {'samples':>7} {'first MB':>9} {'@' + str(int(warm_after)) + 's MB':>9} "
+        f"{'last MB':>8} {'max MB':>7} {'last-warm':>9}"
+    )
     for pid, points in sorted(series.items()):
         values = [v for _, v in points]
         warmed = next((v for t, v in points if t >= warm_after), values[-1])
-        print(f"{pid:>8} {len(values):>7} {values[0]:9.1f} {warmed:9.1f} {values[-1]:8.1f} {max(values):7.1f} "
-              f"{values[-1] - warmed:+9.1f}")
+        print(
+            f"{pid:>8} {len(values):>7} {values[0]:9.1f} {warmed:9.1f} {values[-1]:8.1f} {max(values):7.1f} "
+            f"{values[-1] - warmed:+9.1f}"
+        )
 
 
 def main() -> int:
@@ -130,8 +145,10 @@ def main() -> int:
         health = wait_healthy(port, server)
         urls = build_urls(port, read_queries(QUERIES))
         wrong = warm(port, urls)
-        print(f"index: {health.get('articles')} articles; {len(urls)} URLs in the mix; {args.workers} workers, "
-              f"{args.concurrency} clients, {args.seconds:.0f} s")
+        print(
+            f"index: {health.get('articles')} articles; {len(urls)} URLs in the mix; {args.workers} workers, "
+            f"{args.concurrency} clients, {args.seconds:.0f} s"
+        )
         pids_before = sorted(worker_pids(server.pid))
         series: dict[int, list[tuple[float, float]]] = {}
         stop, started = threading.Event(), time.monotonic()
@@ -147,15 +164,19 @@ def main() -> int:
 
     ms = sorted(x * 1000 for x in tally.latencies)
     quantiles = statistics.quantiles(ms, n=100)
-    print(f"{len(ms)} requests in {elapsed:.0f} s: {len(ms) / elapsed:.1f} req/s; p50 {quantiles[49]:.1f} ms, "
-          f"p95 {quantiles[94]:.1f} ms, p99 {quantiles[98]:.1f} ms, max {ms[-1]:.1f} ms; errors {len(tally.errors)}")
+    print(
+        f"{len(ms)} requests in {elapsed:.0f} s: {len(ms) / elapsed:.1f} req/s; p50 {quantiles[49]:.1f} ms, "
+        f"p95 {quantiles[94]:.1f} ms, p99 {quantiles[98]:.1f} ms, max {ms[-1]:.1f} ms; errors {len(tally.errors)}"
+    )
     for error in (wrong + tally.errors)[:10]:
         print(f"    error: {error}")
     print_memory(series, warm_after=min(60.0, args.seconds / 5))
     log = args.log.read_text(errors="replace")
     restarted = pids_before != pids_after
-    print(f"\nworkers {pids_before} -> {pids_after}{' (RESTARTED)' if restarted else ''}; server log: "
-          f"{log.count('Traceback')} tracebacks, {log.count('WORKER TIMEOUT')} worker timeouts")
+    print(
+        f"\nworkers {pids_before} -> {pids_after}{' (RESTARTED)' if restarted else ''}; server log: "
+        f"{log.count('Traceback')} tracebacks, {log.count('WORKER TIMEOUT')} worker timeouts"
+    )
     failed = bool(wrong or tally.errors or restarted or "Traceback" in log)
     print("FAIL" if failed else "PASS: zero errors, no restart, no traceback")
     return 1 if failed else 0

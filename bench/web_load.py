@@ -14,6 +14,7 @@ Usage::
     .venv/bin/python bench/web_load.py --index-dir instance/index
     .venv/bin/python bench/web_load.py --index-dir bench/out/index --requests 5000 --path /api/search
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,13 +82,18 @@ def free_port() -> int:
 
 def start_server(index_dir: Path, port: int, workers: int, log_path: Path) -> subprocess.Popen[bytes]:
     """The Procfile's web command through a shell, as a platform would run it."""
-    env = dict(os.environ, PORT=str(port), WEB_CONCURRENCY=str(workers),
-               NEWS_SEARCH_INDEX_DIR=str(index_dir.resolve()))
+    env = dict(os.environ, PORT=str(port), WEB_CONCURRENCY=str(workers), NEWS_SEARCH_INDEX_DIR=str(index_dir.resolve()))
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
-        return subprocess.Popen(["/bin/sh", "-c", "exec " + procfile_command()], cwd=ROOT, env=env,
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            ["/bin/sh", "-c", "exec " + procfile_command()],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
@@ -119,8 +125,9 @@ def wait_healthy(port: int, server: subprocess.Popen[bytes], timeout: float = 60
     raise SystemExit("the server did not come up in time")
 
 
-def worker(port: int, urls: list[tuple[str, int]], ticket: itertools.count, limit: int, stop_at: float,
-           tally: Tally) -> None:
+def worker(
+    port: int, urls: list[tuple[str, int]], ticket: itertools.count, limit: int, stop_at: float, tally: Tally
+) -> None:
     """One client: takes the next request number, sends it on its own connection, records the latency.
 
     ``urls`` pairs each URL with the status it must get; any other status or a connection failure is an error.
@@ -150,13 +157,15 @@ def worker(port: int, urls: list[tuple[str, int]], ticket: itertools.count, limi
         tally.errors.extend(errors)
 
 
-def run_load(port: int, urls: list[tuple[str, int]], concurrency: int, requests: int,
-             seconds: float) -> tuple[Tally, float]:
+def run_load(
+    port: int, urls: list[tuple[str, int]], concurrency: int, requests: int, seconds: float
+) -> tuple[Tally, float]:
     """``concurrency`` clients send ``requests`` requests in all (cycling through ``urls``), for ``seconds`` at most."""
     tally, ticket = Tally(), itertools.count()
     stop_at = time.monotonic() + seconds
-    threads = [threading.Thread(target=worker, args=(port, urls, ticket, requests, stop_at, tally))
-               for _ in range(concurrency)]
+    threads = [
+        threading.Thread(target=worker, args=(port, urls, ticket, requests, stop_at, tally)) for _ in range(concurrency)
+    ]
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -182,8 +191,9 @@ def server_cpu_seconds(master: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def measure(port: int, master: int, urls: list[tuple[str, int]], concurrency: int, requests: int,
-            seconds: float) -> tuple[Tally, float, float, float]:
+def measure(
+    port: int, master: int, urls: list[tuple[str, int]], concurrency: int, requests: int, seconds: float
+) -> tuple[Tally, float, float, float]:
     """The load run, plus CPU seconds spent by the server and by this load generator."""
     server_before, client_before = server_cpu_seconds(master), sum(os.times()[:2])
     tally, elapsed = run_load(port, urls, concurrency, requests, seconds)
@@ -200,9 +210,11 @@ def report(path: str, tally: Tally, elapsed: float) -> bool:
     p95 = statistics.quantiles(ms, n=100)[94] if len(ms) >= 2 else float("nan")
     p99 = statistics.quantiles(ms, n=100)[98] if len(ms) >= 2 else float("nan")
     ok = rps >= TARGET_RPS and p95 <= TARGET_P95_MS and not tally.errors
-    print(f"{path:<12} {done:>6} req  {elapsed:6.1f} s  {rps:7.1f} req/s  p50 {p50:6.1f} ms  "
-          f"p95 {p95:6.1f} ms  p99 {p99:6.1f} ms  max {ms[-1] if ms else 0:6.1f} ms  "
-          f"errors {len(tally.errors)}  {'PASS' if ok else 'FAIL'}")
+    print(
+        f"{path:<12} {done:>6} req  {elapsed:6.1f} s  {rps:7.1f} req/s  p50 {p50:6.1f} ms  "
+        f"p95 {p95:6.1f} ms  p99 {p99:6.1f} ms  max {ms[-1] if ms else 0:6.1f} ms  "
+        f"errors {len(tally.errors)}  {'PASS' if ok else 'FAIL'}"
+    )
     for error in tally.errors[:5]:
         print(f"    error: {error}")
     return ok
@@ -216,8 +228,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (WEB_CONCURRENCY)")
     parser.add_argument("--requests", type=int, default=3000, help="most requests per path")
     parser.add_argument("--seconds", type=float, default=30.0, help="most seconds per path")
-    parser.add_argument("--path", action="append", choices=["/", "/api/search"],
-                        help="what to load (repeatable; default both)")
+    parser.add_argument(
+        "--path", action="append", choices=["/", "/api/search"], help="what to load (repeatable; default both)"
+    )
     args = parser.parse_args()
     if not any(args.index_dir.glob("_MAIN_*.toc")):
         raise SystemExit(f"no index at {args.index_dir}: run `news-search index` first")
@@ -227,23 +240,30 @@ def main() -> int:
     server = start_server(args.index_dir, port, args.workers, log_path)
     try:
         health = wait_healthy(port, server)
-        print(f"gunicorn: {shlex.quote(procfile_command())} on {HOST}:{port}, {args.workers} workers, "
-              f"index {args.index_dir} ({health.get('articles')} articles)")
-        print(f"load: {len(queries)} queries, concurrency {args.concurrency}, at most {args.requests} requests "
-              f"or {args.seconds:.0f} s per path; target >= {TARGET_RPS:.0f} req/s, p95 <= {TARGET_P95_MS:.0f} ms, "
-              f"0 errors")
+        print(
+            f"gunicorn: {shlex.quote(procfile_command())} on {HOST}:{port}, {args.workers} workers, "
+            f"index {args.index_dir} ({health.get('articles')} articles)"
+        )
+        print(
+            f"load: {len(queries)} queries, concurrency {args.concurrency}, at most {args.requests} requests "
+            f"or {args.seconds:.0f} s per path; target >= {TARGET_RPS:.0f} req/s, p95 <= {TARGET_P95_MS:.0f} ms, "
+            f"0 errors"
+        )
         passed = True
         for path in args.path or ["/", "/api/search"]:
             urls = [(f"{path}?{urlencode(args)}" if args else path, 200) for args in queries]
             run_load(port, urls, args.concurrency, len(urls), 120.0)  # warm-up: caches in every worker
-            tally, elapsed, server_cpu, client_cpu = measure(port, server.pid, urls, args.concurrency,
-                                                             args.requests, args.seconds)
+            tally, elapsed, server_cpu, client_cpu = measure(
+                port, server.pid, urls, args.concurrency, args.requests, args.seconds
+            )
             passed = report(path, tally, elapsed) and passed
             done = max(1, len(tally.latencies))
             per_request = (server_cpu + client_cpu) / done
-            print(f"{'':<12} CPU per request: server {server_cpu / done * 1000:.1f} ms, load generator "
-                  f"{client_cpu / done * 1000:.1f} ms -> about {os.cpu_count() / per_request:.0f} req/s if "
-                  f"this machine's {os.cpu_count()} cores did nothing else (estimate)")
+            print(
+                f"{'':<12} CPU per request: server {server_cpu / done * 1000:.1f} ms, load generator "
+                f"{client_cpu / done * 1000:.1f} ms -> about {os.cpu_count() / per_request:.0f} req/s if "
+                f"this machine's {os.cpu_count()} cores did nothing else (estimate)"
+            )
         return 0 if passed else 1
     finally:
         stop_server(server)

@@ -3,6 +3,7 @@
 The only module that prints. Domain errors (``SearchError``) become a one-line message and exit code 1
 (2 for usage errors, as click does); never a traceback.
 """
+
 from __future__ import annotations
 
 import html
@@ -42,7 +43,9 @@ class _Group(click.Group):
 
 def _index_dir_option(func):
     return click.option(
-        "--index-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        "--index-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
         help=f"Index folder [env NEWS_SEARCH_INDEX_DIR; default {settings.get('INDEX_DIR')}].",
     )(func)
 
@@ -51,11 +54,13 @@ def _index_dir_option(func):
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (to stderr).")
 def cli(verbose: bool) -> None:
     """Search a news archive: full text plus person, country, organisation and date facets."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 # -- setup -----------------------------------------------------------------------------------------
+
 
 @cli.command()
 def setup() -> None:
@@ -69,11 +74,13 @@ def setup() -> None:
     if failed:
         raise click.ClickException(
             f"could not download {', '.join(failed)}. Check the internet connection, or set NLTK_DATA "
-            "to a folder that already holds them.")
+            "to a folder that already holds them."
+        )
     click.echo("NLTK resources ready.")
 
 
 # -- corpus ----------------------------------------------------------------------------------------
+
 
 @cli.group()
 def corpus() -> None:
@@ -82,10 +89,19 @@ def corpus() -> None:
 
 @corpus.command("fetch")
 @click.argument("name", type=click.Choice(["reuters21578"]))
-@click.option("--from", "source", type=click.Path(exists=True, path_type=Path), default=None,
-              help="A local copy (folder or .tar.gz) instead of downloading.")
-@click.option("--dest", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Corpus folder to put it in [default: NEWS_SEARCH_CORPUS_DIR or corpus/].")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="A local copy (folder or .tar.gz) instead of downloading.",
+)
+@click.option(
+    "--dest",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Corpus folder to put it in [default: NEWS_SEARCH_CORPUS_DIR or corpus/].",
+)
 def corpus_fetch(name: str, source: Path | None, dest: Path | None) -> None:
     """Download a public corpus (checked against SHA-256 sums) into the corpus folder."""
     from search.ingest.fetch import fetch_reuters
@@ -96,16 +112,24 @@ def corpus_fetch(name: str, source: Path | None, dest: Path | None) -> None:
 
 # -- index -----------------------------------------------------------------------------------------
 
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_index_dir_option
 @click.option("--rebuild", is_flag=True, help="Start the index over instead of updating it.")
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Entity-extraction processes [default: number of cores].")
-@click.option("--wait", type=click.FloatRange(0), default=0.0,
-              help="Seconds to wait for another running indexer before giving up [default: 0].")
-def index(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None,
-          wait: float) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Entity-extraction processes [default: number of cores].",
+)
+@click.option(
+    "--wait",
+    type=click.FloatRange(0),
+    default=0.0,
+    help="Seconds to wait for another running indexer before giving up [default: 0].",
+)
+def index(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None, wait: float) -> None:
     """Index the articles below PATHS (default: the corpus folder), incrementally."""
     from search.build.indexer import build_index
 
@@ -114,8 +138,7 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, worker
     if missing:
         raise click.BadParameter(f"no such file or folder: {', '.join(missing)}", param_hint="PATHS")
     target = index_dir or settings.index_dir()
-    report = build_index(roots, target, workers=workers, rebuild=rebuild, wait=wait,
-                         progress=_progress_factory())
+    report = build_index(roots, target, workers=workers, rebuild=rebuild, wait=wait, progress=_progress_factory())
     _echo_report(report, target)
 
 
@@ -126,8 +149,14 @@ def _progress_factory():
     enabled = sys.stderr.isatty()
 
     def make(total: int, desc: str):
-        return tqdm(total=total, desc=desc, unit=" files" if desc == "reading" else " articles",
-                    disable=not enabled, leave=False, dynamic_ncols=True)
+        return tqdm(
+            total=total,
+            desc=desc,
+            unit=" files" if desc == "reading" else " articles",
+            disable=not enabled,
+            leave=False,
+            dynamic_ncols=True,
+        )
 
     return make
 
@@ -146,6 +175,7 @@ def _echo_report(report: IndexReport, target: Path) -> None:
 
 # -- search ----------------------------------------------------------------------------------------
 
+
 def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
@@ -158,8 +188,13 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 def _facet_options(func):
     """One repeatable ``--<facet>`` option per registered facet."""
     for facet in reversed(FACETS):
-        func = click.option(f"--{facet.name}", "facet_" + facet.name, multiple=True, metavar="VALUE",
-                            help=f"Only articles naming this {facet.singular} (repeatable).")(func)
+        func = click.option(
+            f"--{facet.name}",
+            "facet_" + facet.name,
+            multiple=True,
+            metavar="VALUE",
+            help=f"Only articles naming this {facet.singular} (repeatable).",
+        )(func)
     return func
 
 
@@ -173,15 +208,29 @@ def _facet_options(func):
 @click.option("--per-page", type=int, default=None, help="[default: NEWS_SEARCH_PER_PAGE or 10]")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly the web API's JSON.")
 @_index_dir_option
-def search_command(query: str, date_from: date | None, date_to: date | None, sort: str | None, page: int,
-                   per_page: int | None, as_json: bool, index_dir: Path | None, **facets: tuple[str, ...]) -> None:
+def search_command(
+    query: str,
+    date_from: date | None,
+    date_to: date | None,
+    sort: str | None,
+    page: int,
+    per_page: int | None,
+    as_json: bool,
+    index_dir: Path | None,
+    **facets: tuple[str, ...],
+) -> None:
     """Search the index: QUERY uses words, "phrases", AND/OR/NOT, title:/person:/country:/org:, prefix*."""
     from search.retrieve.index import open_index
 
     limits = Limits.from_env()
     request = SearchRequest(
-        q=query, filters={facet.name: facets["facet_" + facet.name] for facet in FACETS},
-        date_from=date_from, date_to=date_to, sort=sort or "", page=page, per_page=per_page or limits.per_page,
+        q=query,
+        filters={facet.name: facets["facet_" + facet.name] for facet in FACETS},
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort or "",
+        page=page,
+        per_page=per_page or limits.per_page,
         facet_limit=limits.facet_limit,
     )
     ix = open_index(index_dir or settings.index_dir(), limits)
@@ -199,8 +248,10 @@ def search_command(query: str, date_from: date | None, date_to: date | None, sor
 def _echo_page(page: SearchPage) -> None:
     first = (page.page - 1) * page.per_page + 1
     last = first + len(page.hits) - 1
-    click.echo(f"{page.total} articles ({page.took_ms:.1f} ms)"
-               + (f"; showing {first}-{last}, page {page.page}" if page.hits else ""))
+    click.echo(
+        f"{page.total} articles ({page.took_ms:.1f} ms)"
+        + (f"; showing {first}-{last}, page {page.page}" if page.hits else "")
+    )
     if page.suggestion:
         click.secho(f"Did you mean: {page.suggestion}", fg="yellow")
     for hit in page.hits:
@@ -228,6 +279,7 @@ def _snippet_text(snippet: str, highlight: bool) -> str:
 
 # -- serve -----------------------------------------------------------------------------------------
 
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
@@ -239,7 +291,16 @@ def serve(host: str, port: int, workers: int, index_dir: Path | None) -> None:
     if index_dir is not None:
         os.environ["NEWS_SEARCH_INDEX_DIR"] = str(index_dir.resolve())
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C stops)")
-    args = [gunicorn, "--bind", f"{host}:{port}", "--workers", str(workers), "--limit-request-line", "8190",
-            "--access-logfile", "-",
-            "web:create_app()"]
+    args = [
+        gunicorn,
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--limit-request-line",
+        "8190",
+        "--access-logfile",
+        "-",
+        "web:create_app()",
+    ]
     os.execv(gunicorn, args)

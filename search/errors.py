@@ -1,4 +1,5 @@
 """Domain errors. ``web/errors.py`` maps them to HTTP responses in one place; the CLI prints them."""
+
 from __future__ import annotations
 
 import functools
@@ -7,7 +8,8 @@ import logging
 import pickle
 import struct
 import zlib
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 logger = logging.getLogger(__name__)
 
@@ -81,10 +83,21 @@ class IndexDamaged(SearchError):
 # tests/test_reliability_index.py). TOC_ERRORS: also what parsing a damaged table of contents raises;
 # TypeError and ValueError are too broad to catch anywhere else.
 READ_ERRORS: tuple[type[BaseException], ...] = (
-    EOFError, struct.error, UnicodeDecodeError, zlib.error, pickle.UnpicklingError, OSError,
+    EOFError,
+    struct.error,
+    UnicodeDecodeError,
+    zlib.error,
+    pickle.UnpicklingError,
+    OSError,
 )
 TOC_ERRORS: tuple[type[BaseException], ...] = (
-    EOFError, struct.error, UnicodeDecodeError, zlib.error, pickle.UnpicklingError, TypeError, ValueError,
+    EOFError,
+    struct.error,
+    UnicodeDecodeError,
+    zlib.error,
+    pickle.UnpicklingError,
+    TypeError,
+    ValueError,
 )
 
 F = TypeVar("F", bound=Callable)
@@ -93,12 +106,14 @@ F = TypeVar("F", bound=Callable)
 def reads_index(method: F) -> F:
     """Turn the errors a damaged index raises inside ``method`` (a function or a generator) into IndexDamaged."""
     if inspect.isgeneratorfunction(method):
+
         @functools.wraps(method)
         def generator(*args, **kwargs):
             try:
                 yield from method(*args, **kwargs)
             except READ_ERRORS as exc:
                 raise _damaged(exc) from exc
+
         return generator  # type: ignore[return-value]
 
     @functools.wraps(method)
@@ -107,6 +122,7 @@ def reads_index(method: F) -> F:
             return method(*args, **kwargs)
         except READ_ERRORS as exc:
             raise _damaged(exc) from exc
+
     return wrapper  # type: ignore[return-value]
 
 

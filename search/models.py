@@ -2,6 +2,7 @@
 
 Whoosh objects never leave ``search/``; everything callers see is one of these frozen dataclasses.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -140,8 +141,9 @@ class SearchPage:
             name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in self.facets.get(name, ())]
             for name in FACET_NAMES
         }
-        facets["date"] = [{"start": b.start, "end": b.end, "label": b.label, "count": b.count}
-                          for b in self.date_histogram]
+        facets["date"] = [
+            {"start": b.start, "end": b.end, "label": b.label, "count": b.count} for b in self.date_histogram
+        ]
         return {
             "query": self.query,
             "total": self.total,
@@ -159,8 +161,13 @@ class SearchPage:
 def hit_to_dict(hit: Hit) -> dict[str, Any]:
     """A hit as JSON-ready data (built by hand: ``dataclasses.asdict`` deep-copies and is slow per page)."""
     data: dict[str, Any] = {
-        "id": hit.id, "title": hit.title, "date": hit.date, "source": hit.source, "url": hit.url,
-        "snippet": hit.snippet, "score": hit.score,
+        "id": hit.id,
+        "title": hit.title,
+        "date": hit.date,
+        "source": hit.source,
+        "url": hit.url,
+        "snippet": hit.snippet,
+        "score": hit.score,
     }
     for facet in FACETS:
         data[facet.plural] = list(hit.entities.get(facet.name, ()))
@@ -185,8 +192,13 @@ class ArticleDetail:
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "id": self.id, "title": self.title, "body": self.body, "date": self.date,
-            "date_source": self.date_source, "source": self.source, "url": self.url,
+            "id": self.id,
+            "title": self.title,
+            "body": self.body,
+            "date": self.date,
+            "date_source": self.date_source,
+            "source": self.source,
+            "url": self.url,
         }
         for facet in FACETS:
             data[facet.plural] = list(self.entities.get(facet.name, ()))

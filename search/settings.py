@@ -79,7 +79,11 @@ class Limits:
     def __post_init__(self) -> None:
         for item in fields(self):
             value = getattr(self, item.name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < (0 if item.name == "facet_limit" else 1):
+            if (
+                not isinstance(value, int)
+                or isinstance(value, bool)
+                or value < (0 if item.name == "facet_limit" else 1)
+            ):
                 raise ValueError(f"{item.name.upper()} must be a whole number of at least 1, not {value!r}")
         if self.per_page > self.max_per_page:
             raise ValueError(f"PER_PAGE ({self.per_page}) is larger than MAX_PER_PAGE ({self.max_per_page})")

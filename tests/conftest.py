@@ -1,15 +1,17 @@
 """Shared fixtures: the sample corpus, indexes built from the inline articles of ``support.py``, the web app."""
+
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from support import ROOT, NLTK_DATA, small_articles, web_articles, write_articles, write_web_index
 from search.retrieve.index import NewsIndex
 from web import create_app
+
+from support import NLTK_DATA, ROOT, small_articles, web_articles, write_articles, write_web_index
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +42,7 @@ def small_index(tmp_path_factory) -> Iterator[NewsIndex]:
 
 
 # -- web fixtures (web/ tests and the browser test) -------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def web_index_dir(tmp_path_factory) -> Path:
@@ -74,6 +77,7 @@ def procfile_server(tmp_path_factory):
     from procfile import procfile_gunicorn
 
     with ExitStack() as servers:
+
         def start(index_dir: Path) -> tuple[str, Path]:
             log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
             port = servers.enter_context(procfile_gunicorn(index_dir, log))
@@ -83,5 +87,8 @@ def procfile_server(tmp_path_factory):
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite tests/golden/ from what the code answers now (after a change meant to alter them)")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from what the code answers now (after a change meant to alter them)",
+    )

@@ -3,6 +3,7 @@
 Shared by the web, reliability and concurrency tests (imported as ``procfile``; pytest puts ``tests/``
 on ``sys.path``).
 """
+
 from __future__ import annotations
 
 import http.client
@@ -12,9 +13,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,8 +59,14 @@ def procfile_gunicorn(index_dir: Path, log: Path, workers: int | None = None) ->
         env["WEB_CONCURRENCY"] = str(workers)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     with log.open("wb") as out:
-        process = subprocess.Popen(["/bin/sh", "-c", "exec " + procfile_web_command()], cwd=ROOT, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            ["/bin/sh", "-c", "exec " + procfile_web_command()],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         _wait_until_healthy(port, process, log)
         yield port

@@ -1,4 +1,5 @@
 """The `news-search` command as a user runs it: exit codes, messages, and --json == the API's JSON."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,10 @@ from click.testing import CliRunner
 
 from search.cli import cli
 from search.errors import MissingResource
-from search.retrieve.index import open_index
 from search.models import SearchRequest
-from support import SHARED
+from search.retrieve.index import open_index
 
+from support import SHARED
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,9 @@ def cli_index(tmp_path_factory: pytest.TempPathFactory, sample_corpus: Path) -> 
 
 
 def test_index_prints_a_summary_with_the_problems(tmp_path: Path, sample_corpus: Path) -> None:
-    result = CliRunner().invoke(cli, ["index", str(sample_corpus), "--index-dir", str(tmp_path / "ix"), "--workers", "1"])
+    result = CliRunner().invoke(
+        cli, ["index", str(sample_corpus), "--index-dir", str(tmp_path / "ix"), "--workers", "1"]
+    )
     assert result.exit_code == 0
     summary = result.stdout.splitlines()[0]
     assert summary.startswith(f"Indexed into {tmp_path / 'ix'}") and "unchanged 0" in summary
@@ -78,8 +81,9 @@ def test_search_errors_are_messages_not_tracebacks(cli_index: Path, tmp_path: Pa
 
 
 def test_setup_reports_each_resource(monkeypatch) -> None:
-    monkeypatch.setattr("search.entities.nlp.download_resources",
-                        lambda quiet=False: {"punkt_tab": "present", "words": "downloaded"})
+    monkeypatch.setattr(
+        "search.entities.nlp.download_resources", lambda quiet=False: {"punkt_tab": "present", "words": "downloaded"}
+    )
     result = CliRunner().invoke(cli, ["setup"])
     assert result.exit_code == 0 and "punkt_tab" in result.stdout and "NLTK resources ready." in result.stdout
 
@@ -92,7 +96,17 @@ def test_setup_fails_clearly_without_internet(monkeypatch) -> None:
 
 @pytest.mark.skipif(not (SHARED / "corpora" / "reuters21578").exists(), reason="needs ../shared")
 def test_corpus_fetch_from_a_local_copy(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["corpus", "fetch", "reuters21578", "--from",
-                                      str(SHARED / "corpora" / "reuters21578"), "--dest", str(tmp_path)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "corpus",
+            "fetch",
+            "reuters21578",
+            "--from",
+            str(SHARED / "corpora" / "reuters21578"),
+            "--dest",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "reuters21578").glob("reut2-*.sgm"))) == 22

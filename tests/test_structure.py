@@ -10,6 +10,7 @@ counts wherever it stands (module level or inside a function), except in an ``if
 ``from package import name`` is an import of ``package.name`` when that is a module, and otherwise of the
 package (its ``__init__``, which counts as a module).
 """
+
 from __future__ import annotations
 
 import ast
@@ -66,10 +67,12 @@ def module_name(path: Path) -> str:
 
 def project_modules() -> dict[str, Path]:
     """Every Python module under ``search/`` and ``web/``: dotted name -> file."""
-    return {module_name(path): path
-            for top in TOP_PACKAGES
-            for path in sorted((ROOT / top).rglob("*.py"))
-            if "__pycache__" not in path.parts}
+    return {
+        module_name(path): path
+        for top in TOP_PACKAGES
+        for path in sorted((ROOT / top).rglob("*.py"))
+        if "__pycache__" not in path.parts
+    }
 
 
 def is_within(name: str, prefix: str) -> bool:
@@ -80,7 +83,8 @@ def is_within(name: str, prefix: str) -> bool:
 def is_type_checking(test: ast.expr) -> bool:
     """Whether an ``if`` test is ``TYPE_CHECKING`` (or ``typing.TYPE_CHECKING``)."""
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def import_nodes(node: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
@@ -122,8 +126,11 @@ def imports_in(importer: str, source: str, is_package: bool, known: set[str]) ->
 def all_imports() -> list[Import]:
     """Every import of every module under ``search/`` and ``web/``."""
     modules = project_modules()
-    return [imp for name, path in modules.items()
-            for imp in imports_in(name, path.read_text(encoding="utf-8"), path.name == "__init__.py", set(modules))]
+    return [
+        imp
+        for name, path in modules.items()
+        for imp in imports_in(name, path.read_text(encoding="utf-8"), path.name == "__init__.py", set(modules))
+    ]
 
 
 def import_graph() -> dict[str, set[str]]:
@@ -189,9 +196,12 @@ def one_cycle(graph: dict[str, set[str]], group: list[str]) -> list[str]:
 
 def violations(rules: dict[str, tuple[str, ...]]) -> list[str]:
     """Imports that break ``rules`` (importer -> forbidden modules), as readable lines."""
-    return [str(imp) for imp in all_imports()
-            for importer, forbidden in rules.items()
-            if is_within(imp.importer, importer) and any(is_within(imp.target, bad) for bad in forbidden)]
+    return [
+        str(imp)
+        for imp in all_imports()
+        for importer, forbidden in rules.items()
+        if is_within(imp.importer, importer) and any(is_within(imp.target, bad) for bad in forbidden)
+    ]
 
 
 def line_count(path: Path) -> int:
@@ -200,6 +210,7 @@ def line_count(path: Path) -> int:
 
 
 # -- the tests --------------------------------------------------------------------------------------------
+
 
 def test_the_helpers_see_every_kind_of_import() -> None:
     """Guards the other tests against passing because they see nothing."""
@@ -218,17 +229,27 @@ def later():
 """
     known = {"search.cli", "search.models", "search.entities", "search.entities.nlp", "search.ingest.corpus"}
     found = [(imp.target, imp.line) for imp in imports_in("search.ingest", source, True, known)]
-    assert found == [("os", 2), ("search.models", 2), ("typing", 3), ("search.entities.nlp", 4),
-                     ("search.entities", 4), ("search.cli", 5), ("search.ingest.corpus", 6), ("flask", 10),
-                     ("search.build.indexer", 12)]
+    assert found == [
+        ("os", 2),
+        ("search.models", 2),
+        ("typing", 3),
+        ("search.entities.nlp", 4),
+        ("search.entities", 4),
+        ("search.cli", 5),
+        ("search.ingest.corpus", 6),
+        ("flask", 10),
+        ("search.build.indexer", 12),
+    ]
     graph = import_graph()
     assert set(STAGES) | {"search", "web"} <= set(graph) and sum(map(len, graph.values())) > 50
 
 
 def test_no_import_cycles() -> None:
     graph = import_graph()
-    cycles = [" -> ".join(one_cycle(graph, group)) + f"  (modules in the cycle: {', '.join(group)})"
-              for group in strongly_connected(graph)]
+    cycles = [
+        " -> ".join(one_cycle(graph, group)) + f"  (modules in the cycle: {', '.join(group)})"
+        for group in strongly_connected(graph)
+    ]
     assert not cycles, "import cycles:\n" + "\n".join(cycles)
 
 
@@ -242,10 +263,12 @@ def test_imports_point_down_the_pipeline() -> None:
 def test_only_the_index_format_is_read_from_build() -> None:
     """``search.retrieve`` and ``web`` may read ``search.build.schema`` and ``search.build.document``, never the
     indexer, its worker pipeline or the registry (which would load NLTK into every web worker)."""
-    broken = [str(imp) for imp in all_imports()
-              for importer, allowed in BUILD_ALLOWED.items()
-              if is_within(imp.importer, importer) and is_within(imp.target, "search.build")
-              and imp.target not in allowed]
+    broken = [
+        str(imp)
+        for imp in all_imports()
+        for importer, allowed in BUILD_ALLOWED.items()
+        if is_within(imp.importer, importer) and is_within(imp.target, "search.build") and imp.target not in allowed
+    ]
     assert not broken, f"only {', '.join(INDEX_FORMAT)} may be imported from search.build here:\n" + "\n".join(broken)
 
 
@@ -261,8 +284,10 @@ def test_search_lists_the_stages() -> None:
     packages = {entry.name for entry in entries if entry.is_dir()}
     modules = {entry.stem for entry in entries if entry.suffix == ".py"}
     stages = {stage.rpartition(".")[2] for stage in STAGES}
-    assert packages == stages, f"folders in search/ besides the stages: {sorted(packages - stages)}, " \
-                               f"stages missing: {sorted(stages - packages)}"
+    assert packages == stages, (
+        f"folders in search/ besides the stages: {sorted(packages - stages)}, "
+        f"stages missing: {sorted(stages - packages)}"
+    )
     no_init = sorted(name for name in packages if not (ROOT / "search" / name / "__init__.py").is_file())
     assert not no_init, f"stage folders without __init__.py: {no_init}"
     assert modules <= TOP_LEVEL_MODULES, f"unexpected top-level modules: {sorted(modules - TOP_LEVEL_MODULES)}"

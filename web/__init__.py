@@ -4,18 +4,27 @@ Run it with ``gunicorn "web:create_app()"`` (see Procfile), ``news-search serve`
 ``flask --app web run``. Configuration, later sources winning: defaults from ``search.settings``,
 ``instance/config.py``, ``NEWS_SEARCH_*`` environment variables, then ``test_config``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
 
 from search import settings
 from web import api, errors, params, security, ui, worker_index
 
-CONFIG_NAMES = ("INDEX_DIR", "PER_PAGE", "MAX_PER_PAGE", "MAX_DEPTH", "FACET_LIMIT", "EXPORT_CAP",
-                "QUERY_MAX_CHARS")  # the settings the web app reads (CORPUS_DIR is the indexer's)
+CONFIG_NAMES = (
+    "INDEX_DIR",
+    "PER_PAGE",
+    "MAX_PER_PAGE",
+    "MAX_DEPTH",
+    "FACET_LIMIT",
+    "EXPORT_CAP",
+    "QUERY_MAX_CHARS",
+)  # the settings the web app reads (CORPUS_DIR is the indexer's)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -27,7 +36,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("NEWS_SEARCH")
     if test_config is not None:
         app.config.from_mapping(test_config)
-    app.json.sort_keys = False  # keep SearchPage.to_dict()'s order
+    if isinstance(app.json, DefaultJSONProvider):
+        app.json.sort_keys = False  # keep SearchPage.to_dict()'s order
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     worker_index.init_app(app)
     app.before_request(check_query_string)

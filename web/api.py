@@ -3,6 +3,7 @@
 ``/api/search`` returns ``SearchPage.to_dict()`` unchanged; the OpenAPI document (``web/openapi.py``)
 describes every route. Errors are raised and turned into JSON by ``web/errors.py``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -116,9 +117,16 @@ def csv_lines(hits: Iterable[Hit]) -> Iterator[str]:
 
 
 def csv_row(hit: Hit) -> list[str]:
-    values = [hit.id, hit.title, hit.date or "", hit.source, hit.url,
-              "" if hit.score is None else f"{hit.score:.4f}",
-              *("; ".join(hit.entities.get(facet.name, ())) for facet in FACETS), str(hit.duplicates)]
+    values = [
+        hit.id,
+        hit.title,
+        hit.date or "",
+        hit.source,
+        hit.url,
+        "" if hit.score is None else f"{hit.score:.4f}",
+        *("; ".join(hit.entities.get(facet.name, ())) for facet in FACETS),
+        str(hit.duplicates),
+    ]
     return [defuse_cell(v) for v in values]
 
 

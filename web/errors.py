@@ -4,6 +4,7 @@ The JSON body is always ``{"error": {"code": ..., "message": ..., "parameter": .
 (``SearchError`` subclasses from the core, ``abort`` for HTTP errors) and never catch broad exceptions;
 only the 500 handler here does, logging the traceback and showing none.
 """
+
 from __future__ import annotations
 
 import logging
@@ -38,9 +39,17 @@ def respond(status: int, code: str, message: str, parameter: str | None, title: 
     if wants_json():
         response = jsonify(error_body(code, message, parameter))
     else:
-        response = make_response(render_template(
-            "error.html", status=status, title=title, message=message, parameter=parameter, code=code,
-            q=refill_query()))
+        response = make_response(
+            render_template(
+                "error.html",
+                status=status,
+                title=title,
+                message=message,
+                parameter=parameter,
+                code=code,
+                q=refill_query(),
+            )
+        )
     response.status_code = status
     return response
 
@@ -83,8 +92,9 @@ def handle_unexpected(error: Exception) -> Response:
     """The last resort: log the traceback for us, show the visitor a plain apology."""
     original = getattr(error, "original_exception", None) or error
     logger.exception("unhandled error on %s %s", request.method, request.path, exc_info=original)
-    return respond(500, "internal_error", "Something went wrong on our side. Please try again.", None,
-                   "Something went wrong")
+    return respond(
+        500, "internal_error", "Something went wrong on our side. Please try again.", None, "Something went wrong"
+    )
 
 
 def register_error_handlers(app: Flask) -> None:

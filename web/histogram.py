@@ -3,6 +3,7 @@
 No chart library and no script: each bar is a link that narrows the search to its period, so the
 histogram works without JavaScript and under a CSP that forbids inline script and style.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -47,8 +48,22 @@ def histogram(buckets: Sequence[DateBucket], height: float = HEIGHT) -> Histogra
         h = height * bucket.count / top
         if bucket.count:
             h = max(h, MIN_BAR)
-        bars.append(Bar(x=round(i * SLOT + GAP / 2, 2), y=round(height - h, 2), width=SLOT - GAP,
-                        height=round(h, 2), count=bucket.count, label=bucket.label,
-                        start=bucket.start, end=bucket.end))
-    return Histogram(width=SLOT * len(buckets), height=height, bars=tuple(bars),
-                     first_label=buckets[0].label, last_label=buckets[-1].label)
+        bars.append(
+            Bar(
+                x=round(i * SLOT + GAP / 2, 2),
+                y=round(height - h, 2),
+                width=SLOT - GAP,
+                height=round(h, 2),
+                count=bucket.count,
+                label=bucket.label,
+                start=bucket.start,
+                end=bucket.end,
+            )
+        )
+    return Histogram(
+        width=SLOT * len(buckets),
+        height=height,
+        bars=tuple(bars),
+        first_label=buckets[0].label,
+        last_label=buckets[-1].label,
+    )

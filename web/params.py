@@ -13,6 +13,7 @@ Rules, documented in the OpenAPI description too:
 
 Every problem raises :class:`search.errors.BadParameter`; ``web/errors.py`` turns it into a response.
 """
+
 from __future__ import annotations
 
 import re
@@ -151,9 +152,15 @@ def to_args(req: SearchRequest, **changes: Any) -> list[tuple[str, str]]:
 
     Defaults are left out so links stay short; ``page`` goes back to 1 unless given.
     """
-    values: dict[str, Any] = {"q": req.q, **{name: req.selected(name) for name in FACET_NAMES},
-                              "from": req.date_from, "to": req.date_to, "sort": req.sort, "page": 1,
-                              "per_page": req.per_page}
+    values: dict[str, Any] = {
+        "q": req.q,
+        **{name: req.selected(name) for name in FACET_NAMES},
+        "from": req.date_from,
+        "to": req.date_to,
+        "sort": req.sort,
+        "page": 1,
+        "per_page": req.per_page,
+    }
     values.update(changes)
     pairs: list[tuple[str, str]] = []
     for name, value in values.items():

@@ -1,4 +1,5 @@
 """Blueprint "ui": the search page and the article page, plain HTML that works without JavaScript."""
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,16 @@ def search() -> str:
         facets[name] = searcher.facet_values(name, prefix, req, limit=FACET_SEARCH_LIMIT)
     links = Links(req)
     facet_links = {name: [links.facet_link(name, value) for value in values] for name, values in facets.items()}
-    return render_template("search.html", req=req, links=links, page=page, facets=facet_links,
-                           prefixes=prefixes, chart=histogram(page.date_histogram), q=req.q)
+    return render_template(
+        "search.html",
+        req=req,
+        links=links,
+        page=page,
+        facets=facet_links,
+        prefixes=prefixes,
+        chart=histogram(page.date_histogram),
+        q=req.q,
+    )
 
 
 @bp.get("/article/<path:article_id>")
@@ -47,8 +56,15 @@ def article(article_id: str) -> str:
     related = searcher.related(article_id, limit=RELATED_LIMIT)
     links = new_search_links()
     paragraphs = [mark_mentions(p, detail.mentions, links) for p in split_paragraphs(detail.body)]
-    return render_template("article.html", article=detail, paragraphs=paragraphs, related=related,
-                           links=links, link=safe_link(detail.url), q="")
+    return render_template(
+        "article.html",
+        article=detail,
+        paragraphs=paragraphs,
+        related=related,
+        links=links,
+        link=safe_link(detail.url),
+        q="",
+    )
 
 
 @bp.get("/favicon.ico")
@@ -73,16 +89,18 @@ def mark_mentions(text: str, mentions: Sequence[Mention], links: Links) -> Marku
     if not by_text:
         return escape(text)
     words = sorted(by_text, key=len, reverse=True)  # longest first: "Paul Volcker" before "Volcker"
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
-                         + r")(?!\w)")
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) + r")(?!\w)")
     lookup = {" ".join(w.split()): m for w, m in by_text.items()}
     out, last = [], 0
     for match in pattern.finditer(text):
         mention = lookup[" ".join(match.group().split())]
         href = links.toggle(mention.kind, mention.value)
-        out.append(escape(text[last:match.start()]))
-        out.append(Markup('<a class="mention mention-{}" href="{}" title="{}: {}">{}</a>').format(
-            mention.kind, href, BY_NAME[mention.kind].singular.capitalize(), mention.value, match.group()))
+        out.append(escape(text[last : match.start()]))
+        out.append(
+            Markup('<a class="mention mention-{}" href="{}" title="{}: {}">{}</a>').format(
+                mention.kind, href, BY_NAME[mention.kind].singular.capitalize(), mention.value, match.group()
+            )
+        )
         last = match.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)
@@ -164,7 +182,7 @@ class Links:
 
     def cleared(self) -> str:
         """The shown search without any facet or date filter."""
-        return self.url(**{name: () for name in FACET_NAMES}, **{"from": None, "to": None})
+        return self.url(**dict.fromkeys(FACET_NAMES, ()), **{"from": None, "to": None})
 
     def toggle(self, name: str, value: str) -> str:
         """Select ``value`` in facet ``name``, or drop it if already selected."""
@@ -174,8 +192,9 @@ class Links:
         return self._more + quoted(name) + "=" + quoted(value)
 
     def facet_link(self, name: str, value: FacetValue) -> FacetLink:
-        return FacetLink(value.value, self.toggle(name, value.value), f"{value.count:,}", articles(value.count),
-                         value.selected)
+        return FacetLink(
+            value.value, self.toggle(name, value.value), f"{value.count:,}", articles(value.count), value.selected
+        )
 
     def chips(self, item: Hit | ArticleDetail, limit: int) -> list[Chip]:
         """The entities of a hit or article as chips (at most ``limit``), each toggling its filter."""
@@ -192,8 +211,9 @@ class Links:
 def chip(kind: str, value: str, href: str, selected: bool) -> Chip:
     label = BY_NAME[kind].singular.capitalize()
     title = "remove this filter" if selected else "show only articles naming " + value
-    return Chip(kind, label, value, href, selected, f"chip chip-{kind}" + (" selected" if selected else ""),
-                f"{label}: {title}")
+    return Chip(
+        kind, label, value, href, selected, f"chip chip-{kind}" + (" selected" if selected else ""), f"{label}: {title}"
+    )
 
 
 def new_search_links() -> Links:

@@ -5,6 +5,7 @@ it. So each worker process opens the index lazily on its first request (after gu
 every request gets its own searcher on ``flask.g``, closed on teardown. ``NewsIndex.searcher()`` reads
 the index's latest generation, so articles indexed while the server runs show up on the next request.
 """
+
 from __future__ import annotations
 
 import logging

@@ -2,12 +2,14 @@
 
 Kept apart from the indexer so the searcher reads stored fields with the same rules that wrote them.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -23,8 +25,14 @@ _BIT_SHIFTS = np.arange(64, dtype=np.uint64)
 def content_hash(article: Article) -> str:
     """A stable fingerprint of everything we index from an article: unchanged hash, nothing to redo."""
     h = hashlib.sha1()
-    for part in (article.title, article.body, article.published.isoformat() if article.published else "",
-                 article.date_source, article.source, article.url):
+    for part in (
+        article.title,
+        article.body,
+        article.published.isoformat() if article.published else "",
+        article.date_source,
+        article.source,
+        article.url,
+    ):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
@@ -33,11 +41,14 @@ def content_hash(article: Article) -> str:
 def simhash(text: str) -> int:
     """64-bit SimHash over word 3-shingles: near-identical texts differ in few bits."""
     words = _WORD.findall(text.lower())
-    shingles = {" ".join(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
+    shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
     hashes = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
-         for s in shingles),
-        dtype=np.uint64, count=len(shingles),
+        (
+            int.from_bytes(hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+            for s in shingles
+        ),
+        dtype=np.uint64,
+        count=len(shingles),
     )
     ones = ((hashes[:, None] >> _BIT_SHIFTS) & np.uint64(1)).sum(axis=0)
     return sum(1 << b for b in range(64) if ones[b] * 2 > len(hashes))
@@ -70,8 +81,9 @@ def entity_fields(entities: Entities) -> dict[str, Any]:
     }
 
 
-def to_document(article: Article, entities: Entities, digest: str | None = None,
-                fingerprint: int | None = None) -> dict[str, Any]:
+def to_document(
+    article: Article, entities: Entities, digest: str | None = None, fingerprint: int | None = None
+) -> dict[str, Any]:
     """The fields of one article as ``writer.update_document`` takes them."""
     published = to_naive_utc(article.published)
     doc: dict[str, Any] = {

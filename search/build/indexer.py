@@ -13,14 +13,15 @@ A file lock (``indexer.lock`` in the index folder) keeps a second indexer out; W
 swaps the table of contents in one rename, so a crash mid-run leaves the last committed index intact
 and the next run picks up where it stopped (unchanged articles are skipped by content hash).
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import filelock
 from whoosh import index as whoosh_index
@@ -28,13 +29,13 @@ from whoosh import writing
 from whoosh.index import LockError
 
 from search.build import schema
-from search.ingest import check_readers, discover, read_file
 from search.build.document import content_hash, entity_fields
-from search.build.registry import PersonRegistry, load_registry, resolve_persons, save_registry
-from search.errors import TOC_ERRORS, IndexDamaged, IndexLocked, reads_index
-from search.models import Article, Entities, IndexReport
-from search.entities.nlp import ensure_resources
 from search.build.pipeline import extract_entities
+from search.build.registry import PersonRegistry, load_registry, resolve_persons, save_registry
+from search.entities.nlp import ensure_resources
+from search.errors import TOC_ERRORS, IndexDamaged, IndexLocked, reads_index
+from search.ingest import check_readers, discover, read_file
+from search.models import Article, Entities, IndexReport
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ def build_index(
 
 # -- locking and opening -------------------------------------------------------------------------
 
+
 class _index_lock:
     """The indexer's own lock, held for the whole run (Whoosh's lock only covers a writer)."""
 
@@ -154,8 +156,15 @@ def _stored_state(ix) -> dict[str, tuple[str, str]]:
 
 # -- phase 1: read and compare -------------------------------------------------------------------
 
-def _plan(files: list[tuple[Path, Path]], roots: list[Path], existing: dict[str, tuple[str, str]], rebuild: bool,
-          progress: ProgressFactory, report: IndexReport) -> _Plan:
+
+def _plan(
+    files: list[tuple[Path, Path]],
+    roots: list[Path],
+    existing: dict[str, tuple[str, str]],
+    rebuild: bool,
+    progress: ProgressFactory,
+    report: IndexReport,
+) -> _Plan:
     """Read every file (``(path, root)`` pairs from ``discover``), compare with the index, and classify."""
     plan = _Plan(report=report)
     seen: set[str] = set()
@@ -191,8 +200,7 @@ def _classify(article: Article, existing: dict[str, tuple[str, str]], plan: _Pla
     plan.to_extract.append(article)
 
 
-def _gone(existing: dict[str, tuple[str, str]], seen: set[str], read_paths: set[str],
-          roots: list[Path]) -> set[str]:
+def _gone(existing: dict[str, tuple[str, str]], seen: set[str], read_paths: set[str], roots: list[Path]) -> set[str]:
     """Indexed ids below the roots that this run no longer found.
 
     A file that failed to read keeps its articles (nothing is lost to a transient error); a file
@@ -213,6 +221,7 @@ def _under(path: str, prefixes: list[str]) -> bool:
 
 
 # -- phase 2: extract and write ------------------------------------------------------------------
+
 
 class _Writer:
     """The run's one Whoosh writer. On a plain (not ``--rebuild``) run it commits every
@@ -246,8 +255,15 @@ class _Writer:
         self.writer.cancel()
 
 
-def _write(ix, index_path: Path, plan: _Plan, registry: PersonRegistry, workers: int | None, rebuild: bool,
-           progress: ProgressFactory) -> None:
+def _write(
+    ix,
+    index_path: Path,
+    plan: _Plan,
+    registry: PersonRegistry,
+    workers: int | None,
+    rebuild: bool,
+    progress: ProgressFactory,
+) -> None:
     out = _Writer(ix, index_path, registry, rebuild)
     try:
         for article_id in plan.to_delete:
@@ -263,8 +279,9 @@ def _write(ix, index_path: Path, plan: _Plan, registry: PersonRegistry, workers:
         raise
 
 
-def _write_extracted(out: _Writer, plan: _Plan, registry: PersonRegistry, workers: int | None,
-                     rebuild: bool, progress: ProgressFactory) -> list[tuple[Article, Entities, dict]]:
+def _write_extracted(
+    out: _Writer, plan: _Plan, registry: PersonRegistry, workers: int | None, rebuild: bool, progress: ProgressFactory
+) -> list[tuple[Article, Entities, dict]]:
     """Write each article as its entities arrive; hold back those with unresolved lone surnames."""
     deferred: list[tuple[Article, Entities, dict]] = []
     bar = progress(len(plan.to_extract), "indexing")

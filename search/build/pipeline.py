@@ -5,6 +5,7 @@ call) and receives articles in small chunks; it returns the entities and the fin
 (spelling words, SimHash and all), so the single writer in the parent only has to add it and stays fed.
 Results come back in completion order.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,7 +13,8 @@ import multiprocessing
 import os
 import threading
 import time
-from typing import Any, Iterator, Optional, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from search.build.document import to_document
 from search.entities import EntityExtractor
@@ -27,7 +29,7 @@ PARENT_CHECK_SECONDS = 0.2
 _extractor: EntityExtractor | None = None
 
 Prepared = tuple[Entities, dict[str, Any]]
-Result = tuple[Article, Optional[Prepared], Optional[str]]
+Result = tuple[Article, Prepared | None, str | None]
 
 
 def default_workers() -> int:
@@ -40,7 +42,7 @@ def extract_entities(articles: Sequence[Article], workers: int | None = None) ->
     if workers == 1 or len(articles) < IN_PROCESS_BELOW:
         yield from _extract_here(articles)
         return
-    chunks = [(start, articles[start:start + CHUNK_SIZE]) for start in range(0, len(articles), CHUNK_SIZE)]
+    chunks = [(start, articles[start : start + CHUNK_SIZE]) for start in range(0, len(articles), CHUNK_SIZE)]
     context = multiprocessing.get_context("fork")
     pool = context.Pool(workers, initializer=_init_worker, initargs=(os.getpid(),))
     try:
@@ -72,6 +74,7 @@ def _exit_with_parent(parent: int) -> None:
     kept working through its queued chunks would hold that lock, and the next ``news-search index``
     would find the index "locked by another writer".
     """
+
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(PARENT_CHECK_SECONDS)
@@ -98,6 +101,6 @@ def _extract_one(extractor: EntityExtractor, article: Article) -> tuple[Prepared
     try:
         entities = extractor.extract(article)
         return (entities, to_document(article, entities)), None
-    except Exception as exc:  # noqa: BLE001 - one bad article must not stop a corpus
+    except Exception as exc:
         logger.exception("entity extraction failed for %s", article.id)
         return None, f"{type(exc).__name__}: {exc}"

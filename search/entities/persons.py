@@ -4,14 +4,19 @@ Within one article "Putin" and "President Putin" fold into "Vladimir Putin". Lon
 cannot resolve itself ("Volcker said ...") go to ``Entities.surnames``; the indexer's corpus-wide
 registry (:mod:`search.build.registry`) maps them to the corpus' most frequent full name with that surname.
 """
+
 from __future__ import annotations
 
 from unidecode import unidecode
 
 from search.entities.lexicon import (
-    FIRM_SUFFIXES, FIRM_NOUNS, PARTICLES, PARTNER_SUFFIXES, SPEECH_VERBS, WORDS_BEFORE_VERB,
+    FIRM_NOUNS,
+    FIRM_SUFFIXES,
+    PARTICLES,
+    PARTNER_SUFFIXES,
+    SPEECH_VERBS,
+    WORDS_BEFORE_VERB,
 )
-
 
 
 def canonical_name(tokens: list[str]) -> str:
@@ -27,7 +32,8 @@ def capital_runs(tokens: list[str]) -> list[tuple[int, int]]:
     runs, start = [], None
     for i, t in enumerate(tokens):
         inside = t[:1].isupper() or (
-            start is not None and (
+            start is not None
+            and (
                 (t == "." and len(tokens[i - 1]) <= 4)
                 or (t in PARTICLES and i + 1 < len(tokens) and tokens[i + 1][:1].isupper())
             )
@@ -63,7 +69,7 @@ def firm_names(tokens: list[str], runs: list[tuple[int, int]]) -> set[str]:
         elif _firm_context(tokens, start, end, runs[n + 1] if n + 1 < len(runs) else None):
             firms.update(_parts(tokens[start:end]))
             if n > 0 and start > 1 and tokens[start - 1] == "," and runs[n - 1][1] == start - 1:
-                firms.update(_parts(tokens[runs[n - 1][0]:start - 1] + tokens[start:end]))  # "Bear, Stearns"
+                firms.update(_parts(tokens[runs[n - 1][0] : start - 1] + tokens[start:end]))  # "Bear, Stearns"
     return firms
 
 
@@ -72,12 +78,12 @@ def _firm_context(tokens: list[str], start: int, end: int, following: tuple[int,
     if start > 0 and tokens[start - 1] == "<":
         return True
     after = end
-    if after < len(tokens) and tokens[after] == "(" and ")" in tokens[after:after + 6]:
+    if after < len(tokens) and tokens[after] == "(" and ")" in tokens[after : after + 6]:
         after = tokens.index(")", after) + 1  # "Hoare Govett (Far East) Ltd"
     if after < len(tokens) and (tokens[after] in FIRM_SUFFIXES or tokens[after] == "<"):
         return True
     if after < len(tokens) and tokens[after] in ("and", "&") and following and following[0] == after + 1:
-        return any(t in PARTNER_SUFFIXES for t in tokens[following[0]:following[1]])
+        return any(t in PARTNER_SUFFIXES for t in tokens[following[0] : following[1]])
     return False
 
 
@@ -91,12 +97,12 @@ def speaking(tokens: list[str], start: int, end: int) -> bool:
     """Whether the name at tokens[start:end] (its title included) is the one quoted in its sentence: "Baker
     said", "Baker also said", "said Treasury Secretary James Baker", "according to Baker", or with an
     apposition between name and verb ("Giles Keating, economist at Credit Suisse, said")."""
-    after = [t.lower() for t in tokens[end:end + 2]]
+    after = [t.lower() for t in tokens[end : end + 2]]
     if after and (after[0] in SPEECH_VERBS or (after[0] in WORDS_BEFORE_VERB and after[-1] in SPEECH_VERBS)):
         return True
     if start > 0 and tokens[start - 1].lower() in SPEECH_VERBS:
         return True
-    if start > 1 and [t.lower() for t in tokens[start - 2:start]] == ["according", "to"]:
+    if start > 1 and [t.lower() for t in tokens[start - 2 : start]] == ["according", "to"]:
         return True
     if after[:1] == [","]:
         for k in range(end + 1, min(end + 16, len(tokens) - 1)):
@@ -147,7 +153,7 @@ def _longer_match(name: str, persons: list[str]) -> str | None:
     tokens = name.split()
     for other in persons:
         other_tokens = other.split()
-        if len(other_tokens) > len(tokens) and fold_key(other_tokens[-1]) == fold_key(tokens[-1]):
-            if tokens[0] in other_tokens:
-                return other
+        same_surname = fold_key(other_tokens[-1]) == fold_key(tokens[-1])
+        if len(other_tokens) > len(tokens) and same_surname and tokens[0] in other_tokens:
+            return other
     return None

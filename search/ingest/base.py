@@ -5,6 +5,7 @@ strings as found) and a list of problems. ``search.ingest.read_file`` then appli
 them: ids, dates, URL checks, dropping empty records. Keeping that policy in one place is what makes
 a JSON article and a text file with the same content come out alike.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -123,11 +124,11 @@ def first_sentence(text: str) -> str:
     """The first sentence of the first paragraph, skipping abbreviations ("Maj. Gen.") and initials."""
     paragraph = clean_line(text.split("\n\n", 1)[0])
     for match in _SENTENCE_END.finditer(paragraph):
-        words = paragraph[:match.start()].split()
+        words = paragraph[: match.start()].split()
         last = words[-1].lower().strip("\"'(\u2018\u201c") if words else ""
         if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
             continue
-        return paragraph[:match.end()]
+        return paragraph[: match.end()]
     return paragraph
 
 

@@ -13,6 +13,7 @@ use can import their libraries):
 * date: a metadata date (header, JSON key, Reuters DATE, HTML meta) wins; else a dateline or an
   explicit full date in the text (``search.ingest.dates``); else none. Never the file's mtime.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -20,19 +21,26 @@ import logging
 import os
 import stat
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
+from search.errors import MissingDependency
 from search.ingest.base import (
-    MAX_TITLE_CHARS, Record, clean_line, hashed_id, is_safe_id, safe_url, shorten, title_from_body,
+    MAX_TITLE_CHARS,
+    Record,
+    clean_line,
+    hashed_id,
+    is_safe_id,
+    safe_url,
+    shorten,
+    title_from_body,
 )
+from search.ingest.dates import find_date_in_text, parse_metadata_date
 from search.ingest.html import read_html
 from search.ingest.jsonl import read_json, read_jsonl
 from search.ingest.sgml import read_sgml
 from search.ingest.text import read_text
-from search.ingest.dates import find_date_in_text, parse_metadata_date
-from search.errors import MissingDependency
 from search.models import Article
 
 logger = logging.getLogger(__name__)
@@ -88,8 +96,13 @@ def discover(roots: Iterable[Path], on_problem: ProblemHandler | None = None) ->
             yield root, root
 
 
-def _walk(root: Path, key: tuple[int, int], seen_dirs: set[tuple[int, int]],
-          seen_files: set[tuple[int, int]], report: ProblemHandler) -> Iterator[tuple[Path, Path]]:
+def _walk(
+    root: Path,
+    key: tuple[int, int],
+    seen_dirs: set[tuple[int, int]],
+    seen_files: set[tuple[int, int]],
+    report: ProblemHandler,
+) -> Iterator[tuple[Path, Path]]:
     """Depth-first walk with an explicit stack (no recursion limit on deep trees)."""
     if not _first_time(key, seen_dirs):
         return
@@ -155,8 +168,7 @@ def check_readers(suffixes: Iterable[str]) -> None:
             except ImportError as exc:
                 formats = "/".join(s for s, r in READERS.items() if r.__module__ == reader.__module__)
                 detail = (str(exc).splitlines() or [f"no module named {module!r}"])[0].rstrip(".")
-                raise MissingDependency(f"Reading {formats} files", package,
-                                        f"{type(exc).__name__}: {detail}") from exc
+                raise MissingDependency(f"Reading {formats} files", package, f"{type(exc).__name__}: {detail}") from exc
 
 
 def read_file(path: Path, root: Path) -> FileResult:
@@ -193,7 +205,7 @@ def _parse(reader: Reader, data: bytes, path: Path) -> tuple[list[Record], list[
     """The reader's records; a crash in a reader costs this file, not the whole indexing run."""
     try:
         return reader(data)
-    except Exception as exc:  # noqa: BLE001 - deliberate: third-party parsers (lxml, trafilatura) on any input
+    except Exception as exc:
         logger.exception("reader failed on %s", path)
         return [], [f"could not parse the file ({type(exc).__name__}: {exc})"]
 
@@ -206,8 +218,10 @@ def _read_bytes(path: Path) -> tuple[bytes | None, str]:
             if not stat.S_ISREG(info.st_mode):
                 return None, "not a regular file"
             if info.st_size > MAX_FILE_BYTES:
-                return None, (f"file too large ({info.st_size / 1e6:.1f} MB; the limit is "
-                              f"{MAX_FILE_BYTES / 1e6:.0f} MB): split it into smaller files")
+                return None, (
+                    f"file too large ({info.st_size / 1e6:.1f} MB; the limit is "
+                    f"{MAX_FILE_BYTES / 1e6:.0f} MB): split it into smaller files"
+                )
             data = handle.read(MAX_FILE_BYTES + 1)
     except PermissionError:
         return None, "permission denied"
@@ -237,8 +251,16 @@ def to_article(record: Record, relative: str, path: str, problems: list[str]) ->
     url = safe_url(record.url)
     if record.url.strip() and not url:
         problems.append(f"{_where(record)}URL {record.url.strip()[:60]!r} is not an http(s) URL; ignored")
-    return Article(id=article_id(record, relative), title=title, body=body, published=published,
-                   date_source=date_source, source=clean_line(record.source), url=url, path=path)
+    return Article(
+        id=article_id(record, relative),
+        title=title,
+        body=body,
+        published=published,
+        date_source=date_source,
+        source=clean_line(record.source),
+        url=url,
+        path=path,
+    )
 
 
 def article_id(record: Record, relative: str) -> str:

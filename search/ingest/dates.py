@@ -5,6 +5,7 @@ when it names a year, a month and a day, and the year is plausible for news (180
 resolution number ("Resolution 1701"), a lone year or a phone number never becomes a date. The
 file's modification time is never used: it says when a file was copied, not when a story ran.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,16 +23,26 @@ _DATELINE_WINDOW = 60  # a dateline's date starts within this many characters of
 
 # Common zone abbreviations, so "Mon, 10 Dec 2018 14:00:00 EST" is exact instead of a dateutil warning.
 _TZINFOS = {
-    "UTC": tz.UTC, "GMT": tz.UTC, "Z": tz.UTC,
-    "EST": tz.tzoffset("EST", -5 * 3600), "EDT": tz.tzoffset("EDT", -4 * 3600),
-    "CST": tz.tzoffset("CST", -6 * 3600), "CDT": tz.tzoffset("CDT", -5 * 3600),
-    "MST": tz.tzoffset("MST", -7 * 3600), "MDT": tz.tzoffset("MDT", -6 * 3600),
-    "PST": tz.tzoffset("PST", -8 * 3600), "PDT": tz.tzoffset("PDT", -7 * 3600),
-    "BST": tz.tzoffset("BST", 3600), "CET": tz.tzoffset("CET", 3600), "CEST": tz.tzoffset("CEST", 7200),
+    "UTC": tz.UTC,
+    "GMT": tz.UTC,
+    "Z": tz.UTC,
+    "EST": tz.tzoffset("EST", -5 * 3600),
+    "EDT": tz.tzoffset("EDT", -4 * 3600),
+    "CST": tz.tzoffset("CST", -6 * 3600),
+    "CDT": tz.tzoffset("CDT", -5 * 3600),
+    "MST": tz.tzoffset("MST", -7 * 3600),
+    "MDT": tz.tzoffset("MDT", -6 * 3600),
+    "PST": tz.tzoffset("PST", -8 * 3600),
+    "PDT": tz.tzoffset("PDT", -7 * 3600),
+    "BST": tz.tzoffset("BST", 3600),
+    "CET": tz.tzoffset("CET", 3600),
+    "CEST": tz.tzoffset("CEST", 7200),
 }
 
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|2\d\d\d)"
 # Only spelled-out months and ISO dates: "10/12/2018" is ambiguous (October or December?) so it is skipped.
@@ -66,8 +77,12 @@ def find_date_in_text(text: str, title: str = "") -> tuple[datetime | None, str]
     top of the body, else ``(None, "")``."""
     body = (text or "")[:_TEXT_SCAN_CHARS]
     match = _FULL_DATE.search(body, 0, _DATELINE_WINDOW + 40)
-    if (match and match.start() <= _DATELINE_WINDOW and _DATELINE_PREFIX.match(body[:match.start()])
-            and _DATELINE_SUFFIX.match(body[match.end():])):
+    if (
+        match
+        and match.start() <= _DATELINE_WINDOW
+        and _DATELINE_PREFIX.match(body[: match.start()])
+        and _DATELINE_SUFFIX.match(body[match.end() :])
+    ):
         moment = _parse_full(match.group(0))
         if moment is not None:
             return moment, "dateline"

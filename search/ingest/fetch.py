@@ -6,8 +6,10 @@ folder next to the destination, checked against the SHA-256 sums shipped in
 ``search/ingest/data/reuters21578.sha256`` and only then moved into place: a corrupt or partial download
 never reaches the corpus folder. Failures raise ``CorpusError`` with a message for the user.
 """
+
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import logging
@@ -45,11 +47,15 @@ class FetchReport:
 
     def __str__(self) -> str:
         if not self.fetched:
-            return (f"Reuters-21578 is already in {self.folder}: {len(self.skipped)} files verified (SHA-256), "
-                    f"nothing to fetch.")
+            return (
+                f"Reuters-21578 is already in {self.folder}: {len(self.skipped)} files verified (SHA-256), "
+                f"nothing to fetch."
+            )
         removed = f" Replaced {len(self.removed)} corrupt file(s): {', '.join(self.removed)}." if self.removed else ""
-        return (f"Fetched Reuters-21578 from {self.origin} into {self.folder}: {len(self.fetched)} files written, "
-                f"{len(self.verified)} verified (SHA-256).{removed}")
+        return (
+            f"Fetched Reuters-21578 from {self.origin} into {self.folder}: {len(self.fetched)} files written, "
+            f"{len(self.verified)} verified (SHA-256).{removed}"
+        )
 
 
 def load_sums(path: Path = SUMS_FILE) -> dict[str, str]:
@@ -62,8 +68,13 @@ def load_sums(path: Path = SUMS_FILE) -> dict[str, str]:
     return sums
 
 
-def fetch_reuters(dest: Path, source: str | Path | None = None, url: str = REUTERS_URL,
-                  sums: dict[str, str] | None = None, timeout: float = TIMEOUT_SECONDS) -> FetchReport:
+def fetch_reuters(
+    dest: Path,
+    source: str | Path | None = None,
+    url: str = REUTERS_URL,
+    sums: dict[str, str] | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+) -> FetchReport:
     """Put the verified Reuters-21578 ``.sgm`` files in ``dest/reuters21578/``.
 
     :param source: a local copy instead of downloading: a folder holding the ``.sgm`` files (or a
@@ -99,10 +110,8 @@ def fetch_reuters(dest: Path, source: str | Path | None = None, url: str = REUTE
 
 
 def _remove_empty(folder: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         folder.rmdir()  # only succeeds when empty
-    except OSError:
-        pass
 
 
 def _remove_corrupt(folder: Path, names: list[str]) -> list[str]:
@@ -144,8 +153,10 @@ def download(url: str, target: Path, timeout: float = TIMEOUT_SECONDS) -> None:
             while chunk := response.read(_CHUNK):
                 size += len(chunk)
                 if size > MAX_DOWNLOAD_BYTES:
-                    raise CorpusError(f"Download from {url} is larger than {MAX_DOWNLOAD_BYTES // 2**20} MB; "
-                                      f"stopped (is the URL right?).")
+                    raise CorpusError(
+                        f"Download from {url} is larger than {MAX_DOWNLOAD_BYTES // 2**20} MB; "
+                        f"stopped (is the URL right?)."
+                    )
                 out.write(chunk)
     except urllib.error.HTTPError as exc:
         raise CorpusError(f"Could not download {url}: HTTP {exc.code} {exc.reason}. {hint}") from None
@@ -207,8 +218,10 @@ def verify(staging: Path, sums: dict[str, str]) -> list[str]:
             parts.append(f"missing: {', '.join(missing)}")
         if corrupt:
             parts.append(f"SHA-256 mismatch (corrupt or a different version): {', '.join(corrupt)}")
-        raise CorpusError(f"Reuters-21578 check failed ({'; '.join(parts)}). Nothing was kept; try again, "
-                          f"or pass --from with a good copy.")
+        raise CorpusError(
+            f"Reuters-21578 check failed ({'; '.join(parts)}). Nothing was kept; try again, "
+            f"or pass --from with a good copy."
+        )
     return sorted(sums)
 
 

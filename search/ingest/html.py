@@ -6,6 +6,7 @@ off, so a date it returns really is metadata) and the URL (canonical link / ``og
 no main text, the page's visible text is used instead. Scripts, styles and markup never reach the body:
 readers produce plain text, and the web layer escapes it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,8 +49,14 @@ def read_html(data: bytes) -> tuple[list[Record], list[str]]:
     first, _, rest = body.partition("\n\n")
     if title and clean_line(first) == title:  # the page's <h1> repeats the title
         body = rest
-    record = Record(key="", title=title or _page_title(text), body=body, date=_attr(doc, "date"),
-                    url=_attr(doc, "url"), source=_attr(doc, "sitename"))
+    record = Record(
+        key="",
+        title=title or _page_title(text),
+        body=body,
+        date=_attr(doc, "date"),
+        url=_attr(doc, "url"),
+        source=_attr(doc, "sitename"),
+    )
     return [record], problems
 
 
@@ -58,8 +65,9 @@ def _extract(text: str) -> Any:
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
     try:
-        return trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
-                                           date_extraction_params=_DATE_PARAMS)
+        return trafilatura.bare_extraction(
+            text, with_metadata=True, include_comments=False, date_extraction_params=_DATE_PARAMS
+        )
     except (ValueError, TypeError, AttributeError) as exc:  # lxml/trafilatura on odd markup
         logger.warning("trafilatura failed on a page: %s", exc)
         return None

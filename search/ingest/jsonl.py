@@ -5,6 +5,7 @@ Keys: ``title``; ``body`` (or ``text``, ``content``); ``date`` (or ``published``
 a string or epoch seconds); ``url``; ``source``; ``id`` (a string or an integer). A key with the wrong
 type is reported and ignored; a line that is not valid JSON is reported and the other lines are read.
 """
+
 from __future__ import annotations
 
 import json
@@ -82,9 +83,15 @@ def to_record(value: Any, key: str, problems: list[str]) -> Record | None:
             problems.append(f"{key}: '{name}' must be a string, got {_type_name(value[name])}; ignored")
             continue
         fields[field] = text
-    return Record(key=key, title=fields.get("title", ""), body=paragraphs_by_blank_lines(fields.get("body", "")),
-                  date=fields.get("date", ""), url=fields.get("url", ""), source=fields.get("source", ""),
-                  id=fields.get("id", ""))
+    return Record(
+        key=key,
+        title=fields.get("title", ""),
+        body=paragraphs_by_blank_lines(fields.get("body", "")),
+        date=fields.get("date", ""),
+        url=fields.get("url", ""),
+        source=fields.get("source", ""),
+        id=fields.get("id", ""),
+    )
 
 
 def _as_text(field: str, value: Any) -> str | None:
@@ -97,8 +104,15 @@ def _as_text(field: str, value: Any) -> str | None:
 
 
 def _type_name(value: Any) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
-             float: "a number", type(None): "null"}
+    names = {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }
     return names.get(type(value), type(value).__name__)
 
 

@@ -8,6 +8,7 @@ Records with no BODY (``TYPE="BRIEF"`` headlines, ``TYPE="UNPROC"`` tables) use 
 a BRIEF's "Blah blah blah." placeholder is dropped. The editors' PLACES / PEOPLE labels are not
 indexed; ``read_reuters_labels`` exposes them to tests and benchmarks.
 """
+
 from __future__ import annotations
 
 import html
@@ -21,8 +22,10 @@ _RECORD_START = re.compile(r"<REUTERS\b([^>]*)>")
 _RECORD_END = "</REUTERS>"
 _NEWID = re.compile(r'\bNEWID="(\d+)"')
 _DATE = re.compile(r"\d{1,2}-[A-Za-z]{3}-\d{4}(?:\s+[0-2]?\d:[0-5]\d:[0-5]\d(?:\.\d+)?\b)?")
-_TAGS = {name: re.compile(rf"<{name}\b[^>]*>(.*?)</{name}>", re.DOTALL)
-         for name in ("DATE", "TEXT", "TITLE", "DATELINE", "BODY", "AUTHOR", "PLACES", "PEOPLE")}
+_TAGS = {
+    name: re.compile(rf"<{name}\b[^>]*>(.*?)</{name}>", re.DOTALL)
+    for name in ("DATE", "TEXT", "TITLE", "DATELINE", "BODY", "AUTHOR", "PLACES", "PEOPLE")
+}
 _TEXT_TYPE = re.compile(r'<TEXT\b[^>]*\bTYPE="(\w+)"')
 _D = re.compile(r"<D>(.*?)</D>", re.DOTALL)
 _ANY_TAG = re.compile(r"</?[A-Z]+\b[^>]*>")
@@ -49,10 +52,11 @@ def split_records(text: str, problems: list[str]) -> list[tuple[str, str]]:
         end = text.find(_RECORD_END, start.end(), stop)
         if end < 0:
             newid = _NEWID.search(start.group(1))
-            problems.append(f"record {i + 1} (NEWID {newid.group(1) if newid else '?'}): "
-                            f"truncated, no closing </REUTERS>; skipped")
+            problems.append(
+                f"record {i + 1} (NEWID {newid.group(1) if newid else '?'}): truncated, no closing </REUTERS>; skipped"
+            )
             continue
-        records.append((start.group(1), text[start.end():end]))
+        records.append((start.group(1), text[start.end() : end]))
     return records
 
 
@@ -66,9 +70,14 @@ def to_record(attrs: str, content: str, position: int) -> Record:
     dateline = clean_line(_unescape(_field(content, "DATELINE")))
     if dateline and text.strip():
         text = f"{dateline} {text.lstrip()}"
-    return Record(key=f"NEWID {newid.group(1)}" if newid else f"record {position}", title=title,
-                  body=paragraphs_by_indent(text), date=_date(content), source=SOURCE,
-                  id=f"reuters-{newid.group(1)}" if newid else "")
+    return Record(
+        key=f"NEWID {newid.group(1)}" if newid else f"record {position}",
+        title=title,
+        body=paragraphs_by_indent(text),
+        date=_date(content),
+        source=SOURCE,
+        id=f"reuters-{newid.group(1)}" if newid else "",
+    )
 
 
 def _raw_body(content: str) -> str:

@@ -3,13 +3,14 @@
     Title: Israel and Russia to meet        <- optional header: Title, Date (or Published), URL,
     Date: 2018-12-10                           Source; any case; only when every line of the first
     URL: https://example.org/story             block is one of these, ended by a blank line
-                                            
+
     Headline on one line                    <- a first line followed by a blank line is the title
-                                            
+
     Body paragraphs, separated by blank lines (or one paragraph per line when no line is blank).
 
 Without a title line the title is the body's first sentence (``search.ingest`` does that for every format).
 """
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,14 @@ def read_text(data: bytes) -> tuple[list[Record], list[str]]:
     title = header.get("title", "")
     if not title:
         title, rest = split_title_line(rest)
-    record = Record(key="", title=title, body=paragraphs_by_blank_lines(rest), date=header.get("date", ""),
-                    url=header.get("url", ""), source=header.get("source", ""))
+    record = Record(
+        key="",
+        title=title,
+        body=paragraphs_by_blank_lines(rest),
+        date=header.get("date", ""),
+        url=header.get("url", ""),
+        source=header.get("source", ""),
+    )
     return [record], []
 
 

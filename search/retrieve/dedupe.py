@@ -12,8 +12,10 @@ bodies still group: their hashes are equal *and* their texts are, checked by the
 A result set is collapsed by keeping, of each group, its first matching member in document order: the
 representative. Totals and facet counts count representatives, so a group counts once.
 """
+
 from __future__ import annotations
 
+import itertools
 import logging
 
 import numpy as np
@@ -81,8 +83,12 @@ def find_duplicates(hashes: np.ndarray, eligible: np.ndarray, exact_keys: list[o
     _union_simhash(parent, hashes, np.flatnonzero(eligible))
     roots = np.asarray([_find(parent, i) for i in range(len(parent))], dtype=np.int64)
     dups = Duplicates(roots)
-    logger.info("near-duplicates: %d groups covering %d of %d documents",
-                dups.group_count, int(dups.in_group.sum()), len(hashes))
+    logger.info(
+        "near-duplicates: %d groups covering %d of %d documents",
+        dups.group_count,
+        int(dups.in_group.sum()),
+        len(hashes),
+    )
     return dups
 
 
@@ -113,7 +119,7 @@ def _union_exact(parent: np.ndarray, keys: list[object]) -> None:
 
 def _union_simhash(parent: np.ndarray, hashes: np.ndarray, docs: np.ndarray) -> None:
     values = hashes[docs].astype(np.uint64)
-    for low, high in zip(BAND_EDGES, BAND_EDGES[1:]):
+    for low, high in itertools.pairwise(BAND_EDGES):
         keys = (values >> np.uint64(low)) & np.uint64((1 << (high - low)) - 1)
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
@@ -132,5 +138,5 @@ def _union_close(parent: np.ndarray, docs: np.ndarray, values: np.ndarray) -> No
 
 
 def _popcount(values: np.ndarray) -> np.ndarray:
-    as_bytes = values.view(np.uint8).reshape(values.shape + (8,))
+    as_bytes = values.view(np.uint8).reshape((*values.shape, 8))
     return np.unpackbits(as_bytes, axis=-1).sum(axis=-1)

@@ -109,8 +109,9 @@ def build_generation(reader, number: int) -> Generation:
         postings=PostingsCache(size),
         forms=SurfaceForms(spelling.frequencies, stemmer_of(reader.schema[schema.BODY].analyzer)),
     )
-    logger.info("index generation %s: %d documents cached in %.2f s", number, int(live.sum()),
-                time.perf_counter() - started)
+    logger.info(
+        "index generation %s: %d documents cached in %.2f s", number, int(live.sum()), time.perf_counter() - started
+    )
     return generation
 
 

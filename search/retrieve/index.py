@@ -147,5 +147,3 @@ class NewsIndex:
                 while len(self._generations) > KEPT_GENERATIONS:
                     self._generations.popitem(last=False)
             return cached
-
-

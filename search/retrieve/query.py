@@ -23,6 +23,7 @@ Read leniently: control characters (NUL included) count as spaces (a query of no
 empty one); ``~`` and ``-`` are not operators (they are part of the text: ``x~5`` is "x" and "5", both too
 short to search); a lone leading/trailing operator is ignored.
 """
+
 from __future__ import annotations
 
 import logging
@@ -76,8 +77,10 @@ def parse_query(text: str, index_schema: Schema, max_chars: int) -> ParsedQuery:
         parsed = _parser(index_schema).parse(text).normalize()
     except _PARSER_BUGS as exc:  # Whoosh's parser trips on some operator soups (" NOT  AND a")
         logger.info("query parser failed on %r: %r", text, exc)
-        raise BadQuery("The query can't be read: check where AND, OR and NOT stand "
-                       "(each needs words on both sides; NOT needs a word after it).") from None
+        raise BadQuery(
+            "The query can't be read: check where AND, OR and NOT stand "
+            "(each needs words on both sides; NOT needs a word after it)."
+        ) from None
     _check_tree(parsed)
     return ParsedQuery(text=text, query=parsed)
 
@@ -92,18 +95,21 @@ def check_expansion(parsed: ParsedQuery, reader) -> None:
             for _ in leaf._btexts(reader):
                 count += 1
                 if count > MAX_EXPANSION:
-                    raise BadQuery(f"'{_shown(leaf)}' matches too many words (over {MAX_EXPANSION}); "
-                                   f"type more letters before the *.")
+                    raise BadQuery(
+                        f"'{_shown(leaf)}' matches too many words (over {MAX_EXPANSION}); "
+                        f"type more letters before the *."
+                    )
             total += count
             if total > 2 * MAX_EXPANSION:
-                raise BadQuery(f"The wildcards of this query match too many words together (over "
-                               f"{2 * MAX_EXPANSION}); use fewer of them or type more letters before each *.")
+                raise BadQuery(
+                    f"The wildcards of this query match too many words together (over "
+                    f"{2 * MAX_EXPANSION}); use fewer of them or type more letters before each *."
+                )
 
 
 def term_text(term: bytes | str) -> str:
     """An index term as text (Whoosh hands out expanded wildcard terms as bytes)."""
     return term.decode("utf-8") if isinstance(term, bytes) else term
-
 
 
 def highlight_terms(parsed: ParsedQuery, reader, field: str) -> list[str]:
@@ -141,8 +147,13 @@ def _parser(index_schema: Schema) -> qparser.QueryParser:
     """A MultifieldParser over title and body with only the syntax documented above."""
     searchable = Schema(**{name: index_schema[name] for name in _SEARCHABLE})
     parser = qparser.MultifieldParser([schema.TITLE, schema.BODY], searchable, group=qparser.AndGroup)
-    for plugin in (qparser.SingleQuotePlugin, qparser.RangePlugin, qparser.BoostPlugin, qparser.EveryPlugin,
-                   qparser.FieldsPlugin):
+    for plugin in (
+        qparser.SingleQuotePlugin,
+        qparser.RangePlugin,
+        qparser.BoostPlugin,
+        qparser.EveryPlugin,
+        qparser.FieldsPlugin,
+    ):
         parser.remove_plugin_class(plugin)
     parser.add_plugin(qparser.FieldsPlugin(expr=_FIELD_SYNTAX, remove_unknown=False))
     aliases: dict[str, list[str]] = {}
@@ -180,8 +191,10 @@ def _check_brackets(text: str) -> None:
 def _check_tree(q: wq.Query) -> None:
     """Reject trees that search nothing, name unknown fields, or are too big or too broad."""
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-        raise BadQuery("Nothing to search for: the query has no searchable words "
-                       "(operators alone, single letters and very common words such as 'the' are ignored).")
+        raise BadQuery(
+            "Nothing to search for: the query has no searchable words "
+            "(operators alone, single letters and very common words such as 'the' are ignored)."
+        )
     leaves = list(_leaves(q))
     if len(leaves) > MAX_TERMS * 2:  # every word searches two fields
         raise BadQuery(f"The query has too many words (at most {MAX_TERMS}).")
@@ -196,8 +209,7 @@ def _check_tree(q: wq.Query) -> None:
         if isinstance(leaf, WILDCARD_CLASSES):
             literal = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
             if len(literal) < MIN_PREFIX:
-                raise BadQuery(f"'{_shown(leaf)}' is too broad: type at least {MIN_PREFIX} letters before "
-                               f"a * or ?.")
+                raise BadQuery(f"'{_shown(leaf)}' is too broad: type at least {MIN_PREFIX} letters before a * or ?.")
 
 
 def _unknown_field_message(field: str) -> str:

@@ -145,10 +145,14 @@ def evaluate(q: wq.Query, postings, searcher, size: int) -> tuple[np.ndarray, np
     Anything else (phrases) is matched by Whoosh itself and cached the same way.
     """
     if isinstance(q, wq.Term):
-        return _dense(*postings.term(searcher.reader(), q.fieldname, q.text), size, q.boost)
+        docs, scores = postings.term(searcher.reader(), q.fieldname, q.text)
+        return _dense(docs, scores, size, q.boost)
     if isinstance(q, WILDCARD_CLASSES):
         reader = searcher.reader()
-        parts = [_dense(*postings.term(reader, q.fieldname, term_text(t)), size, q.boost) for t in q._btexts(reader)]
+        parts = []
+        for text in q._btexts(reader):
+            docs, scores = postings.term(reader, q.fieldname, term_text(text))
+            parts.append(_dense(docs, scores, size, q.boost))
         return _combine(parts, size, np.logical_or)
     if isinstance(q, wq.Not):
         mask, _ = evaluate(q.query, postings, searcher, size)
@@ -165,7 +169,8 @@ def evaluate(q: wq.Query, postings, searcher, size: int) -> tuple[np.ndarray, np
         parts = [evaluate(child, postings, searcher, size) for child in q.subqueries]
         mask, scores = _combine(parts, size, np.logical_and if isinstance(q, wq.And) else np.logical_or)
         return mask, scores if q.boost == 1.0 else scores * np.float32(q.boost)
-    return _dense(*postings.query(("whoosh", repr(q)), lambda: _whoosh_matches(q, searcher)), size)
+    docs, scores = postings.query(("whoosh", repr(q)), lambda: _whoosh_matches(q, searcher))
+    return _dense(docs, scores, size)
 
 
 def _dense(docs: np.ndarray, scores: np.ndarray, size: int, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
@@ -210,5 +215,3 @@ def top_indices(scores: np.ndarray, k: int) -> np.ndarray:
         candidates = np.arange(len(scores))
     order = np.lexsort((candidates, -scores[candidates]))
     return candidates[order][:k]
-
-

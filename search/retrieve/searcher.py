@@ -19,13 +19,14 @@ refused (BadParameter); a page past the last result is clamped to the last page,
 (``pages`` is the last page that can be requested, 0 when nothing matched). Every rule about a request is
 checked here, once (``check_request``), against the limits the index was opened with.
 """
+
 from __future__ import annotations
 
 import logging
 import math
 import time
+from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Callable, Iterator
 
 import numpy as np
 from whoosh import query as wq
@@ -33,16 +34,15 @@ from whoosh import query as wq
 from search.build import schema
 from search.build.document import stored_date, stored_entities, stored_mentions
 from search.errors import ArticleNotFound, BadParameter, reads_index
-from search.retrieve.facet_counts import date_mask
-from search.retrieve.generation import Generation
 from search.facets import FACET_NAMES
 from search.models import SORTS, ArticleDetail, FacetValue, Hit, SearchPage, SearchRequest
-from search.settings import MAX_FACET_VALUES, MAX_RELATED, Limits
+from search.retrieve.facet_counts import date_mask
+from search.retrieve.generation import Generation
 from search.retrieve.query import ParsedQuery, clean_text, highlight_terms
 from search.retrieve.scoring import evaluate, top_indices
 from search.retrieve.snippets import find_spans, make_snippet
 from search.retrieve.suggest import suggest_query
-
+from search.settings import MAX_FACET_VALUES, MAX_RELATED, Limits
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +53,9 @@ EXPORT_BATCH = 200
 class NewsSearcher:
     """Searches one generation of the index; one per request or thread. Close it (or use ``with``)."""
 
-    def __init__(self, whoosh_searcher, generation: Generation, limits: Limits,
-                 release: Callable[[object], None] | None = None) -> None:
+    def __init__(
+        self, whoosh_searcher, generation: Generation, limits: Limits, release: Callable[[object], None] | None = None
+    ) -> None:
         self._s = whoosh_searcher
         self._gen = generation
         self._limits = limits
@@ -97,9 +98,19 @@ class NewsSearcher:
         facets = self._facet_counts(request, results)
         histogram = self._gen.dates.histogram(results)
         suggestion = suggest_query(text, self._gen.spelling) if parsed else None
-        return SearchPage(query=text, total=total, page=page, per_page=request.per_page,
-                          took_ms=(time.perf_counter() - started) * 1000, suggestion=suggestion, hits=hits,
-                          facets=facets, date_histogram=histogram, sort=sort, pages=pages)
+        return SearchPage(
+            query=text,
+            total=total,
+            page=page,
+            per_page=request.per_page,
+            took_ms=(time.perf_counter() - started) * 1000,
+            suggestion=suggestion,
+            hits=hits,
+            facets=facets,
+            date_histogram=histogram,
+            sort=sort,
+            pages=pages,
+        )
 
     @reads_index
     def iter_hits(self, request: SearchRequest, cap: int) -> Iterator[Hit]:
@@ -112,7 +123,7 @@ class NewsSearcher:
         results = self._gen.duplicates.collapse(matched)
         ranked = self._ranked(scores, results, _effective_sort(request.sort, parsed), 0, cap)
         for start in range(0, len(ranked), EXPORT_BATCH):
-            yield from self._hits(ranked[start:start + EXPORT_BATCH], parsed, matched)
+            yield from self._hits(ranked[start : start + EXPORT_BATCH], parsed, matched)
 
     # -- facets -------------------------------------------------------------------------------------------
 
@@ -137,8 +148,10 @@ class NewsSearcher:
         return tuple(FacetValue(table.values[vid], int(counts[vid]), vid in selected) for vid in ranked)
 
     def _facet_counts(self, request: SearchRequest, results: np.ndarray) -> dict[str, tuple[FacetValue, ...]]:
-        return {name: table.top(table.count(results), request.facet_limit, request.selected(name))
-                for name, table in self._gen.facets.items()}
+        return {
+            name: table.top(table.count(results), request.facet_limit, request.selected(name))
+            for name, table in self._gen.facets.items()
+        }
 
     # -- articles -----------------------------------------------------------------------------------------
 
@@ -197,8 +210,7 @@ class NewsSearcher:
     def _parse(self, text: str) -> ParsedQuery | None:
         return self._gen.parsed(text, self._s.reader(), self._limits.query_max_chars) if text else None
 
-    def _matching(self, request: SearchRequest,
-                  parsed: ParsedQuery | None) -> tuple[np.ndarray, np.ndarray | None]:
+    def _matching(self, request: SearchRequest, parsed: ParsedQuery | None) -> tuple[np.ndarray, np.ndarray | None]:
         """Live documents that pass the filters and match the query (boolean mask), and their scores."""
         mask = self._gen.live.copy()
         for name, values in request.filters.items():
@@ -213,8 +225,9 @@ class NewsSearcher:
         found, scores = evaluate(parsed.query, self._gen.postings, self._s, self._gen.doc_count)
         return mask & found, scores
 
-    def _ranked(self, scores: np.ndarray | None, results: np.ndarray, sort: str, start: int,
-                end: int) -> list[tuple[float | None, int]]:
+    def _ranked(
+        self, scores: np.ndarray | None, results: np.ndarray, sort: str, start: int, end: int
+    ) -> list[tuple[float | None, int]]:
         """(score, docnum) of results ``start``..``end`` in the requested order (score None by date)."""
         if start >= end or not results.any():
             return []
@@ -225,8 +238,9 @@ class NewsSearcher:
         order = self._gen.newest if sort == "newest" else self._gen.oldest
         return [(None, int(docnum)) for docnum in order[results[order]][start:end]]
 
-    def _hits(self, ranked: list[tuple[float | None, int]], parsed: ParsedQuery | None,
-              matched: np.ndarray) -> tuple[Hit, ...]:
+    def _hits(
+        self, ranked: list[tuple[float | None, int]], parsed: ParsedQuery | None, matched: np.ndarray
+    ) -> tuple[Hit, ...]:
         pattern, terms = None, []
         if parsed is not None and ranked:
             terms = highlight_terms(parsed, self._s.reader(), schema.BODY)
@@ -236,18 +250,20 @@ class NewsSearcher:
             stored = self._s.stored_fields(docnum)
             body = stored.get(schema.BODY) or ""
             others = self._gen.duplicates.others(docnum, matched)
-            hits.append(Hit(
-                id=stored[schema.ID_FIELD],
-                title=stored.get(schema.TITLE) or "",
-                date=stored_date(stored),
-                source=stored.get(schema.SOURCE) or "",
-                url=stored.get(schema.URL) or "",
-                snippet=make_snippet(body, find_spans(body, pattern, self._gen.forms, len(terms))),
-                score=None if score is None else round(score, 4),
-                entities=stored_entities(stored),
-                duplicates=len(others),
-                duplicate_ids=tuple(self._gen.ids[d] for d in others),
-            ))
+            hits.append(
+                Hit(
+                    id=stored[schema.ID_FIELD],
+                    title=stored.get(schema.TITLE) or "",
+                    date=stored_date(stored),
+                    source=stored.get(schema.SOURCE) or "",
+                    url=stored.get(schema.URL) or "",
+                    snippet=make_snippet(body, find_spans(body, pattern, self._gen.forms, len(terms))),
+                    score=None if score is None else round(score, 4),
+                    entities=stored_entities(stored),
+                    duplicates=len(others),
+                    duplicate_ids=tuple(self._gen.ids[d] for d in others),
+                )
+            )
         return tuple(hits)
 
 
@@ -261,9 +277,10 @@ def check_request(request: SearchRequest, limits: Limits) -> None:
     _check_whole_number("per_page", request.per_page, 1, limits.max_per_page)
     _check_whole_number("page", request.page, 1, None)
     if (request.page - 1) * request.per_page >= limits.max_depth:
-        raise BadParameter("page", request.page, f"only the first {limits.max_depth} results can be paged "
-                                                 f"through; narrow the search")
-    if request.sort not in ("",) + SORTS:
+        raise BadParameter(
+            "page", request.page, f"only the first {limits.max_depth} results can be paged through; narrow the search"
+        )
+    if request.sort not in ("", *SORTS):
         raise BadParameter("sort", request.sort, f"must be one of {', '.join(SORTS)}")
     _check_whole_number("facet_limit", request.facet_limit, 0, MAX_FACET_VALUES)
     for name, value in (("from", request.date_from), ("to", request.date_to)):

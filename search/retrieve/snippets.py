@@ -7,6 +7,7 @@ instead means unpickling one compressed postings block per term per hit: ~0.3 ms
 piece of article text is HTML-escaped; the only markup added is ``<mark>``/``</mark>``. When the body has no
 match (the query matched the title or an entity field), the snippet is the article's lead.
 """
+
 from __future__ import annotations
 
 import html
@@ -14,8 +15,8 @@ import logging
 import re
 import threading
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +49,11 @@ class WordPattern:
         """(start, end, the matched word lowercased) of every match, in text order."""
         lowered = text.lower()
         if len(lowered) != len(text):
-            for match in self.fallback.finditer(text):
-                yield match.start(), match.end(), match.group().lower()
+            for found in self.fallback.finditer(text):
+                yield found.start(), found.end(), found.group().lower()
             return
         search = self.words.search
-        match = search(lowered)
+        match: re.Match[str] | None = search(lowered)
         while match is not None:
             start, end = match.span()
             before = lowered[start - 1] if start else " "
@@ -89,8 +90,8 @@ class SurfaceForms:
                 self._patterns.move_to_end(key)
                 return self._patterns[key]
             forms = self._all_forms()
-            words = {word.lower() for term in key for word in forms.get(term, ())} | {t.lower() for t in key}
-            words = sorted((w for w in words if w), key=lambda w: (-len(w), w))
+            found_words = {word.lower() for term in key for word in forms.get(term, ())} | {t.lower() for t in key}
+            words = sorted((w for w in found_words if w), key=lambda w: (-len(w), w))
             found = _word_pattern(words) if words else None
             self._patterns[key] = found
             if len(self._patterns) > self.CACHE_SIZE:
@@ -116,7 +117,7 @@ class SurfaceForms:
 
 
 def _word_pattern(words: list[str]) -> WordPattern:
-    alternatives = "(?:%s)(?!\\w)" % "|".join(map(re.escape, words))
+    alternatives = "(?:{})(?!\\w)".format("|".join(map(re.escape, words)))
     return WordPattern(re.compile(alternatives), re.compile(r"(?<!\w)" + alternatives, re.I))
 
 
@@ -172,7 +173,7 @@ def _join(parts: list[str]) -> str:
 def _worth_showing(spans: list[Span]) -> list[Span]:
     """The first MAX_SPANS matches plus the first match of every other term, in text order."""
     spans = sorted(spans)
-    firsts = {}
+    firsts: dict[str, Span] = {}
     for span in spans:
         firsts.setdefault(span[2], span)
     return sorted(set(spans[:MAX_SPANS]) | set(firsts.values()))
@@ -196,11 +197,9 @@ def _window(text: str, start: int, end: int) -> tuple[int, int, bool, bool]:
 
 def _left(text: str, start: int, reach: int) -> tuple[int, bool]:
     lo = max(0, start - reach)
-    boundary = None
-    for boundary in _SENTENCE_END.finditer(text, lo, start):
-        pass
-    if boundary is not None:
-        return boundary.end(), False
+    boundaries = list(_SENTENCE_END.finditer(text, lo, start))
+    if boundaries:  # the last sentence end before the match
+        return boundaries[-1].end(), False
     if lo == 0:
         return 0, False
     space = text.find(" ", lo, start)
@@ -225,7 +224,7 @@ def _merge(items):
         if merged and lo < merged[-1][0][1]:
             (plo, phi, plcut, prcut), marks = merged[-1]
             bounds = (plo, max(phi, hi), plcut, rcut if hi >= phi else prcut)
-            merged[-1] = (bounds, marks + [(s, e, term)])
+            merged[-1] = (bounds, [*marks, (s, e, term)])
         else:
             merged.append(((lo, hi, lcut, rcut), [(s, e, term)]))
     return merged

@@ -1,4 +1,4 @@
-""""Did you mean": replace rare or unknown query words by close, much more frequent indexed words.
+""" "Did you mean": replace rare or unknown query words by close, much more frequent indexed words.
 
 The dictionary is the ``spell`` field (each article's distinct unstemmed words) with document frequencies.
 Candidates within edit distance 2 are found with a deletion index (SymSpell): every dictionary word is
@@ -8,9 +8,10 @@ dropped plus one wrong letter, as in "netanyahoo" -> "netanyahu"); two wrong let
 Each candidate is then checked with the real (Damerau-Levenshtein) distance.
 
 Only rare words (in fewer than ``RARE_DF`` articles) are checked. A word is replaced when a candidate occurs
-in at least ``MIN_DF`` articles and ``RATIO`` times more articles than the word itself. Only the words of the query text change: operators, quotes, field names,
-wildcards and everything else stay as typed.
+in at least ``MIN_DF`` articles and ``RATIO`` times more articles than the word itself. Only the words of
+the query text change: operators, quotes, field names, wildcards and everything else stay as typed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,7 +25,7 @@ MAX_WORD = 24  # longer "words" are not typos of a word (and their deletions wou
 MIN_DF = 2
 RATIO = 10
 RARE_DF = 5  # words in this many articles or more are taken as meant
-_WORD = re.compile(r"(?<![\w*?])([^\W\d_]{%d,})(?![\w*?:])" % MIN_WORD)
+_WORD = re.compile(rf"(?<![\w*?])([^\W\d_]{{{MIN_WORD},}})(?![\w*?:])")
 _OPERATORS = {"AND", "OR", "NOT"}
 
 

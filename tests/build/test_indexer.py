@@ -1,4 +1,5 @@
 """The indexer end to end: formats in, counts out, incremental updates, broken files, locking."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,9 @@ import pytest
 from whoosh import index as whoosh_index
 
 from search.build import schema
-from search.errors import IndexLocked, MissingResource
 from search.build.indexer import LOCK_FILE, build_index
+from search.errors import IndexLocked, MissingResource
+
 from support import SHARED
 
 SEED = SHARED / "corpora" / "seed" / "000_f00f6371fd1e7e98.txt"
@@ -28,15 +30,36 @@ def write(path: Path, text: str) -> Path:
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     root = tmp_path / "corpus"
-    write(root / "budget.txt", "Merkel presents budget\n\nChancellor Angela Merkel of Germany presented "
-          "the 2019 budget in Berlin on Tuesday. Merkel said spending would rise.\n")
-    write(root / "wire" / "items.jsonl", "\n".join([
-        json.dumps({"id": "w1", "title": "Oil prices rise", "body": "OPEC ministers met in Vienna. "
-                    "Saudi Arabia backed a cut.", "date": "2019-03-01T10:00:00Z"}),
-        "{not json",
-        json.dumps({"id": "w2", "title": "Yen firms", "body": "TOKYO, March 3 - The yen firmed "
-                    "against the dollar, dealers said.", "date": "1987-03-03"}),
-    ]) + "\n")
+    write(
+        root / "budget.txt",
+        "Merkel presents budget\n\nChancellor Angela Merkel of Germany presented "
+        "the 2019 budget in Berlin on Tuesday. Merkel said spending would rise.\n",
+    )
+    write(
+        root / "wire" / "items.jsonl",
+        "\n".join(
+            [
+                json.dumps(
+                    {
+                        "id": "w1",
+                        "title": "Oil prices rise",
+                        "body": "OPEC ministers met in Vienna. Saudi Arabia backed a cut.",
+                        "date": "2019-03-01T10:00:00Z",
+                    }
+                ),
+                "{not json",
+                json.dumps(
+                    {
+                        "id": "w2",
+                        "title": "Yen firms",
+                        "body": "TOKYO, March 3 - The yen firmed against the dollar, dealers said.",
+                        "date": "1987-03-03",
+                    }
+                ),
+            ]
+        )
+        + "\n",
+    )
     (root / "broken.txt").write_bytes(b"\x00\x01\x02binary\xff\xfe" * 50)
     return root
 
@@ -75,9 +98,18 @@ def test_added_changed_and_deleted_files_are_applied(corpus: Path, tmp_path: Pat
     build_index([corpus], tmp_path / "ix", workers=1)
     write(corpus / "new.txt", "Putin visits Paris\n\nRussian President Vladimir Putin arrived in Paris.\n")
     write(corpus / "budget.txt", "Merkel withdraws budget\n\nAngela Merkel withdrew the budget.\n")
-    (corpus / "wire" / "items.jsonl").write_text(json.dumps(
-        {"id": "w1", "title": "Oil prices rise", "body": "OPEC ministers met in Vienna. Saudi Arabia backed a cut.",
-         "date": "2019-03-01T10:00:00Z"}) + "\n", encoding="utf-8")  # w2 removed from the file
+    (corpus / "wire" / "items.jsonl").write_text(
+        json.dumps(
+            {
+                "id": "w1",
+                "title": "Oil prices rise",
+                "body": "OPEC ministers met in Vienna. Saudi Arabia backed a cut.",
+                "date": "2019-03-01T10:00:00Z",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )  # w2 removed from the file
     report = build_index([corpus], tmp_path / "ix", workers=1)
     assert (report.added, report.updated, report.unchanged, report.removed) == (1, 1, 1, 1)
     docs = stored(tmp_path / "ix")
@@ -98,8 +130,11 @@ def test_unreadable_file_keeps_its_articles(corpus: Path, tmp_path: Path, monkey
     import search.ingest.corpus as corpus_module
 
     original = corpus_module._read_bytes
-    monkeypatch.setattr(corpus_module, "_read_bytes",
-                        lambda path: (None, "permission denied") if path.name == "budget.txt" else original(path))
+    monkeypatch.setattr(
+        corpus_module,
+        "_read_bytes",
+        lambda path: (None, "permission denied") if path.name == "budget.txt" else original(path),
+    )
     report = build_index([corpus], tmp_path / "ix", workers=1)
     assert report.removed == 0 and len(stored(tmp_path / "ix")) == 3
     assert any("permission denied" in reason for _, reason in report.failed)
@@ -115,19 +150,23 @@ def test_rebuild_starts_over(corpus: Path, tmp_path: Path) -> None:
 def test_worker_processes_give_the_same_index_as_one_process(tmp_path: Path) -> None:
     root = tmp_path / "many"
     for i in range(80):  # above the in-process threshold, so the pool really runs
-        write(root / f"a{i:03}.txt", f"Story {i}\n\nPrime Minister Benjamin Netanyahu spoke in Jerusalem "
-              f"about Iran on day {i}. Netanyahu met U.S. officials.\n")
+        write(
+            root / f"a{i:03}.txt",
+            f"Story {i}\n\nPrime Minister Benjamin Netanyahu spoke in Jerusalem "
+            f"about Iran on day {i}. Netanyahu met U.S. officials.\n",
+        )
     build_index([root], tmp_path / "one", workers=1)
     build_index([root], tmp_path / "two", workers=2)
     one, two = stored(tmp_path / "one"), stored(tmp_path / "two")
     assert one.keys() == two.keys() and len(one) == 80
     for key in one:
-        assert one[key][schema.FACET_FIELDS["person"]] == two[key][schema.FACET_FIELDS["person"]] == "Benjamin Netanyahu"
+        assert (
+            one[key][schema.FACET_FIELDS["person"]] == two[key][schema.FACET_FIELDS["person"]] == "Benjamin Netanyahu"
+        )
         assert one[key][schema.FACET_FIELDS["country"]] == two[key][schema.FACET_FIELDS["country"]]
 
 
-def test_large_runs_commit_in_checkpoints_but_rebuilds_commit_once(corpus: Path, tmp_path: Path,
-                                                                   monkeypatch) -> None:
+def test_large_runs_commit_in_checkpoints_but_rebuilds_commit_once(corpus: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr("search.build.indexer.CHECKPOINT_EVERY", 1)
     build_index([corpus], tmp_path / "ix", workers=1)
     checkpoints = whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation()
@@ -139,8 +178,10 @@ def test_large_runs_commit_in_checkpoints_but_rebuilds_commit_once(corpus: Path,
 
 def hold_lock(index_dir: Path, seconds: float) -> subprocess.Popen:
     """Another process holding the indexer lock, as a second `news-search index` would."""
-    code = (f"import filelock, sys, time; lock = filelock.FileLock({str(index_dir / LOCK_FILE)!r}); "
-            f"lock.acquire(); print('locked', flush=True); time.sleep({seconds})")
+    code = (
+        f"import filelock, sys, time; lock = filelock.FileLock({str(index_dir / LOCK_FILE)!r}); "
+        f"lock.acquire(); print('locked', flush=True); time.sleep({seconds})"
+    )
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
     return holder
@@ -185,7 +226,12 @@ def test_seed_article_facets_come_out_exactly_right(tmp_path: Path) -> None:
     (doc,) = stored(tmp_path / "ix").values()
     persons = set(doc[schema.FACET_FIELDS["person"]].split(","))
     assert persons - {"Igor Konashenko"} == {
-        "Aharon Haliva", "Benjamin Netanyahu", "Vladimir Putin", "Israel Katz", "Igor Konashenkov"}
+        "Aharon Haliva",
+        "Benjamin Netanyahu",
+        "Vladimir Putin",
+        "Israel Katz",
+        "Igor Konashenkov",
+    }
     assert {"Israel", "Russia", "Syria", "Lebanon", "Iran"} <= set(doc[schema.FACET_FIELDS["country"]].split(","))
     assert "IDF" in doc[schema.FACET_FIELDS["org"]].split(",")
     assert doc[schema.DATE].date().isoformat() in {"2018-12-10", "2018-12-11"}
@@ -196,12 +242,17 @@ def test_passing_full_names_still_resolve_lone_surnames_elsewhere(tmp_path: Path
     "Volcker said": the corpus-wide registry learnt the full name from the first two."""
     filler = " ".join(f"Dealers said trading was quiet on day {n}." for n in range(1, 8))
     for n in (1, 2):
-        write(tmp_path / "c" / f"late{n}.txt", f"Dollar steady\n\nThe dollar was steady in Tokyo. {filler} "
-              "Traders will watch a speech by Fed chairman Paul Volcker next week.\n")
+        write(
+            tmp_path / "c" / f"late{n}.txt",
+            f"Dollar steady\n\nThe dollar was steady in Tokyo. {filler} "
+            "Traders will watch a speech by Fed chairman Paul Volcker next week.\n",
+        )
     write(tmp_path / "c" / "lone.txt", "Fed view\n\nVolcker said the dollar had fallen enough.\n")
     build_index([tmp_path / "c"], tmp_path / "ix", workers=1)
-    persons = {path: doc[schema.FACET_FIELDS["person"]] for path, doc in
-               ((doc[schema.PATH].split("/")[-1], doc) for doc in stored(tmp_path / "ix").values())}
+    persons = {
+        path: doc[schema.FACET_FIELDS["person"]]
+        for path, doc in ((doc[schema.PATH].split("/")[-1], doc) for doc in stored(tmp_path / "ix").values())
+    }
     assert persons == {"late1.txt": "", "late2.txt": "", "lone.txt": "Paul Volcker"}
 
 
@@ -212,13 +263,18 @@ def test_deleted_articles_leave_the_person_registry(tmp_path: Path) -> None:
         write(tmp_path / "c" / f"fed{n}.txt", f"Fed story {n}\n\nFed chairman Paul Volcker spoke on day {n}.\n")
     write(tmp_path / "c" / "lone.txt", "Fed view\n\nVolcker said the dollar had fallen enough.\n")
     build_index([tmp_path / "c"], tmp_path / "ix", workers=1)
-    assert "Paul Volcker" in {doc[schema.FACET_FIELDS["person"]] for doc in stored(tmp_path / "ix").values()
-                              if doc[schema.PATH].endswith("lone.txt")}
+    assert "Paul Volcker" in {
+        doc[schema.FACET_FIELDS["person"]]
+        for doc in stored(tmp_path / "ix").values()
+        if doc[schema.PATH].endswith("lone.txt")
+    }
     (tmp_path / "c" / "fed2.txt").unlink()
     write(tmp_path / "c" / "lone.txt", "Fed view\n\nVolcker said the dollar had fallen far enough.\n")
     report = build_index([tmp_path / "c"], tmp_path / "ix", workers=1)
     assert (report.removed, report.updated) == (1, 1)
-    persons = {doc[schema.PATH].split("/")[-1]: doc[schema.FACET_FIELDS["person"]] for doc in stored(tmp_path / "ix").values()}
+    persons = {
+        doc[schema.PATH].split("/")[-1]: doc[schema.FACET_FIELDS["person"]] for doc in stored(tmp_path / "ix").values()
+    }
     assert persons == {"fed1.txt": "Paul Volcker", "lone.txt": ""}
 
 

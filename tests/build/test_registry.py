@@ -1,5 +1,6 @@
 """The corpus-wide person registry (search/build/registry.py): resolving lone surnames, following the
 index's articles, reading and writing ``persons.json``."""
+
 from __future__ import annotations
 
 import logging
@@ -46,15 +47,18 @@ def test_registry_forgets_what_changed_and_deleted_articles_said() -> None:
     assert len(registry) == 1  # only Baker is left
 
 
-@pytest.mark.parametrize("text", [
-    '{"min_count": 2, "min_share": 0.5, "names": {"volcker": {"Paul Volcker": 3}}}',  # last session's format
-    '{"articles": {"a": ["Paul Volcker"]}}',
-    '{"min_count": 2, "min_share": 0.5, "articles": {"a": 5}}',
-    '{"min_count": 2, "min_share": 0.5, "articles": {"a": [5]}}',
-    '{"min_count": "two", "min_share": 0.5, "articles": {}}',
-    '[1, 2]',
-    '{"min_count": 2',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"min_count": 2, "min_share": 0.5, "names": {"volcker": {"Paul Volcker": 3}}}',  # last session's format
+        '{"articles": {"a": ["Paul Volcker"]}}',
+        '{"min_count": 2, "min_share": 0.5, "articles": {"a": 5}}',
+        '{"min_count": 2, "min_share": 0.5, "articles": {"a": [5]}}',
+        '{"min_count": "two", "min_share": 0.5, "articles": {}}',
+        "[1, 2]",
+        '{"min_count": 2',
+    ],
+)
 def test_registry_rejects_an_old_broken_or_foreign_file(text: str) -> None:
     with pytest.raises(ValueError):
         PersonRegistry.from_json(text)
@@ -67,13 +71,19 @@ def test_resolve_persons_adds_resolved_and_drops_unresolved() -> None:
     ents = Entities(
         persons=("James Baker",),
         surnames=("Volcker", "Zzyzx"),
-        mentions=(Mention("Volcker", "person", "Volcker"), Mention("Zzyzx", "person", "Zzyzx"),
-                  Mention("James Baker", "person", "James Baker")),
+        mentions=(
+            Mention("Volcker", "person", "Volcker"),
+            Mention("Zzyzx", "person", "Zzyzx"),
+            Mention("James Baker", "person", "James Baker"),
+        ),
     )
     out = resolve_persons(ents, registry)
     assert out.persons == ("James Baker", "Paul Volcker")
     assert out.surnames == ()
-    assert out.mentions == (Mention("Volcker", "person", "Paul Volcker"), Mention("James Baker", "person", "James Baker"))
+    assert out.mentions == (
+        Mention("Volcker", "person", "Paul Volcker"),
+        Mention("James Baker", "person", "James Baker"),
+    )
 
 
 def test_save_registry_then_load_registry_gives_it_back(tmp_path: Path) -> None:

@@ -4,10 +4,11 @@ Direct rule tests build :class:`~search.entities.names.NameRules` and
 :class:`~search.entities.countries.CountryRules` once per module, from the same gazetteer tables the
 extractor uses, and tokenize their phrases with :func:`search.entities.nlp.tokenize`, as the extractor does.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 import nltk
 import pytest
@@ -16,6 +17,7 @@ from search.entities import EntityExtractor, gazetteer
 from search.entities.countries import CountryRules
 from search.entities.names import NameRules
 from search.models import Article, Entities
+
 from support import NLTK_DATA
 
 if str(NLTK_DATA) not in nltk.data.path:

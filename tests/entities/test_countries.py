@@ -4,10 +4,11 @@ else, and the state a country word meant on the article's date.
 First each rule called directly on the example phrases of its docstring, tokenized as the extractor
 tokenizes them; then the whole extractor on articles these rules decide.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timezone
-from typing import Callable
 
 import pytest
 
@@ -26,12 +27,13 @@ def span(tokens: list[str], phrase: str) -> tuple[int, int]:
     """(start, end) of the first occurrence of ``phrase``'s tokens in ``tokens``."""
     words = tokenize(phrase)
     for start in range(len(tokens) - len(words) + 1):
-        if tokens[start:start + len(words)] == words:
+        if tokens[start : start + len(words)] == words:
             return start, start + len(words)
     raise ValueError(f"{phrase!r} is not in {tokens!r}")
 
 
 # -- direct rule tests ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("body", "place", "rest"),
@@ -66,8 +68,9 @@ def test_dateline_country_of_the_place(country_rules: CountryRules, dateline: st
 
 
 @pytest.mark.parametrize(("dateline", "country"), [("WOLFSBURG", "Germany"), ("DEARBORN", "United States")])
-def test_dateline_country_any_city_counts_in_a_dateline(country_rules: CountryRules, dateline: str,
-                                                        country: str) -> None:
+def test_dateline_country_any_city_counts_in_a_dateline(
+    country_rules: CountryRules, dateline: str, country: str
+) -> None:
     """Cities too small to be country evidence in a body (no gazetteer key) still place a dateline."""
     assert gazetteer.key(dateline.capitalize()) not in country_rules.countries
     assert country_rules.dateline_country(dateline) == (dateline, country)
@@ -86,8 +89,9 @@ def test_dateline_country_none_for_an_unknown_place(country_rules: CountryRules)
         ("Exports to japan rose.", []),  # capitalised tokens only
     ],
 )
-def test_spans_longest_org_and_country_matches(country_rules: CountryRules, sentence: str,
-                                               spans: list[tuple[int, int, str, str]]) -> None:
+def test_spans_longest_org_and_country_matches(
+    country_rules: CountryRules, sentence: str, spans: list[tuple[int, int, str, str]]
+) -> None:
     assert country_rules.spans(tokenize(sentence)) == spans
 
 
@@ -124,8 +128,9 @@ def test_on_date_the_state_meant_then(country_rules: CountryRules, country: str,
         ("Exports to Latin America rose.", "Latin America"),  # a region
     ],
 )
-def test_not_the_country_a_country_word_naming_something_else(country_rules: CountryRules, sentence: str,
-                                                              word: str) -> None:
+def test_not_the_country_a_country_word_naming_something_else(
+    country_rules: CountryRules, sentence: str, word: str
+) -> None:
     tokens = tokenize(sentence)
     assert country_rules.not_the_country(tokens, *span(tokens, word))
 
@@ -157,7 +162,8 @@ def test_company_word_not_a_place_title_or_function_word(country_rules: CountryR
         ("Turkey production rose 5 pct.", "Turkey"),
         ("Prices of chicken and Turkey fell.", "Turkey"),
         pytest.param(
-            "Prices of chicken and turkey fell.", "turkey",
+            "Prices of chicken and turkey fell.",
+            "turkey",
             marks=pytest.mark.xfail(
                 strict=True,
                 reason='_is_bird compares the token with "Turkey" exactly: the docstring\'s lower-case '
@@ -166,8 +172,7 @@ def test_company_word_not_a_place_title_or_function_word(country_rules: CountryR
         ),
     ],
 )
-def test_is_bird_turkey_next_to_a_poultry_or_market_word(country_rules: CountryRules, sentence: str,
-                                                         word: str) -> None:
+def test_is_bird_turkey_next_to_a_poultry_or_market_word(country_rules: CountryRules, sentence: str, word: str) -> None:
     tokens = tokenize(sentence)
     assert country_rules._is_bird(tokens, tokens.index(word))
 
@@ -188,6 +193,7 @@ def test_abbrev_with_or_without_dots(text: str, key: str) -> None:
 
 
 # -- through the extractor ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("body", "countries"),
@@ -220,8 +226,7 @@ def test_historical_states_by_date(extract: Extract) -> None:
     body = "Russian and German officials met in Moscow and Bonn. The Soviet delegation left."
     assert extract(body, when=D1987).countries == ("Soviet Union", "West Germany")
     assert extract(body, when=D2018).countries == ("Russia", "Germany", "Soviet Union")
-    assert extract("West German and East German trade.", when=D1987).countries == (
-        "West Germany", "East Germany")
+    assert extract("West German and East German trade.", when=D1987).countries == ("West Germany", "East Germany")
 
 
 def test_georgia_is_the_us_state_in_1987_and_the_country_later(extract: Extract) -> None:

@@ -4,10 +4,11 @@ mentions, ALL-CAPS headlines, organisations, mentions, and the rules that live i
 
 The rules of names.py, persons.py, countries.py and salience.py have their own test files.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 import nltk
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from search.build.registry import PersonRegistry, resolve_persons
 from search.entities import EntityExtractor
 from search.models import Article, Entities, Mention
+
 from support import SHARED
 
 D1987 = datetime(1987, 3, 3, tzinfo=timezone.utc)
@@ -29,7 +31,11 @@ def test_seed_article_comes_out_exactly(extractor: EntityExtractor) -> None:
     ents = extractor.extract(article)
     persons = set(ents.persons)
     assert persons - {"Igor Konashenko"} == {
-        "Aharon Haliva", "Benjamin Netanyahu", "Vladimir Putin", "Israel Katz", "Igor Konashenkov"
+        "Aharon Haliva",
+        "Benjamin Netanyahu",
+        "Vladimir Putin",
+        "Israel Katz",
+        "Igor Konashenkov",
     }
     assert {"Israel", "Russia", "Syria", "Lebanon", "Iran"} <= set(ents.countries)
     assert {"IDF", "Hezbollah"} <= set(ents.orgs)
@@ -60,6 +66,7 @@ def test_extractor_needs_its_resources(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # -- folding a person's mentions ---------------------------------------------------------------------
+
 
 def test_later_surname_folds_into_full_name(extract: Extract) -> None:
     ents = extract("Russian President Vladimir Putin spoke. Later Putin said he agreed. President Putin left.")
@@ -92,23 +99,28 @@ def test_titled_mononym_is_a_person_until_the_registry_knows_better(extract: Ext
 
 # -- sentence-initial common words and institution words ---------------------------------------------
 
+
 def test_sentence_initial_common_words_are_not_entities(extract: Extract) -> None:
     ents = extract("Sales rose 10 pct. Following the meeting, Analysts said Demand was weak.")
     assert ents == Entities()
 
 
-def test_a_common_word_surname_is_his_mention_once_his_full_name_is_known(extract: Extract,
-                                                                          miyazawa_story: list[str]) -> None:
-    """"Baker told ..." at a sentence start is James Baker, not the trade, once the story has named him."""
-    e = extract(" ".join(miyazawa_story[:6] + ["Treasury Secretary James Baker met him.",
-                                               "Baker told reporters nothing."]), when=D1987)
+def test_a_common_word_surname_is_his_mention_once_his_full_name_is_known(
+    extract: Extract, miyazawa_story: list[str]
+) -> None:
+    """ "Baker told ..." at a sentence start is James Baker, not the trade, once the story has named him."""
+    e = extract(
+        " ".join([*miyazawa_story[:6], "Treasury Secretary James Baker met him.", "Baker told reporters nothing."]),
+        when=D1987,
+    )
     assert e.persons == ("Kiichi Miyazawa", "James Baker")
     assert Mention("Baker", "person", "James Baker") in e.mentions
 
 
 def test_a_sentence_initial_common_word_is_no_mention_of_a_namesake(extract: Extract) -> None:
-    e = extract("Finance Minister James Young said taxes would rise. Young people will pay more, "
-                "economists said.", when=D1987)
+    e = extract(
+        "Finance Minister James Young said taxes would rise. Young people will pay more, economists said.", when=D1987
+    )
     assert e.persons == ("James Young",)
     assert Mention("Young", "person", "James Young") not in e.mentions
 
@@ -126,6 +138,7 @@ def test_institution_word_hides_the_rest_of_the_name_but_plural_titles_do_not(ex
 
 
 # -- ALL-CAPS headlines ------------------------------------------------------------------------------
+
 
 def test_all_caps_headline_only_gives_known_entities(extract: Extract) -> None:
     ents = extract(
@@ -160,23 +173,33 @@ def test_caps_headline_firm_is_no_full_name(extract: Extract) -> None:
 
 
 def test_no_lone_surname_from_a_place_or_a_headline_word(extract: Extract) -> None:
-    """"Arabia" of "Saudi Arabia" and "PRICE" after "OIL" (a title word: "Oil Minister") in an ALL-CAPS
+    """ "Arabia" of "Saudi Arabia" and "PRICE" after "OIL" (a title word: "Oil Minister") in an ALL-CAPS
     headline are no surnames (the corpus registry would resolve them to some "X Arabia" or "Y Price")."""
-    e = extract("RIYADH, June 2 - Saudi Arabia's Oil Minister Hisham Nazer said Riyadh would not "
-                "agree to a cut in oil prices.", title='SAUDI ARABIA WILL NOT AGREE "MAD" OIL PRICE RISE', when=D1987)
+    e = extract(
+        "RIYADH, June 2 - Saudi Arabia's Oil Minister Hisham Nazer said Riyadh would not agree to a cut in oil prices.",
+        title='SAUDI ARABIA WILL NOT AGREE "MAD" OIL PRICE RISE',
+        when=D1987,
+    )
     assert e.persons == ("Hisham Nazer",) and e.surnames == ()
 
 
 def test_headline_surname_kept_when_no_common_word(extract: Extract) -> None:
-    e = extract("WASHINGTON, March 3 - The Federal Reserve will act, its chairman said.",
-                title="VOLCKER SAYS FED WILL ACT", when=D1987)
+    e = extract(
+        "WASHINGTON, March 3 - The Federal Reserve will act, its chairman said.",
+        title="VOLCKER SAYS FED WILL ACT",
+        when=D1987,
+    )
     assert e.surnames == ("Volcker",)
-    e = extract("WASHINGTON, March 3 - Treasury Secretary James Baker said the dollar had fallen "
-                "enough. Baker told reporters.", title="TREASURY'S BAKER SAYS DOLLAR FALL ENOUGH", when=D1987)
+    e = extract(
+        "WASHINGTON, March 3 - Treasury Secretary James Baker said the dollar had fallen enough. Baker told reporters.",
+        title="TREASURY'S BAKER SAYS DOLLAR FALL ENOUGH",
+        when=D1987,
+    )
     assert e.persons == ("James Baker",) and e.surnames == ()
 
 
 # -- organisations and mentions ----------------------------------------------------------------------
+
 
 def test_orgs_by_acronym_and_full_name(extract: Extract) -> None:
     ents = extract("The International Monetary Fund, the World Bank and GATT met; the IMF said.")

@@ -1,4 +1,5 @@
 """Gazetteer tables (search/entities/gazetteer.py) that decide a name on their own."""
+
 from __future__ import annotations
 
 from search.entities import gazetteer

@@ -3,10 +3,11 @@
 First each rule called directly on the example phrases of its docstring, tokenized as the extractor
 tokenizes them; then the whole extractor on sentences these rules decide.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 import pytest
 
@@ -25,7 +26,7 @@ def locate(sentence: str, run: str, name: str | None = None) -> tuple[list[str],
     tokens = tokenize(sentence)
     words = tokenize(run)
     for start in range(len(tokens) - len(words) + 1):
-        if tokens[start:start + len(words)] == words:
+        if tokens[start : start + len(words)] == words:
             end = start + len(words)
             cut = start if name is None else end - len(tokenize(name))
             assert tokens[cut:end] == tokenize(name or run), f"{name!r} does not end {run!r}"
@@ -34,6 +35,7 @@ def locate(sentence: str, run: str, name: str | None = None) -> tuple[list[str],
 
 
 # -- direct rule tests ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("sentence", "run", "name"),
@@ -55,7 +57,7 @@ def test_titled_by_a_title_right_before_the_name(name_rules: NameRules, sentence
     ],
 )
 def test_titled_not_by_an_affiliation_word_alone(name_rules: NameRules, sentence: str, run: str, name: str) -> None:
-    """"Foreign" and "official" are affiliation words: alone they make no title."""
+    """ "Foreign" and "official" are affiliation words: alone they make no title."""
     tokens, _, cut, _ = locate(sentence, run, name)
     assert not name_rules.titled(tokens, cut)
 
@@ -125,8 +127,11 @@ def test_attributive_not_the_person_himself() -> None:
     [
         ("Officials in Buenos Aires agreed.", "Buenos Aires", "Buenos Aires"),  # is a place
         ("The Los Angeles Dodgers won.", "Los Angeles Dodgers", "Los Angeles Dodgers"),  # starts with one
-        ("A speech to the San Francisco Chamber of Commerce.", "San Francisco Chamber",
-         "Francisco Chamber"),  # ends one ("San" cut)
+        (
+            "A speech to the San Francisco Chamber of Commerce.",
+            "San Francisco Chamber",
+            "Francisco Chamber",
+        ),  # ends one ("San" cut)
     ],
 )
 def test_place_a_multi_word_place(name_rules: NameRules, sentence: str, run: str, name: str) -> None:
@@ -141,7 +146,7 @@ def test_place_not_a_person(name_rules: NameRules) -> None:
 
 def test_skip_common_words_before_a_first_name(name_rules: NameRules) -> None:
     tokens, _, cut, end = locate("Exchequer Nigel Lawson said so.", "Exchequer Nigel Lawson")
-    assert tokens[name_rules.skip_common_words(tokens, cut, end):end] == ["Nigel", "Lawson"]
+    assert tokens[name_rules.skip_common_words(tokens, cut, end) : end] == ["Nigel", "Lawson"]
 
 
 def test_skip_common_words_keeps_a_name_that_starts_with_a_first_name(name_rules: NameRules) -> None:
@@ -154,16 +159,23 @@ def test_skip_common_words_keeps_a_name_that_starts_with_a_first_name(name_rules
     [
         ("J. Hugh Liedtke spoke.", "J. Hugh Liedtke", "Hugh Liedtke"),  # initials
         ("Chairman of the FCA Frank Naylor agreed.", "FCA Frank Naylor", "Frank Naylor"),  # an acronym
-        ("U.S. Trade Represenative Clayton Yeutter predicted a deal.", "Represenative Clayton Yeutter",
-         "Clayton Yeutter"),  # a misspelt title
-        ("It followed the resignation of Minister of Planning Joao Sayad.", "Planning Joao Sayad",
-         "Joao Sayad"),  # an unknown long word
+        (
+            "U.S. Trade Represenative Clayton Yeutter predicted a deal.",
+            "Represenative Clayton Yeutter",
+            "Clayton Yeutter",
+        ),  # a misspelt title
+        (
+            "It followed the resignation of Minister of Planning Joao Sayad.",
+            "Planning Joao Sayad",
+            "Joao Sayad",
+        ),  # an unknown long word
     ],
 )
-def test_skip_unknown_word_before_a_first_name_and_a_surname(name_rules: NameRules, sentence: str, run: str,
-                                                             kept: str) -> None:
+def test_skip_unknown_word_before_a_first_name_and_a_surname(
+    name_rules: NameRules, sentence: str, run: str, kept: str
+) -> None:
     tokens, _, cut, end = locate(sentence, run)
-    assert " ".join(tokens[name_rules.skip_unknown_word(tokens, cut, end):end]) == kept
+    assert " ".join(tokens[name_rules.skip_unknown_word(tokens, cut, end) : end]) == kept
 
 
 @pytest.mark.parametrize(
@@ -173,8 +185,9 @@ def test_skip_unknown_word_before_a_first_name_and_a_surname(name_rules: NameRul
         ("Hinckley succeeds Wilmot Wheeler Jr, who retires.", "Wilmot Wheeler Jr"),  # an unknown first name
     ],
 )
-def test_skip_unknown_word_keeps_a_family_name_and_an_unknown_first_name(name_rules: NameRules, sentence: str,
-                                                                         run: str) -> None:
+def test_skip_unknown_word_keeps_a_family_name_and_an_unknown_first_name(
+    name_rules: NameRules, sentence: str, run: str
+) -> None:
     tokens, _, cut, end = locate(sentence, run)
     assert name_rules.skip_unknown_word(tokens, cut, end) == cut
 
@@ -192,15 +205,19 @@ def test_is_title_not_a_name_or_a_hyphenated_name(name_rules: NameRules, word: s
 @pytest.mark.parametrize(
     ("sentence", "run", "name"),
     [
-        ("Israeli Prime Minister Benjamin Netanyahu said so.", "Israeli Prime Minister Benjamin Netanyahu",
-         "Benjamin Netanyahu"),
+        (
+            "Israeli Prime Minister Benjamin Netanyahu said so.",
+            "Israeli Prime Minister Benjamin Netanyahu",
+            "Benjamin Netanyahu",
+        ),
         ("The unit is led by Maj. Gen. Aharon Haliva.", "Maj. Gen. Aharon Haliva", "Aharon Haliva"),
         ("Treasury Secretary James A. Baker agreed.", "Treasury Secretary James A. Baker", "James A. Baker"),
         ("Vladimir Putin spoke.", "Vladimir Putin", "Vladimir Putin"),  # none: the run's start
     ],
 )
-def test_name_start_after_the_last_title_or_affiliation(name_rules: NameRules, sentence: str, run: str,
-                                                        name: str) -> None:
+def test_name_start_after_the_last_title_or_affiliation(
+    name_rules: NameRules, sentence: str, run: str, name: str
+) -> None:
     tokens, start, cut, end = locate(sentence, run, name)
     assert name_rules.name_start(tokens, start, end) == cut
 
@@ -285,13 +302,15 @@ def test_lone_candidate_a_possible_surname(name_rules: NameRules, sentence: str,
         ("Young people will pay more.", "Young"),  # a common word, no speech verb
     ],
 )
-def test_lone_candidate_not_a_plural_common_word_or_a_news_agency(name_rules: NameRules, sentence: str,
-                                                                  word: str) -> None:
+def test_lone_candidate_not_a_plural_common_word_or_a_news_agency(
+    name_rules: NameRules, sentence: str, word: str
+) -> None:
     tokens, start, _, end = locate(sentence, word)
     assert not name_rules.lone_candidate(tokens, start, end)
 
 
 # -- through the extractor ---------------------------------------------------------------------------
+
 
 def test_titles_and_ranks_are_stripped(extract: Extract) -> None:
     ents = extract("The unit is led by Maj. Gen. Aharon Haliva, and Treasury Secretary James A. Baker agreed.")
@@ -307,8 +326,9 @@ def test_titles_and_ranks_are_stripped(extract: Extract) -> None:
         ("Transport Minister Israel Katz said so.", ("Israel Katz",), ()),
     ],
 )
-def test_country_words_as_first_names(extract: Extract, body: str, persons: tuple[str, ...],
-                                      countries: tuple[str, ...]) -> None:
+def test_country_words_as_first_names(
+    extract: Extract, body: str, persons: tuple[str, ...], countries: tuple[str, ...]
+) -> None:
     ents = extract(body)
     assert ents.persons == persons
     assert ents.countries == countries
@@ -374,8 +394,9 @@ def test_a_name_after_an_article_is_no_person(extract: Extract) -> None:
         ("Bank of Japan Governor Satoshi Sumita spoke.", ("Satoshi Sumita",)),
     ],
 )
-def test_affiliations_after_of_and_before_analyst_are_not_persons(extract: Extract, body: str,
-                                                                  persons: tuple[str, ...]) -> None:
+def test_affiliations_after_of_and_before_analyst_are_not_persons(
+    extract: Extract, body: str, persons: tuple[str, ...]
+) -> None:
     assert extract(body, when=D1987).persons == persons
 
 
@@ -391,8 +412,9 @@ def test_misspelt_title_is_skipped_but_an_unknown_first_name_is_not(extract: Ext
         ("In a speech to the San Francisco Chamber of Commerce, Tom Clausen spoke.", ("Tom Clausen",)),
     ],
 )
-def test_employer_after_a_role_and_places_cut_by_a_title_word(extract: Extract, body: str,
-                                                             persons: tuple[str, ...]) -> None:
+def test_employer_after_a_role_and_places_cut_by_a_title_word(
+    extract: Extract, body: str, persons: tuple[str, ...]
+) -> None:
     assert extract(body, when=D1987).persons == persons
 
 
@@ -406,8 +428,7 @@ def test_employer_after_a_role_and_places_cut_by_a_title_word(extract: Extract, 
         ("J. Hugh Liedtke spoke.", ("Hugh Liedtke",)),
     ],
 )
-def test_hyphenated_titles_long_unknown_words_and_owners(extract: Extract, body: str,
-                                                        persons: tuple[str, ...]) -> None:
+def test_hyphenated_titles_long_unknown_words_and_owners(extract: Extract, body: str, persons: tuple[str, ...]) -> None:
     assert extract(body, when=D1987).persons == persons
 
 
@@ -420,6 +441,7 @@ def test_hyphenated_titles_long_unknown_words_and_owners(extract: Extract, body:
         ("Peter Fellner, economist at James Capel, said so.", ("Peter Fellner",)),
     ],
 )
-def test_acronyms_before_names_and_employers_only_after_employee_roles(extract: Extract, body: str,
-                                                                      persons: tuple[str, ...]) -> None:
+def test_acronyms_before_names_and_employers_only_after_employee_roles(
+    extract: Extract, body: str, persons: tuple[str, ...]
+) -> None:
     assert extract(body, when=D1987).persons == persons

@@ -1,13 +1,13 @@
 """NLTK resource setup (probe, clear error, download of the missing ones only) and the fast chunker."""
-from __future__ import annotations
 
-from pathlib import Path
+from __future__ import annotations
 
 import nltk
 import pytest
 
 from search.entities import nlp
 from search.errors import MissingResource
+
 from support import NLTK_DATA
 
 SHARED_NLTK = NLTK_DATA
@@ -33,8 +33,15 @@ def test_shared_nltk_data_has_every_required_resource():
 
 def test_required_resources_are_the_ones_the_pipeline_loads():
     names = [name for name, _ in nlp.REQUIRED_RESOURCES]
-    assert names == ["punkt_tab", "averaged_perceptron_tagger_eng", "maxent_ne_chunker_tab",
-                     "words", "names", "gazetteers", "stopwords"]
+    assert names == [
+        "punkt_tab",
+        "averaged_perceptron_tagger_eng",
+        "maxent_ne_chunker_tab",
+        "words",
+        "names",
+        "gazetteers",
+        "stopwords",
+    ]
 
 
 def test_missing_chunker_raises_missing_resource_naming_it(monkeypatch):
@@ -81,7 +88,10 @@ def test_download_failure_is_reported_not_raised(monkeypatch):
     [
         ("U.S. and U.K. officials met.", ["U.S.", "and", "U.K.", "officials", "met", "."]),
         ("Netanyahu's government", ["Netanyahu", "'s", "government"]),
-        ("Netanyahu’s, O'Brien and Chiang Ching-kuo", ["Netanyahu", "’s", ",", "O'Brien", "and", "Chiang", "Ching-kuo"]),
+        (
+            "Netanyahu’s, O'Brien and Chiang Ching-kuo",
+            ["Netanyahu", "’s", ",", "O'Brien", "and", "Chiang", "Ching-kuo"],
+        ),
         ("rose 1.5 pct to 3,400", ["rose", "1.5", "pct", "to", "3,400"]),
     ],
 )

@@ -4,16 +4,24 @@ who is quoted, and folding partial names.
 First each rule called directly on the example phrases of its docstring, tokenized as the extractor
 tokenizes them; then the whole extractor on the firms these rules find.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 import pytest
 
 from search.entities.nlp import tokenize
 from search.entities.persons import (
-    _firm_context, _longer_match, canonical_name, capital_runs, firm_names, fold_key, fold_persons, speaking,
+    _firm_context,
+    _longer_match,
+    canonical_name,
+    capital_runs,
+    firm_names,
+    fold_key,
+    fold_persons,
+    speaking,
     surname_of,
 )
 from search.models import Entities
@@ -27,7 +35,7 @@ def span(tokens: list[str], phrase: str) -> tuple[int, int]:
     """(start, end) of the first occurrence of ``phrase``'s tokens in ``tokens``."""
     words = tokenize(phrase)
     for start in range(len(tokens) - len(words) + 1):
-        if tokens[start:start + len(words)] == words:
+        if tokens[start : start + len(words)] == words:
             return start, start + len(words)
     raise ValueError(f"{phrase!r} is not in {tokens!r}")
 
@@ -46,6 +54,7 @@ def firm_context_of(sentence: str, run: str) -> bool:
 
 
 # -- direct rule tests ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("name", "canonical"),
@@ -84,8 +93,10 @@ def test_capital_runs_no_particle_outside_a_name() -> None:
         ("Diamond Shamrock <DIA> raised prices.", {"Diamond Shamrock"}),  # a ticker
         ("Shares of <Bear Stearns> rose.", {"Bear Stearns"}),  # Reuters' company markers
         ("Richard Jeffrey of brokers Hoare Govett said so.", {"Hoare Govett"}),  # after a firm noun
-        ("Harcourt Brace Jovanovich Inc made an offer.",
-         {"Harcourt Brace", "Brace Jovanovich", "Harcourt Brace Jovanovich"}),  # every part of two words or more
+        (
+            "Harcourt Brace Jovanovich Inc made an offer.",
+            {"Harcourt Brace", "Brace Jovanovich", "Harcourt Brace Jovanovich"},
+        ),  # every part of two words or more
     ],
 )
 def test_firm_names_from_the_sentence_context(sentence: str, firms: set[str]) -> None:
@@ -175,7 +186,9 @@ def test_fold_key_ignores_case_and_accents(a: str, b: str) -> None:
 
 def test_fold_persons_a_lone_surname_folds_into_the_full_name() -> None:
     assert fold_persons(["Vladimir Putin"], ["Putin"], set()) == (
-        ["Vladimir Putin"], {"Vladimir Putin": "Vladimir Putin", "Putin": "Vladimir Putin"})
+        ["Vladimir Putin"],
+        {"Vladimir Putin": "Vladimir Putin", "Putin": "Vladimir Putin"},
+    )
 
 
 def test_fold_persons_family_name_first_folds_too() -> None:
@@ -189,8 +202,11 @@ def test_fold_persons_a_given_name_does_not_fold_by_default() -> None:
 def test_fold_persons_a_shorter_full_name_folds_into_the_longer_one() -> None:
     persons, mapping = fold_persons(["Otto Poehl", "Karl Otto Poehl"], ["poehl"], set())
     assert persons == ["Karl Otto Poehl"]
-    assert mapping == {"Karl Otto Poehl": "Karl Otto Poehl", "Otto Poehl": "Karl Otto Poehl",
-                       "poehl": "Karl Otto Poehl"}
+    assert mapping == {
+        "Karl Otto Poehl": "Karl Otto Poehl",
+        "Otto Poehl": "Karl Otto Poehl",
+        "poehl": "Karl Otto Poehl",
+    }
 
 
 def test_fold_persons_an_unknown_lone_surname_is_not_mapped() -> None:
@@ -213,6 +229,7 @@ def test_longer_match_none(name: str, persons: list[str]) -> None:
 
 
 # -- through the extractor ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "body",

@@ -4,10 +4,11 @@ First each rule called directly with the hits of its docstring (a hit is a body 
 title or dateline, and whether the name is quoted or which evidence named the country); then the whole
 extractor on stories these rules decide.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 import pytest
 
@@ -22,6 +23,7 @@ SENTENCES = 12  # a 12-sentence body: its last quarter starts at sentence 9
 
 
 # -- direct rule tests ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "hits",
@@ -38,7 +40,7 @@ def test_salient_person_prominent_quoted_or_early(hits: list[tuple[int, bool]]) 
 
 
 def test_salient_person_not_one_unquoted_late_mention() -> None:
-    """"... will meet Chancellor Helmut Kohl." in the last quarter: a person named in passing."""
+    """ "... will meet Chancellor Helmut Kohl." in the last quarter: a person named in passing."""
     assert not salient_person([(9, False)], SENTENCES)
 
 
@@ -81,6 +83,7 @@ def test_salient_country_not_a_lone_late_demonym_city_or_region(evidence: str) -
 
 # -- through the extractor ---------------------------------------------------------------------------
 
+
 def test_passing_demonym_is_not_a_facet_but_a_named_country_is(extract: Extract) -> None:
     lead = "The company said sales rose. Profits were higher. Costs fell. "
     assert extract(lead + "Japanese investors bought shares.").countries == ()
@@ -91,7 +94,7 @@ def test_passing_demonym_is_not_a_facet_but_a_named_country_is(extract: Extract)
 
 def test_a_single_late_passing_mention_is_no_facet_value(extract: Extract, miyazawa_story: list[str]) -> None:
     """One unquoted mention in the last quarter of the story is background, not who the story is about."""
-    e = extract(" ".join(miyazawa_story + ["Miyazawa will meet Chancellor Helmut Kohl next month."]), when=D1987)
+    e = extract(" ".join([*miyazawa_story, "Miyazawa will meet Chancellor Helmut Kohl next month."]), when=D1987)
     assert e.persons == ("Kiichi Miyazawa",)
     assert e.passing == ("Helmut Kohl",)
     assert not any(m.value == "Helmut Kohl" for m in e.mentions)
@@ -107,13 +110,11 @@ def test_a_single_late_passing_mention_is_no_facet_value(extract: Extract, miyaz
     ],
 )
 def test_a_late_person_who_speaks_or_recurs_is_kept(extract: Extract, miyazawa_story: list[str], last: str) -> None:
-    e = extract(" ".join(miyazawa_story + [last]), when=D1987)
+    e = extract(" ".join([*miyazawa_story, last]), when=D1987)
     assert e.persons == ("Kiichi Miyazawa", "Helmut Kohl")
     assert e.passing == ()
 
 
-def test_a_person_in_the_lead_or_middle_is_kept_with_one_mention(extract: Extract,
-                                                                 miyazawa_story: list[str]) -> None:
-    early = miyazawa_story[:2] + ["He will meet Chancellor Helmut Kohl next month."] + miyazawa_story[2:]
+def test_a_person_in_the_lead_or_middle_is_kept_with_one_mention(extract: Extract, miyazawa_story: list[str]) -> None:
+    early = [*miyazawa_story[:2], "He will meet Chancellor Helmut Kohl next month.", *miyazawa_story[2:]]
     assert extract(" ".join(early), when=D1987).persons == ("Kiichi Miyazawa", "Helmut Kohl")
-

@@ -1,4 +1,5 @@
 """Finding corpus files: order, hidden files, symlinks (loops, duplicates), unreadable folders, roots."""
+
 from __future__ import annotations
 
 import os
@@ -8,10 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.ingest import corpus
-from search.ingest import SUFFIXES, discover, iter_articles, read_file
+from search.ingest import SUFFIXES, corpus, discover, iter_articles, read_file
 from search.ingest.base import is_safe_id
-
 
 
 def touch(path: Path, text: str = "Title\n\nBody text.") -> Path:
@@ -25,13 +24,32 @@ def names(pairs: list[tuple[Path, Path]], root: Path) -> list[str]:
 
 
 def test_sorted_recursive_supported_only_no_hidden(tmp_path: Path) -> None:
-    for name in ("b.txt", "a.jsonl", "sub/z.html", "sub/deeper/y.sgm", "c.htm", "d.json", "notes.docx",
-                 "image.png", ".hidden.txt", ".git/config.txt", "sub/.cache/x.txt", "UPPER.TXT"):
+    for name in (
+        "b.txt",
+        "a.jsonl",
+        "sub/z.html",
+        "sub/deeper/y.sgm",
+        "c.htm",
+        "d.json",
+        "notes.docx",
+        "image.png",
+        ".hidden.txt",
+        ".git/config.txt",
+        "sub/.cache/x.txt",
+        "UPPER.TXT",
+    ):
         touch(tmp_path / name)
     found = list(discover([tmp_path]))
     # depth first, sorted by name, a folder's files before its subfolders
-    assert names(found, tmp_path) == ["UPPER.TXT", "a.jsonl", "b.txt", "c.htm", "d.json",
-                                      "sub/z.html", "sub/deeper/y.sgm"]
+    assert names(found, tmp_path) == [
+        "UPPER.TXT",
+        "a.jsonl",
+        "b.txt",
+        "c.htm",
+        "d.json",
+        "sub/z.html",
+        "sub/deeper/y.sgm",
+    ]
     assert all(root == tmp_path for _, root in found)
     assert set(SUFFIXES) == {".txt", ".json", ".jsonl", ".sgm", ".html", ".htm"}
 
@@ -43,8 +61,10 @@ def test_symlink_loop_is_reported_and_does_not_hang(tmp_path: Path) -> None:
     problems: list[tuple[Path, str]] = []
     found = list(discover([tmp_path], on_problem=lambda p, m: problems.append((p, m))))
     assert names(found, tmp_path) == ["a/one.txt"]
-    assert problems == [(tmp_path / "a" / "loop", "symlink loop (links back to a parent folder); skipped"),
-                        (tmp_path / "a" / "up", "symlink loop (links back to a parent folder); skipped")]
+    assert problems == [
+        (tmp_path / "a" / "loop", "symlink loop (links back to a parent folder); skipped"),
+        (tmp_path / "a" / "up", "symlink loop (links back to a parent folder); skipped"),
+    ]
 
 
 def test_self_referencing_file_symlink_is_reported(tmp_path: Path) -> None:
@@ -101,8 +121,9 @@ def test_roots_that_are_files_missing_or_unsupported(tmp_path: Path, caplog: pyt
     story = touch(tmp_path / "story.txt")
     touch(tmp_path / "notes.md")
     problems: list[tuple[Path, str]] = []
-    found = list(discover([story, tmp_path / "missing", tmp_path / "notes.md"],
-                          on_problem=lambda p, m: problems.append((p, m))))
+    found = list(
+        discover([story, tmp_path / "missing", tmp_path / "notes.md"], on_problem=lambda p, m: problems.append((p, m)))
+    )
     assert found == [(story, story)]
     assert problems == [
         (tmp_path / "missing", "can't open: No such file or directory"),
@@ -118,15 +139,23 @@ def test_iter_articles_over_the_shipped_samples(sample_corpus: Path, caplog: pyt
     assert len(articles) == 14
     assert len({a.id for a in articles}) == 14
     assert {Path(a.path).name for a in articles} == {
-        "merkel-budget.txt", "reuters-sample.sgm", "reuters-truncated.sgm", "storm-xss.html", "tokyo-yen.txt",
-        "wire-mixed.jsonl", "world-briefs.json"}
+        "merkel-budget.txt",
+        "reuters-sample.sgm",
+        "reuters-truncated.sgm",
+        "storm-xss.html",
+        "tokyo-yen.txt",
+        "wire-mixed.jsonl",
+        "world-briefs.json",
+    }
     assert "binary file (contains NUL bytes)" in caplog.text and "empty file" in caplog.text
     assert all(a.title for a in articles)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.one_of(st.binary(max_size=400), st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass"))),
-       suffix=st.sampled_from(SUFFIXES))
+@given(
+    data=st.one_of(st.binary(max_size=400), st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass"))),
+    suffix=st.sampled_from(SUFFIXES),
+)
 def test_read_file_never_raises(tmp_path: Path, data: bytes, suffix: str) -> None:
     path = tmp_path / f"fuzz{suffix}"
     path.write_bytes(data)

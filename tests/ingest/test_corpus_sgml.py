@@ -1,4 +1,5 @@
 """Reuters-21578 SGML: record fields, datelines, BRIEF/UNPROC records, truncation, and the shared copy."""
+
 from __future__ import annotations
 
 import time
@@ -10,8 +11,8 @@ import pytest
 from search.ingest import read_file
 from search.ingest.sgml import read_reuters_labels, read_sgml
 from search.models import Article
-from support import REUTERS
 
+from support import REUTERS
 
 RECORD = """<REUTERS TOPICS="YES" LEWISSPLIT="TRAIN" CGISPLIT="TRAINING-SET" OLDID="1" NEWID="{newid}">
 <DATE>{date}</DATE>
@@ -35,16 +36,18 @@ def test_record_fields_exactly(tmp_path: Path) -> None:
     path.write_bytes(RECORD.format(newid=42, date=" 3-MAR-1987 09:15:05.40&#5;&#5;&#5;RM").encode("latin-1"))
     result = read_file(path, tmp_path)
     assert result.problems == []
-    assert result.articles == [Article(
-        id="reuters-42",
-        title="JAPAN & U.S. <TALKS>",
-        body="TOKYO, March 3 - Prime Minister Yasuhiro Nakasone said talks would go on.\n\n"
-             "He said Japan would cut tariffs.",
-        published=datetime(1987, 3, 3, 9, 15, 5, 400000, tzinfo=timezone.utc),
-        date_source="metadata",
-        source="Reuters",
-        path=str(path.resolve()),
-    )]
+    assert result.articles == [
+        Article(
+            id="reuters-42",
+            title="JAPAN & U.S. <TALKS>",
+            body="TOKYO, March 3 - Prime Minister Yasuhiro Nakasone said talks would go on.\n\n"
+            "He said Japan would cut tariffs.",
+            published=datetime(1987, 3, 3, 9, 15, 5, 400000, tzinfo=timezone.utc),
+            date_source="metadata",
+            source="Reuters",
+            path=str(path.resolve()),
+        )
+    ]
 
 
 def test_brief_and_unproc_records_and_latin1(sample_corpus: Path) -> None:
@@ -53,12 +56,16 @@ def test_brief_and_unproc_records_and_latin1(sample_corpus: Path) -> None:
     first, brief, unproc = result.articles
     assert first.body.endswith("Soci\u00e9t\u00e9 G\u00e9n\u00e9rale & other banks had been consulted.")
     assert (brief.id, brief.title, brief.body) == (
-        "reuters-900002", "JAPAN FEBRUARY TRADE SURPLUS WIDENS TO 7.1 BILLION DLRS", "")  # "Blah blah blah." dropped
+        "reuters-900002",
+        "JAPAN FEBRUARY TRADE SURPLUS WIDENS TO 7.1 BILLION DLRS",
+        "",
+    )  # "Blah blah blah." dropped
     assert brief.published == datetime(1987, 3, 2, 9, 20, 11, 20000, tzinfo=timezone.utc)
     assert (unproc.title, unproc.body) == (
         "FEDERAL RESERVE WEEKLY REPORT - MARCH 2",
         "One week ended Feb 25 daily avgs-mlns\n\nBank borrowings...............680 vs.......425\n\n"
-        "Excess reserves.............1,025 vs.....1,497")
+        "Excess reserves.............1,025 vs.....1,497",
+    )
 
 
 def test_truncated_file_keeps_complete_records(sample_corpus: Path) -> None:
@@ -77,10 +84,13 @@ def test_missing_date_and_newid(tmp_path: Path) -> None:
     assert len(article.id) == 16 and (article.published, article.date_source) == (None, "")
 
 
-@pytest.mark.parametrize("content, problem", [
-    (b"<!DOCTYPE lewis SYSTEM \"lewis.dtd\">\n", "no <REUTERS> records found"),
-    (b"\x00\x01binary", "no <REUTERS> records found"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b'<!DOCTYPE lewis SYSTEM "lewis.dtd">\n', "no <REUTERS> records found"),
+        (b"\x00\x01binary", "no <REUTERS> records found"),
+    ],
+)
 def test_files_without_records(tmp_path: Path, content: bytes, problem: str) -> None:
     path = tmp_path / "bad.sgm"
     path.write_bytes(content)

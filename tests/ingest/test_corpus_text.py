@@ -1,4 +1,5 @@
 """Plain-text articles: header block, title line, first-sentence titles, paragraphs, encodings, bad files."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -6,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from search.ingest import corpus
-from search.ingest import FileResult, read_file
+from search.ingest import FileResult, corpus, read_file
 from search.ingest.base import hashed_id, title_from_body
 from search.models import Article
-from support import DATA, SHARED
 
+from support import DATA, SHARED
 
 
 def read(tmp_path: Path, content: str | bytes, name: str = "story.txt") -> FileResult:
@@ -21,28 +21,37 @@ def read(tmp_path: Path, content: str | bytes, name: str = "story.txt") -> FileR
 
 
 def test_header_block_title_line_and_paragraphs(tmp_path: Path) -> None:
-    result = read(tmp_path, (
-        "TITLE: Budget approved\n"
-        "date: 2019-03-14T09:30:00Z\n"
-        "Url: https://news.example.org/budget\n"
-        "Source:   Example   Wire \n"
-        "\n"
-        "The parliament approved the budget\n"
-        "on Thursday   after a long debate.\n"
-        "\n\n"
-        "\tThe opposition voted against it.\n"
-    ))
-    assert result == FileResult(path=str((tmp_path / "story.txt").resolve()), problems=[], articles=[Article(
-        id=hashed_id("story.txt", ""),
-        title="Budget approved",
-        body="The parliament approved the budget on Thursday after a long debate.\n\n"
-             "The opposition voted against it.",
-        published=datetime(2019, 3, 14, 9, 30, tzinfo=timezone.utc),
-        date_source="metadata",
-        source="Example Wire",
-        url="https://news.example.org/budget",
+    result = read(
+        tmp_path,
+        (
+            "TITLE: Budget approved\n"
+            "date: 2019-03-14T09:30:00Z\n"
+            "Url: https://news.example.org/budget\n"
+            "Source:   Example   Wire \n"
+            "\n"
+            "The parliament approved the budget\n"
+            "on Thursday   after a long debate.\n"
+            "\n\n"
+            "\tThe opposition voted against it.\n"
+        ),
+    )
+    assert result == FileResult(
         path=str((tmp_path / "story.txt").resolve()),
-    )])
+        problems=[],
+        articles=[
+            Article(
+                id=hashed_id("story.txt", ""),
+                title="Budget approved",
+                body="The parliament approved the budget on Thursday after a long debate.\n\n"
+                "The opposition voted against it.",
+                published=datetime(2019, 3, 14, 9, 30, tzinfo=timezone.utc),
+                date_source="metadata",
+                source="Example Wire",
+                url="https://news.example.org/budget",
+                path=str((tmp_path / "story.txt").resolve()),
+            )
+        ],
+    )
 
 
 def test_first_line_followed_by_blank_line_is_the_title(tmp_path: Path) -> None:
@@ -52,13 +61,17 @@ def test_first_line_followed_by_blank_line_is_the_title(tmp_path: Path) -> None:
 
 
 def test_without_title_line_the_first_sentence_is_the_title(tmp_path: Path) -> None:
-    text = ("Maj. Gen. Aharon Haliva will visit Moscow on Dec. 11. He will lead the delegation.\n"
-            "Officials confirmed the trip.\n")
+    text = (
+        "Maj. Gen. Aharon Haliva will visit Moscow on Dec. 11. He will lead the delegation.\n"
+        "Officials confirmed the trip.\n"
+    )
     [article] = read(tmp_path, text).articles
     assert article.title == "Maj. Gen. Aharon Haliva will visit Moscow on Dec. 11."
     # no blank line anywhere: one paragraph per line, and the body keeps the title sentence
-    assert article.body == ("Maj. Gen. Aharon Haliva will visit Moscow on Dec. 11. He will lead the delegation."
-                            "\n\nOfficials confirmed the trip.")
+    assert article.body == (
+        "Maj. Gen. Aharon Haliva will visit Moscow on Dec. 11. He will lead the delegation."
+        "\n\nOfficials confirmed the trip."
+    )
     assert (article.published, article.date_source) == (None, "")
 
 
@@ -77,9 +90,11 @@ def test_very_long_first_sentence_is_cut_at_a_word_boundary() -> None:
 def test_seed_article(tmp_path: Path) -> None:
     seed = SHARED / "corpora" / "seed" / "000_f00f6371fd1e7e98.txt"
     [article] = read_file(seed, seed.parent).articles
-    assert article.title == ("On December 11th, a delegation of IDF officers will visit Moscow to hoold a meeting "
-                             "with the Russian side, the Israeli Defense Forces announced over Twitter on "
-                             "December 10th.")
+    assert article.title == (
+        "On December 11th, a delegation of IDF officers will visit Moscow to hoold a meeting "
+        "with the Russian side, the Israeli Defense Forces announced over Twitter on "
+        "December 10th."
+    )
     assert (article.published, article.date_source) == (datetime(2018, 12, 10, tzinfo=timezone.utc), "text")
     assert article.id == hashed_id("000_f00f6371fd1e7e98.txt", "") == read_file(seed, seed.parent).articles[0].id
     assert article.body.count("\n\n") == seed.read_text(encoding="utf-8").strip().count("\n")
@@ -91,23 +106,29 @@ def test_control_characters_and_odd_whitespace_are_cleaned(tmp_path: Path) -> No
     assert article.body == "A b c d\n\ne"
 
 
-@pytest.mark.parametrize("content, encoding", [
-    ("\ufeffCaf\u00e9 story\n\nNa\u00efve text \u2014 fine.", "utf-8"),  # UTF-8 with BOM
-    ("Caf\u00e9 story\n\nNa\u00efve text \u2014 fine.", "cp1252"),
-    ("Caf\u00e9 story\n\nNa\u00efve text \u2014 fine.", "utf-16"),  # has a BOM
-])
+@pytest.mark.parametrize(
+    "content, encoding",
+    [
+        ("\ufeffCaf\u00e9 story\n\nNa\u00efve text \u2014 fine.", "utf-8"),  # UTF-8 with BOM
+        ("Caf\u00e9 story\n\nNa\u00efve text \u2014 fine.", "cp1252"),
+        ("Caf\u00e9 story\n\nNa\u00efve text \u2014 fine.", "utf-16"),  # has a BOM
+    ],
+)
 def test_encodings(tmp_path: Path, content: str, encoding: str) -> None:
     [article] = read(tmp_path, content.encode(encoding)).articles
     assert (article.title, article.body) == ("Caf\u00e9 story", "Na\u00efve text \u2014 fine.")
 
 
-@pytest.mark.parametrize("content, problem", [
-    (b"", "empty file"),
-    (b"  \n\n \t\n", "empty file"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file (contains NUL bytes)"),
-    (bytes(range(1, 32)) * 20, "binary file (mostly control characters)"),
-    (bytes(range(0x80, 0xA0)) * 20, "not text: not UTF-8 and mostly unprintable in cp1252/Latin-1"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b"", "empty file"),
+        (b"  \n\n \t\n", "empty file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file (contains NUL bytes)"),
+        (bytes(range(1, 32)) * 20, "binary file (mostly control characters)"),
+        (bytes(range(0x80, 0xA0)) * 20, "not text: not UTF-8 and mostly unprintable in cp1252/Latin-1"),
+    ],
+)
 def test_bad_files_are_problems_not_errors(tmp_path: Path, content: bytes, problem: str) -> None:
     result = read(tmp_path, content)
     assert (result.articles, result.problems) == ([], [problem])
@@ -150,7 +171,8 @@ def test_missing_and_unsupported_files(tmp_path: Path) -> None:
     assert read_file(tmp_path / "gone.txt", tmp_path).problems == ["can't read: No such file or directory"]
     (tmp_path / "notes.docx").write_bytes(b"PK")
     assert read_file(tmp_path / "notes.docx", tmp_path).problems == [
-        "unsupported file type '.docx' (supported: .txt, .json, .jsonl, .sgm, .html, .htm)"]
+        "unsupported file type '.docx' (supported: .txt, .json, .jsonl, .sgm, .html, .htm)"
+    ]
 
 
 def test_ids_are_stable_and_depend_on_the_path_below_the_root(tmp_path: Path) -> None:

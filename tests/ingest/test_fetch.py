@@ -1,4 +1,5 @@
 """``corpus fetch``: download from a local HTTP server, safe extraction, checksums, network failures."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,15 +8,16 @@ import io
 import socket
 import tarfile
 import threading
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
 
 from search.errors import CorpusError
 from search.ingest.fetch import FetchReport, fetch_reuters, load_sums
+
 from support import REUTERS
 
 FEW = ["reut2-000.sgm", "reut2-001.sgm", "reut2-021.sgm"]
@@ -72,8 +74,9 @@ def test_sums_file_covers_the_22_files_of_the_shared_copy() -> None:
     assert all(len(digest) == 64 for digest in committed.values())
 
 
-def test_download_extracts_only_the_sgm_files_and_verifies_them(tmp_path: Path, server: tuple[str, Path],
-                                                                 sums: dict[str, str]) -> None:
+def test_download_extracts_only_the_sgm_files_and_verifies_them(
+    tmp_path: Path, server: tuple[str, Path], sums: dict[str, str]
+) -> None:
     url, www = server
     members = real_members(FEW) | {"README.txt": b"readme", "lewis.dtd": b"<!ELEMENT>"}
     build_archive(www / "reuters21578.tar.gz", members)
@@ -83,8 +86,9 @@ def test_download_extracts_only_the_sgm_files_and_verifies_them(tmp_path: Path, 
     assert report == FetchReport(folder=folder, origin=f"{url}/reuters21578.tar.gz", fetched=FEW, verified=FEW)
     assert sorted(p.name for p in folder.iterdir()) == FEW  # no README.txt to index as an article, no staging
     assert all(sha256(folder / name) == sums[name] for name in FEW)
-    assert str(report) == (f"Fetched Reuters-21578 from {url}/reuters21578.tar.gz into {folder}: "
-                           f"3 files written, 3 verified (SHA-256).")
+    assert str(report) == (
+        f"Fetched Reuters-21578 from {url}/reuters21578.tar.gz into {folder}: 3 files written, 3 verified (SHA-256)."
+    )
 
     (www / "reuters21578.tar.gz").unlink()  # a second run must not need the network
     again = fetch_reuters(dest, url=f"{url}/reuters21578.tar.gz", sums=sums)
@@ -98,8 +102,9 @@ def test_archive_with_a_top_folder(tmp_path: Path, server: tuple[str, Path], sum
     assert fetch_reuters(tmp_path, url=f"{url}/r.tar.gz", sums=sums).fetched == FEW
 
 
-def test_corrupted_download_is_rejected_and_nothing_kept(tmp_path: Path, server: tuple[str, Path],
-                                                        sums: dict[str, str]) -> None:
+def test_corrupted_download_is_rejected_and_nothing_kept(
+    tmp_path: Path, server: tuple[str, Path], sums: dict[str, str]
+) -> None:
     url, www = server
     members = real_members(FEW)
     members["reut2-001.sgm"] = members["reut2-001.sgm"].replace(b"cocoa", b"COCOA", 1) + b"x"
@@ -108,7 +113,8 @@ def test_corrupted_download_is_rejected_and_nothing_kept(tmp_path: Path, server:
         fetch_reuters(tmp_path, url=f"{url}/bad.tar.gz", sums=sums)
     assert caught.value.message == (
         "Reuters-21578 check failed (SHA-256 mismatch (corrupt or a different version): reut2-001.sgm). "
-        "Nothing was kept; try again, or pass --from with a good copy.")
+        "Nothing was kept; try again, or pass --from with a good copy."
+    )
     assert not (tmp_path / "reuters21578").exists()
 
 
@@ -119,8 +125,9 @@ def test_missing_file_is_named(tmp_path: Path, server: tuple[str, Path], sums: d
         fetch_reuters(tmp_path, url=f"{url}/part.tar.gz", sums=sums)
 
 
-def test_corrupt_file_already_in_place_is_removed_and_replaced(tmp_path: Path, server: tuple[str, Path],
-                                                               sums: dict[str, str]) -> None:
+def test_corrupt_file_already_in_place_is_removed_and_replaced(
+    tmp_path: Path, server: tuple[str, Path], sums: dict[str, str]
+) -> None:
     url, www = server
     build_archive(www / "r.tar.gz", real_members(FEW))
     folder = tmp_path / "reuters21578"
@@ -148,19 +155,24 @@ def test_unreachable_url_is_a_clear_message(tmp_path: Path, sums: dict[str, str]
         fetch_reuters(tmp_path, url=url, sums=sums, timeout=5)
     assert caught.value.message == (
         f"Could not download {url}: [Errno 111] Connection refused. Check the internet connection, "
-        f"or pass --from with a local copy (a folder or the .tar.gz).")
+        f"or pass --from with a local copy (a folder or the .tar.gz)."
+    )
     assert not (tmp_path / "reuters21578").exists()
 
 
-@pytest.mark.parametrize("name, kind, problem", [
-    ("../reut2-000.sgm", tarfile.REGTYPE, "refusing unsafe path '../reut2-000.sgm'"),
-    ("/tmp/reut2-000.sgm", tarfile.REGTYPE, "refusing unsafe path '/tmp/reut2-000.sgm'"),
-    ("a/../../reut2-000.sgm", tarfile.REGTYPE, "refusing unsafe path 'a/../../reut2-000.sgm'"),
-    ("reut2-000.sgm", tarfile.SYMTYPE, "refusing 'reut2-000.sgm', which is a link or special file"),
-    ("reut2-000.sgm", tarfile.LNKTYPE, "refusing 'reut2-000.sgm', which is a link or special file"),
-])
-def test_unsafe_archive_members_are_refused(tmp_path: Path, sums: dict[str, str], name: str, kind: bytes,
-                                            problem: str) -> None:
+@pytest.mark.parametrize(
+    "name, kind, problem",
+    [
+        ("../reut2-000.sgm", tarfile.REGTYPE, "refusing unsafe path '../reut2-000.sgm'"),
+        ("/tmp/reut2-000.sgm", tarfile.REGTYPE, "refusing unsafe path '/tmp/reut2-000.sgm'"),
+        ("a/../../reut2-000.sgm", tarfile.REGTYPE, "refusing unsafe path 'a/../../reut2-000.sgm'"),
+        ("reut2-000.sgm", tarfile.SYMTYPE, "refusing 'reut2-000.sgm', which is a link or special file"),
+        ("reut2-000.sgm", tarfile.LNKTYPE, "refusing 'reut2-000.sgm', which is a link or special file"),
+    ],
+)
+def test_unsafe_archive_members_are_refused(
+    tmp_path: Path, sums: dict[str, str], name: str, kind: bytes, problem: str
+) -> None:
     archive = tmp_path / "evil.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
         info = tarfile.TarInfo(name)
@@ -204,15 +216,17 @@ def test_cli_fetch_from_local_copy_and_bad_source(tmp_path: Path) -> None:
     from search.cli import cli
 
     runner = CliRunner()
-    result = runner.invoke(cli, ["corpus", "fetch", "reuters21578", "--from", str(REUTERS),
-                                 "--dest", str(tmp_path / "corpus")])
+    result = runner.invoke(
+        cli, ["corpus", "fetch", "reuters21578", "--from", str(REUTERS), "--dest", str(tmp_path / "corpus")]
+    )
     assert result.exit_code == 0, result.output
     assert "22 files written, 22 verified (SHA-256)" in result.output
     fake = tmp_path / "bad.tar.gz"
     fake.write_bytes(b"garbage")
     (tmp_path / "corpus" / "reuters21578" / "reut2-005.sgm").write_bytes(b"damaged")
-    result = runner.invoke(cli, ["corpus", "fetch", "reuters21578", "--from", str(fake),
-                                 "--dest", str(tmp_path / "corpus")])
+    result = runner.invoke(
+        cli, ["corpus", "fetch", "reuters21578", "--from", str(fake), "--dest", str(tmp_path / "corpus")]
+    )
     assert result.exit_code == 1
     assert "Error: Could not unpack" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "corpus" / "reuters21578" / "reut2-005.sgm").exists()  # the bad copy is gone

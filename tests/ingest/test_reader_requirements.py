@@ -5,6 +5,7 @@ The missing library is simulated: ``sys.modules[name] = None`` makes ``import na
 a virtualenv without the package (lxml >= 5.2 raises ImportError for ``lxml.html.clean`` when the separate
 ``lxml_html_clean`` distribution is not installed).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -21,11 +22,15 @@ from search.errors import MissingDependency
 from search.ingest import SUFFIXES, check_readers, read_file
 from search.ingest import html as html_reader
 
-PAGE = ("<html><head><title>Storm hits Norway coast</title></head><body><article>"
-        "<p>A powerful storm hit the coast of Norway on Monday, cutting power to thousands of homes "
-        "near Bergen and forcing schools to close across the region.</p></article></body></html>")
-TEXT = ("Merkel presents budget\n\nChancellor Angela Merkel of Germany presented the 2019 budget in Berlin "
-        "on Tuesday. Merkel said spending would rise.\n")
+PAGE = (
+    "<html><head><title>Storm hits Norway coast</title></head><body><article>"
+    "<p>A powerful storm hit the coast of Norway on Monday, cutting power to thousands of homes "
+    "near Bergen and forcing schools to close across the region.</p></article></body></html>"
+)
+TEXT = (
+    "Merkel presents budget\n\nChancellor Angela Merkel of Germany presented the 2019 budget in Berlin "
+    "on Tuesday. Merkel said spending would rise.\n"
+)
 
 
 def write(path: Path, text: str) -> Path:
@@ -89,8 +94,9 @@ def test_formats_without_html_are_not_checked_for_its_library(without_html_clean
     check_readers([".txt", ".json", ".jsonl", ".sgm", ".TXT", ".pdf", ""])
 
 
-def test_index_stops_before_reading_or_indexing_anything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                        without_html_clean: None, recorded_reads: list[Path]) -> None:
+def test_index_stops_before_reading_or_indexing_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, without_html_clean: None, recorded_reads: list[Path]
+) -> None:
     corpus = tmp_path / "corpus"
     write(corpus / "a-budget.txt", TEXT)
     write(corpus / "pages" / "storm.html", PAGE)
@@ -101,8 +107,9 @@ def test_index_stops_before_reading_or_indexing_anything(tmp_path: Path, monkeyp
     assert not (tmp_path / "ix").exists()
 
 
-def test_cli_prints_one_line_naming_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                without_html_clean: None) -> None:
+def test_cli_prints_one_line_naming_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, without_html_clean: None
+) -> None:
     write(tmp_path / "corpus" / "storm.htm", PAGE)
     monkeypatch.setattr(indexer, "ensure_resources", lambda: None)
     result = CliRunner().invoke(cli, ["index", str(tmp_path / "corpus"), "--index-dir", str(tmp_path / "ix")])
@@ -110,12 +117,14 @@ def test_cli_prints_one_line_naming_the_package(tmp_path: Path, monkeypatch: pyt
     assert result.stderr.strip().splitlines() == [
         "Error: Reading .html/.htm files needs the Python package 'lxml_html_clean', which can't be imported "
         "(ModuleNotFoundError: import of lxml.html.clean halted; None in sys.modules). "
-        "Install it: pip install lxml_html_clean"]
+        "Install it: pip install lxml_html_clean"
+    ]
     assert "skipped" not in result.output and "Traceback" not in result.output
 
 
-def test_a_corpus_without_html_is_indexed_as_usual(tmp_path: Path, without_html_clean: None,
-                                                   recorded_reads: list[Path]) -> None:
+def test_a_corpus_without_html_is_indexed_as_usual(
+    tmp_path: Path, without_html_clean: None, recorded_reads: list[Path]
+) -> None:
     corpus = tmp_path / "corpus"
     write(corpus / "budget.txt", TEXT)
     report = build_index([corpus], tmp_path / "ix", workers=1)

@@ -4,6 +4,7 @@ gunicorn runs the Procfile's web command with WEB_CONCURRENCY=4; threads keep a 
 ``/api/search`` and ``/api/health`` while a real ``news-search index`` process adds a batch of Reuters
 articles to the index the server has open. Nothing is restarted.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -14,15 +15,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from procfile import procfile_gunicorn
-from search.ingest import discover, read_file
 from search.build.indexer import build_index
+from search.ingest import discover, read_file
+
+from procfile import procfile_gunicorn
 from support import ROOT
 
 logger = logging.getLogger(__name__)
@@ -48,7 +50,7 @@ class Sample:
 
 def reuters_slice(path: Path, start: int, stop: int) -> Path:
     data = (REUTERS / "reut2-001.sgm").read_bytes()
-    records = [chunk[chunk.index(b"<REUTERS"):] + b"</REUTERS>\n" for chunk in data.split(b"</REUTERS>")[:-1]]
+    records = [chunk[chunk.index(b"<REUTERS") :] + b"</REUTERS>\n" for chunk in data.split(b"</REUTERS>")[:-1]]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"".join(records[start:stop]))
     return path
@@ -89,8 +91,9 @@ def load(port: int, stop: threading.Event, samples: list[Sample], worker: int) -
             try:
                 status, body = get(port, path)
                 data = json.loads(body)
-                sample = Sample(started, time.monotonic(), path, status,
-                                data.get("articles") if path == "/api/health" else None)
+                sample = Sample(
+                    started, time.monotonic(), path, status, data.get("articles") if path == "/api/health" else None
+                )
             except (OSError, ValueError, http.client.HTTPException) as exc:
                 sample = Sample(started, time.monotonic(), path, 0, error=f"{type(exc).__name__}: {exc}")
             samples.append(sample)
@@ -129,9 +132,14 @@ def test_indexing_while_gunicorn_serves(gunicorn) -> None:
         time.sleep(2)
         env = dict(os.environ, NLTK_DATA=str(ROOT.parent / "shared" / "nltk_data"))
         index_started = time.monotonic()
-        indexer = subprocess.run([*NEWS_SEARCH, "index", str(corpus),
-                                  "--index-dir", str(index_dir), "--workers", "2"],
-                                 cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        indexer = subprocess.run(
+            [*NEWS_SEARCH, "index", str(corpus), "--index-dir", str(index_dir), "--workers", "2"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         committed = time.monotonic()
         assert indexer.returncode == 0, indexer.stderr
         assert f"added {len(new_ids)}," in indexer.stdout
@@ -142,9 +150,14 @@ def test_indexing_while_gunicorn_serves(gunicorn) -> None:
             thread.join(timeout=60)
 
     latencies = sorted(s.ended - s.started for s in samples)
-    logger.info("%d requests while indexing %d articles (index run %.1f s); max latency %.2f s, p95 %.2f s",
-                len(samples), len(new_ids), committed - index_started, latencies[-1],
-                latencies[int(len(latencies) * 0.95)])
+    logger.info(
+        "%d requests while indexing %d articles (index run %.1f s); max latency %.2f s, p95 %.2f s",
+        len(samples),
+        len(new_ids),
+        committed - index_started,
+        latencies[-1],
+        latencies[int(len(latencies) * 0.95)],
+    )
     errors = [s for s in samples if s.status != 200]
     assert errors == [], errors[:5]
     assert len(samples) > 100

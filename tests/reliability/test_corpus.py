@@ -6,6 +6,7 @@ symlink loop, and a file and a folder that can't be read (the tests run as root,
 are simulated). The number of documents in the index must equal the number of valid articles put in,
 counted by construction here, not by asking the readers.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,6 +19,7 @@ from whoosh import index as whoosh_index
 import search.ingest.corpus
 from search.build import schema
 from search.build.indexer import build_index
+
 from support import REUTERS
 
 BIG_BYTES = 100 * 1024 * 1024
@@ -25,7 +27,7 @@ BIG_BYTES = 100 * 1024 * 1024
 
 def reuters_records(start: int, stop: int) -> list[bytes]:
     data = (REUTERS / "reut2-000.sgm").read_bytes()
-    records = [chunk[chunk.index(b"<REUTERS"):] + b"</REUTERS>\n" for chunk in data.split(b"</REUTERS>")[:-1]]
+    records = [chunk[chunk.index(b"<REUTERS") :] + b"</REUTERS>\n" for chunk in data.split(b"</REUTERS>")[:-1]]
     chosen = records[start:stop]
     assert all(b"<TITLE>" in r for r in chosen)  # each one is a valid article
     return chosen
@@ -42,20 +44,37 @@ def write(path: Path, data: bytes | str) -> Path:
 def build_corpus(root: Path) -> tuple[int, dict[str, str]]:
     """Write the corpus; return (valid articles, {broken file name: words its problem must contain})."""
     valid = 0
-    write(root / "good" / "budget.txt", "Merkel presents budget\n\nChancellor Angela Merkel presented the "
-          "budget in Berlin on Tuesday.\n")
-    write(root / "good" / "cafe.txt", "Caf\xe9 prices in S\xe3o Paulo\n\nBrazilian caf\xe9 exporters said "
-          "prices rose.\n".encode("latin-1").decode("latin-1").encode("cp1252"))  # not UTF-8: read leniently
+    write(
+        root / "good" / "budget.txt",
+        "Merkel presents budget\n\nChancellor Angela Merkel presented the budget in Berlin on Tuesday.\n",
+    )
+    write(
+        root / "good" / "cafe.txt",
+        "Caf\xe9 prices in S\xe3o Paulo\n\nBrazilian caf\xe9 exporters said prices rose.\n".encode("latin-1")
+        .decode("latin-1")
+        .encode("cp1252"),
+    )  # not UTF-8: read leniently
     valid += 2
-    lines = [json.dumps({"id": f"wire-{i}", "title": f"Wire story {i}", "body": f"Oil story number {i} "
-                         "from Vienna, where OPEC ministers met.", "date": "2019-03-01"}) for i in range(3)]
-    write(root / "good" / "wire.jsonl", "\n".join([lines[0], "{not json", lines[1], "[1, 2", "42", lines[2],
-                                                   '{"id": "x", "title": 7}']) + "\n")
+    lines = [
+        json.dumps(
+            {
+                "id": f"wire-{i}",
+                "title": f"Wire story {i}",
+                "body": f"Oil story number {i} from Vienna, where OPEC ministers met.",
+                "date": "2019-03-01",
+            }
+        )
+        for i in range(3)
+    ]
+    write(
+        root / "good" / "wire.jsonl",
+        "\n".join([lines[0], "{not json", lines[1], "[1, 2", "42", lines[2], '{"id": "x", "title": 7}']) + "\n",
+    )
     valid += 3
     write(root / "good" / "reuters.sgm", b"".join(reuters_records(0, 5)))
     valid += 5
     truncated = b"".join(reuters_records(5, 8))
-    write(root / "broken" / "truncated.sgm", truncated[:truncated.rindex(b"<BODY>") + 40])  # 2 whole records
+    write(root / "broken" / "truncated.sgm", truncated[: truncated.rindex(b"<BODY>") + 40])  # 2 whole records
     valid += 2
     broken = {
         "truncated.sgm": "record",

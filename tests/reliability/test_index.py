@@ -1,19 +1,20 @@
 """A search index damaged behind Whoosh's back (truncated, emptied or removed files) is a clear 503
 "rebuild the index", never a traceback or a 500: in the core, the API, the page, the health check, the CLI."""
+
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner
 
+from search.build.indexer import build_index
 from search.cli import cli
 from search.errors import IndexDamaged
-from search.retrieve.index import open_index
-from search.build.indexer import build_index
 from search.models import SearchRequest
+from search.retrieve.index import open_index
 from web import create_app
 
 
@@ -28,6 +29,7 @@ def truncate(fraction: float) -> Callable[[Path], None]:
     def damage(path: Path) -> None:
         with path.open("r+b") as fh:
             fh.truncate(int(path.stat().st_size * fraction))
+
     return damage
 
 
@@ -53,9 +55,8 @@ def damaged_index(request, healthy_index: Path, tmp_path: Path) -> Path:
 
 
 def test_the_core_raises_index_damaged(damaged_index: Path) -> None:
-    with pytest.raises(IndexDamaged) as caught:
-        with open_index(damaged_index).searcher() as searcher:
-            searcher.search(SearchRequest(q="yen"))
+    with pytest.raises(IndexDamaged) as caught, open_index(damaged_index).searcher() as searcher:
+        searcher.search(SearchRequest(q="yen"))
     assert "news-search index --rebuild" in caught.value.message
 
 

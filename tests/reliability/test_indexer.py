@@ -6,6 +6,7 @@
 * Two indexers at once: without ``--wait`` the second refuses with a one-line message; with ``--wait``
   it queues behind the first. Either way the index holds each id once.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,10 +21,11 @@ import pytest
 from whoosh import index as whoosh_index
 
 from search.build import schema
-from search.ingest import discover, read_file
-from search.retrieve.index import open_index
 from search.build.indexer import build_index
+from search.ingest import discover, read_file
 from search.models import SearchRequest
+from search.retrieve.index import open_index
+
 from support import ROOT
 
 REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578"
@@ -35,7 +37,7 @@ LOCK_MESSAGE = "Another `news-search index` is writing to"
 def reuters_slice(path: Path, start: int, stop: int, source: str = "reut2-000.sgm") -> Path:
     """Write records ``start:stop`` of one Reuters file as a valid .sgm file of their own."""
     data = (REUTERS / source).read_bytes()
-    records = [chunk[chunk.index(b"<REUTERS"):] + b"</REUTERS>\n" for chunk in data.split(b"</REUTERS>")[:-1]]
+    records = [chunk[chunk.index(b"<REUTERS") :] + b"</REUTERS>\n" for chunk in data.split(b"</REUTERS>")[:-1]]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b'<!DOCTYPE lewis SYSTEM "lewis.dtd">\n' + b"".join(records[start:stop]))
     return path
@@ -67,8 +69,14 @@ def assert_consistent(index_dir: Path, expected: set[str]) -> None:
 
 def start_indexer(corpus: Path, index_dir: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "NLTK_DATA": str(ROOT.parent / "shared" / "nltk_data")}
-    return subprocess.Popen([*NEWS_SEARCH, "index", str(corpus), "--index-dir", str(index_dir), *extra],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [*NEWS_SEARCH, "index", str(corpus), "--index-dir", str(index_dir), *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def finish(proc: subprocess.Popen, timeout: float = 180) -> tuple[int, str, str]:
@@ -135,7 +143,8 @@ def base_index(tmp_path_factory) -> tuple[Path, Path]:
 @pytest.mark.slow
 @pytest.mark.parametrize("moment", ["extracting", "committing"])
 def test_kill_9_mid_run_keeps_the_old_index_and_the_next_run_completes(
-        base_index: tuple[Path, Path], tmp_path: Path, moment: str) -> None:
+    base_index: tuple[Path, Path], tmp_path: Path, moment: str
+) -> None:
     corpus, index_dir = tmp_path / "corpus", tmp_path / "ix"
     shutil.copytree(base_index[0], corpus)
     shutil.copytree(base_index[1], index_dir)
@@ -191,5 +200,7 @@ def test_two_indexers_at_once_one_refuses_clearly_then_wait_queues(tmp_path: Pat
     added = len(expected - first_ids)
     assert all(out.startswith("Indexed into") for out in outputs)
     assert any(f"added {added}," in out for out in outputs)  # one did the work...
-    assert any(f"added 0, updated 0, unchanged {len(expected)}," in out for out in outputs)  # ...the other found it done
+    assert any(
+        f"added 0, updated 0, unchanged {len(expected)}," in out for out in outputs
+    )  # ...the other found it done
     assert_consistent(index_dir, expected)

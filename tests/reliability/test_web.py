@@ -10,6 +10,7 @@
   and headless Chromium on markup that went through the real indexer (NLTK included).
 The index here is small; the full-Reuters timings of the hostile queries are in bench/hostile_queries.py.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -18,9 +19,9 @@ import os
 import shutil
 import socket
 import time
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import quote_from_bytes
 
 import pytest
@@ -28,12 +29,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
-from procfile import procfile_gunicorn
 from search.build.document import to_document
 from search.build.indexer import build_index
 from search.models import Article, Entities, Mention
 from web import create_app
-from support import ROOT
+
+from procfile import procfile_gunicorn
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -41,20 +42,37 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 GUNICORN_LINE_LIMIT = 8190  # the Procfile's --limit-request-line (bytes of "GET <target> HTTP/1.1")
 TIME_BOUND = 1.0  # seconds per hostile request (small index; see bench/hostile_queries.py for the full one)
 
-HOSTILE_BODY = ('President <script>alert(1)</script> Vladimir Putin met "><img src=x onerror=alert(2)> in '
-                'Moscow with Chancellor Angela <b onmouseover=alert(4)>Merkel</b> of Germany.\n\n'
-                'A spokesman for <a href="javascript:alert(6)">Gazprom</a> said &lt;script&gt;alert(7)'
-                '&lt;/script&gt; &amp; the oil talks in Paris went well. <svg onload=alert(5)></svg>')
+HOSTILE_BODY = (
+    'President <script>alert(1)</script> Vladimir Putin met "><img src=x onerror=alert(2)> in '
+    "Moscow with Chancellor Angela <b onmouseover=alert(4)>Merkel</b> of Germany.\n\n"
+    'A spokesman for <a href="javascript:alert(6)">Gazprom</a> said &lt;script&gt;alert(7)'
+    "&lt;/script&gt; &amp; the oil talks in Paris went well. <svg onload=alert(5)></svg>"
+)
 HOSTILE_RECORDS = [
-    {"id": "xss-putin", "title": "<script>alert('title')</script> Putin <img src=x onerror=alert(3)> oil &amp; &lt;b&gt;",
-     "body": HOSTILE_BODY, "date": "2019-05-01", "url": "javascript:alert(8)",
-     "source": '<script>alert(9)</script>Evil Wire" onmouseover="alert(10)'},
-    {"id": "xss-quote", "title": 'Oil minister "><script>alert(11)</script> at OPEC',
-     "body": "Saudi Arabia's oil minister told <iframe src=javascript:alert(12)></iframe> OPEC in Vienna that "
-             "output would hold. Putin was not there.",
-     "date": "2019-05-02", "url": 'https://example.com/a?x="><script>alert(13)</script>', "source": "Reuters"},
-    {"id": "plain-oil", "title": "Oil prices steady", "body": "Crude oil prices held steady in London trade as "
-     "OPEC ministers met in Vienna, dealers said.", "date": "2019-05-03", "source": "Reuters"},
+    {
+        "id": "xss-putin",
+        "title": "<script>alert('title')</script> Putin <img src=x onerror=alert(3)> oil &amp; &lt;b&gt;",
+        "body": HOSTILE_BODY,
+        "date": "2019-05-01",
+        "url": "javascript:alert(8)",
+        "source": '<script>alert(9)</script>Evil Wire" onmouseover="alert(10)',
+    },
+    {
+        "id": "xss-quote",
+        "title": 'Oil minister "><script>alert(11)</script> at OPEC',
+        "body": "Saudi Arabia's oil minister told <iframe src=javascript:alert(12)></iframe> OPEC in Vienna that "
+        "output would hold. Putin was not there.",
+        "date": "2019-05-02",
+        "url": 'https://example.com/a?x="><script>alert(13)</script>',
+        "source": "Reuters",
+    },
+    {
+        "id": "plain-oil",
+        "title": "Oil prices steady",
+        "body": "Crude oil prices held steady in London trade as OPEC ministers met in Vienna, dealers said.",
+        "date": "2019-05-03",
+        "source": "Reuters",
+    },
 ]
 # NLTK only extracts word-like names, so markup can't reach an entity name through the extractor; a
 # hostile name written straight into the index covers facets, chips and mention links.
@@ -124,13 +142,33 @@ HOSTILE = [
 ]
 # parameter a 400 must name, where the case is a plain parameter error
 MUST_REFUSE = {
-    "10,000-char query": "q", "10,000 letters": "q", "NUL byte": "q", "raw NUL": "q", "control chars": "q",
-    "invalid UTF-8 encoded": "q", "invalid UTF-8 raw": "q", "overlong UTF-8": "q", "lone surrogate": "q",
-    "page -1": "page", "page 0": "page", "page huge": "page", "page deep": "page", "page float": "page",
-    "page text": "page", "page unicode digits": "page", "per_page huge": "per_page",
-    "per_page negative": "per_page", "per_page text": "per_page", "invalid date": "from",
-    "february 30": "to", "date text": "from", "from after to": "to", "bad sort": "sort",
-    "repeated q": "q", "repeated page": "page", "long facet value": "person",
+    "10,000-char query": "q",
+    "10,000 letters": "q",
+    "NUL byte": "q",
+    "raw NUL": "q",
+    "control chars": "q",
+    "invalid UTF-8 encoded": "q",
+    "invalid UTF-8 raw": "q",
+    "overlong UTF-8": "q",
+    "lone surrogate": "q",
+    "page -1": "page",
+    "page 0": "page",
+    "page huge": "page",
+    "page deep": "page",
+    "page float": "page",
+    "page text": "page",
+    "page unicode digits": "page",
+    "per_page huge": "per_page",
+    "per_page negative": "per_page",
+    "per_page text": "per_page",
+    "invalid date": "from",
+    "february 30": "to",
+    "date text": "from",
+    "from after to": "to",
+    "bad sort": "sort",
+    "repeated q": "q",
+    "repeated page": "page",
+    "long facet value": "person",
 }
 ENDPOINTS = ["/api/search", "/", "/api/facets/person"]
 
@@ -141,12 +179,26 @@ def write_corpus(root: Path) -> None:
 
 
 def add_evil_entities(index_dir: Path) -> None:
-    article = Article(id="xss-entity", title="Evil entities in the oil trade", body="Evil Doer met the officials "
-                      "about oil in Vienna.", published=datetime(2019, 5, 4, tzinfo=timezone.utc),
-                      date_source="metadata", source="Reuters", url="", path=str(index_dir / "evil.txt"))
-    entities = Entities(persons=(EVIL_PERSON,), countries=("Austria",), orgs=(EVIL_ORG,),
-                        mentions=(Mention("Evil Doer", "person", EVIL_PERSON), Mention("officials", "org", EVIL_ORG),
-                                  Mention("Vienna", "country", "Austria")))
+    article = Article(
+        id="xss-entity",
+        title="Evil entities in the oil trade",
+        body="Evil Doer met the officials about oil in Vienna.",
+        published=datetime(2019, 5, 4, tzinfo=timezone.utc),
+        date_source="metadata",
+        source="Reuters",
+        url="",
+        path=str(index_dir / "evil.txt"),
+    )
+    entities = Entities(
+        persons=(EVIL_PERSON,),
+        countries=("Austria",),
+        orgs=(EVIL_ORG,),
+        mentions=(
+            Mention("Evil Doer", "person", EVIL_PERSON),
+            Mention("officials", "org", EVIL_ORG),
+            Mention("Vienna", "country", "Austria"),
+        ),
+    )
     ix = whoosh_index.open_dir(str(index_dir))
     with ix.writer() as writer:
         writer.update_document(**to_document(article, entities))
@@ -189,7 +241,7 @@ def check_response(path: str, response, elapsed: float) -> None:
     assert response.status_code in (200, 400), (path, response.status_code, response.get_data()[:300])
     assert elapsed < TIME_BOUND, f"{path} took {elapsed:.2f} s"
     text = response.get_data(as_text=True)
-    assert "Traceback" not in text and "File \"" not in text
+    assert "Traceback" not in text and 'File "' not in text
     if path.startswith("/api/"):
         assert response.mimetype == "application/json"
         body = response.get_json()
@@ -210,13 +262,18 @@ def test_hostile_parameters_get_a_400_or_a_bounded_result(client, path: str, lab
         if path.startswith("/api/"):
             assert response.get_json()["error"]["parameter"] == MUST_REFUSE[label]
         else:
-            assert "Something in the address is not right" in response.get_data(as_text=True) or \
-                "could not be read" in response.get_data(as_text=True)
+            assert "Something in the address is not right" in response.get_data(
+                as_text=True
+            ) or "could not be read" in response.get_data(as_text=True)
 
 
 def test_lenient_cases_answer_with_results(client) -> None:
-    for query in (b"utm_source=x&foo=%3Cscript%3E", b"q=oil~5", b"person=Vladimir+Putin&person=Vladimir+Putin",
-                  b"q=((oil+OR+gas)+AND+(prices+OR+(opec+NOT+vienna)))"):
+    for query in (
+        b"utm_source=x&foo=%3Cscript%3E",
+        b"q=oil~5",
+        b"person=Vladimir+Putin&person=Vladimir+Putin",
+        b"q=((oil+OR+gas)+AND+(prices+OR+(opec+NOT+vienna)))",
+    ):
         response = get_raw(client, "/api/search", query)
         assert response.status_code == 200, (query[:40], response.get_json())
         assert response.get_json()["total"] >= 1
@@ -232,16 +289,74 @@ def test_query_errors_say_what_is_wrong(client) -> None:
 
 # -- fuzz ------------------------------------------------------------------------------------------
 
-NAMES = ["q", "page", "per_page", "from", "to", "sort", "person", "country", "org", "format", "prefix", "limit",
-         "person_prefix", "country_prefix", "utm_source", "", "q[]", "Q", "page\x00"]
-FRAGMENTS = ["(", ")", '"', "*", "?", "~", "~5", "^9", ":", "AND", "OR", "NOT", "title:", "person:", "a*", "\x00",
-             "\\", "[", "]", "{", "}", "TO", "-1", "0", "1", "2019-02-30", "1987-03-02", "99999999999", "newest",
-             "relevance", "csv", "jsonl", "<script>", "oil", "Putin", "%", "&", "=", "+", "\ud800"]
+NAMES = [
+    "q",
+    "page",
+    "per_page",
+    "from",
+    "to",
+    "sort",
+    "person",
+    "country",
+    "org",
+    "format",
+    "prefix",
+    "limit",
+    "person_prefix",
+    "country_prefix",
+    "utm_source",
+    "",
+    "q[]",
+    "Q",
+    "page\x00",
+]
+FRAGMENTS = [
+    "(",
+    ")",
+    '"',
+    "*",
+    "?",
+    "~",
+    "~5",
+    "^9",
+    ":",
+    "AND",
+    "OR",
+    "NOT",
+    "title:",
+    "person:",
+    "a*",
+    "\x00",
+    "\\",
+    "[",
+    "]",
+    "{",
+    "}",
+    "TO",
+    "-1",
+    "0",
+    "1",
+    "2019-02-30",
+    "1987-03-02",
+    "99999999999",
+    "newest",
+    "relevance",
+    "csv",
+    "jsonl",
+    "<script>",
+    "oil",
+    "Putin",
+    "%",
+    "&",
+    "=",
+    "+",
+    "\ud800",
+]
 values = st.one_of(
     st.text(max_size=40),
     st.lists(st.sampled_from(FRAGMENTS), max_size=12).map(" ".join),
     st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join),
-    st.integers(-10**15, 10**15).map(str),
+    st.integers(-(10**15), 10**15).map(str),
     st.dates().map(str),
     st.binary(max_size=12),
 )
@@ -252,15 +367,25 @@ def encode(value: str | bytes) -> bytes:
     return quote_from_bytes(raw, safe="")
 
 
-@settings(max_examples=200, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(path=st.sampled_from(["/api/search", "/api/facets/person", "/api/facets/org", "/"]),
-       params=st.lists(st.tuples(st.sampled_from(NAMES), values), max_size=6),
-       raw=st.booleans())
+@settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    path=st.sampled_from(["/api/search", "/api/facets/person", "/api/facets/org", "/"]),
+    params=st.lists(st.tuples(st.sampled_from(NAMES), values), max_size=6),
+    raw=st.booleans(),
+)
 def test_fuzz_api_parameters_never_500(client, path: str, params: list, raw: bool) -> None:
     if raw:  # unencoded bytes straight into the query string (what a broken client sends)
-        query = b"&".join(n.encode("utf-8", "surrogatepass") + b"=" +
-                          (v if isinstance(v, bytes) else v.encode("utf-8", "surrogatepass")) for n, v in params)
+        query = b"&".join(
+            n.encode("utf-8", "surrogatepass")
+            + b"="
+            + (v if isinstance(v, bytes) else v.encode("utf-8", "surrogatepass"))
+            for n, v in params
+        )
     else:
         query = b"&".join(encode(n).encode() + b"=" + encode(v).encode() for n, v in params)
     started = time.perf_counter()
@@ -356,14 +481,31 @@ def path_info(raw: str) -> str:
 # -- security headers ------------------------------------------------------------------------------
 
 ROUTES = [
-    ("GET", "/", 200), ("GET", "/?q=oil", 200), ("GET", "/article/plain-oil", 200), ("GET", "/article/nope", 404),
-    ("GET", "/?page=abc", 400), ("GET", "/?q=%22oil", 400), ("GET", "/api/search?q=oil", 200),
-    ("GET", "/api/search?page=abc", 400), ("GET", "/api/search?q=oil&format=csv", 200),
-    ("GET", "/api/articles/plain-oil", 200), ("GET", "/api/articles/nope", 404), ("GET", "/api/facets/person", 200),
-    ("GET", "/api/facets/nope", 400), ("GET", "/api/health", 200), ("GET", "/api/openapi.json", 200),
-    ("GET", "/static/style.css", 200), ("GET", "/static/app.js", 200), ("GET", "/static/nope.js", 404),
-    ("GET", "/no-such-page", 404), ("GET", "/api/no-such-route", 404), ("POST", "/api/search", 405),
-    ("POST", "/", 405), ("DELETE", "/article/plain-oil", 405), ("HEAD", "/", 200), ("OPTIONS", "/api/search", 200),
+    ("GET", "/", 200),
+    ("GET", "/?q=oil", 200),
+    ("GET", "/article/plain-oil", 200),
+    ("GET", "/article/nope", 404),
+    ("GET", "/?page=abc", 400),
+    ("GET", "/?q=%22oil", 400),
+    ("GET", "/api/search?q=oil", 200),
+    ("GET", "/api/search?page=abc", 400),
+    ("GET", "/api/search?q=oil&format=csv", 200),
+    ("GET", "/api/articles/plain-oil", 200),
+    ("GET", "/api/articles/nope", 404),
+    ("GET", "/api/facets/person", 200),
+    ("GET", "/api/facets/nope", 400),
+    ("GET", "/api/health", 200),
+    ("GET", "/api/openapi.json", 200),
+    ("GET", "/static/style.css", 200),
+    ("GET", "/static/app.js", 200),
+    ("GET", "/static/nope.js", 404),
+    ("GET", "/no-such-page", 404),
+    ("GET", "/api/no-such-route", 404),
+    ("POST", "/api/search", 405),
+    ("POST", "/", 405),
+    ("DELETE", "/article/plain-oil", 405),
+    ("HEAD", "/", 200),
+    ("OPTIONS", "/api/search", 200),
 ]
 
 
@@ -376,8 +518,12 @@ def assert_security_headers(headers, where: str) -> None:
     assert directives.get("frame-ancestors") in (["'none'"], ["'self'"]), where
     assert directives.get("object-src") == ["'none'"], where
     assert headers.get("X-Content-Type-Options") == "nosniff", where
-    assert headers.get("Referrer-Policy") in ("no-referrer", "same-origin", "strict-origin-when-cross-origin",
-                                              "strict-origin"), where
+    assert headers.get("Referrer-Policy") in (
+        "no-referrer",
+        "same-origin",
+        "strict-origin-when-cross-origin",
+        "strict-origin",
+    ), where
 
 
 @pytest.mark.parametrize("method, url, status", ROUTES)
@@ -406,6 +552,7 @@ def test_security_headers_on_503_and_500(tmp_path: Path, hostile_index: Path) ->
 
 
 # -- against gunicorn: raw bytes over a socket, and a real browser ---------------------------------
+
 
 def raw_get(port: int, target: bytes, timeout: float = 10) -> tuple[int, bytes, dict[str, str]]:
     """``GET target`` with the request line sent byte for byte (``HTTPConnection.request`` would refuse raw
@@ -439,7 +586,7 @@ def test_raw_hostile_requests_against_gunicorn(server: int) -> None:
             if len(target) > GUNICORN_LINE_LIMIT:  # gunicorn answers itself, before the app: 414 URI Too Long
                 assert status == 414 and b"Traceback" not in body, (label, status)
                 continue
-            if any(b < 0x21 or b > 0x7e for b in target):  # raw NUL, control or non-ASCII bytes:
+            if any(b < 0x21 or b > 0x7E for b in target):  # raw NUL, control or non-ASCII bytes:
                 assert status == 400 and b"Invalid" in body, (label, status, body)  # gunicorn refuses the line
                 continue
             assert status in (200, 400), (label, path, status, body[:300])
@@ -467,17 +614,30 @@ def test_stored_markup_never_runs_in_chromium(server: int, tmp_path: Path) -> No
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}"):
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
     base = f"http://127.0.0.1:{server}"
     pages = [
-        "/?q=putin", "/?q=oil", "/?q=oil+minister", "/article/xss-putin", "/article/xss-quote",
-        "/article/xss-entity", "/?q=oil&person=" + quote_from_bytes(EVIL_PERSON.encode(), safe=""),
-        "/?org=" + quote_from_bytes(EVIL_ORG.encode(), safe=""), "/?person_prefix=%3Cimg&org_prefix=%22%3E",
-        "/?q=%3Cscript%3Ealert(30)%3C%2Fscript%3E", "/?q=%22%3E%3Cimg+src%3Dx+onerror%3Dalert(31)%3E&page=abc",
+        "/?q=putin",
+        "/?q=oil",
+        "/?q=oil+minister",
+        "/article/xss-putin",
+        "/article/xss-quote",
+        "/article/xss-entity",
+        "/?q=oil&person=" + quote_from_bytes(EVIL_PERSON.encode(), safe=""),
+        "/?org=" + quote_from_bytes(EVIL_ORG.encode(), safe=""),
+        "/?person_prefix=%3Cimg&org_prefix=%22%3E",
+        "/?q=%3Cscript%3Ealert(30)%3C%2Fscript%3E",
+        "/?q=%22%3E%3Cimg+src%3Dx+onerror%3Dalert(31)%3E&page=abc",
         "/article/%3Cscript%3Ealert(32)%3C%2Fscript%3E",
     ]
     try:

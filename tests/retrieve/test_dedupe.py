@@ -1,4 +1,5 @@
 """Near-duplicate groups from SimHashes, and collapsing result sets."""
+
 from __future__ import annotations
 
 import difflib
@@ -7,9 +8,10 @@ import random
 import numpy as np
 import pytest
 
-from support import REUTERS
-from search.retrieve.dedupe import MIN_WORDS, find_duplicates
 from search.build.document import simhash
+from search.retrieve.dedupe import MIN_WORDS, find_duplicates
+
+from support import REUTERS
 
 
 def flip(value: int, *bits: int) -> int:
@@ -21,8 +23,9 @@ def flip(value: int, *bits: int) -> int:
 def test_hashes_within_four_bits_group_and_farther_ones_do_not() -> None:
     base = random.Random(7).getrandbits(64)
     # four flipped bits, one in each of four bands (only the fifth band agrees): still found
-    hashes = np.asarray([base, flip(base, 1, 20, 40, 50), flip(base, 3, 19, 35, 60, 62), base ^ (2**64 - 1)],
-                        dtype=np.uint64)
+    hashes = np.asarray(
+        [base, flip(base, 1, 20, 40, 50), flip(base, 3, 19, 35, 60, 62), base ^ (2**64 - 1)], dtype=np.uint64
+    )
     dups = find_duplicates(hashes, np.ones(4, dtype=bool), [None] * 4)
     assert dups.others(0) == [1]
     assert dups.others(2) == [] and dups.others(3) == []
@@ -51,8 +54,9 @@ def test_reuters_duplicates_are_true_duplicates() -> None:
     """On 3,000 real stories: groups are found, and every grouped pair is nearly the same text."""
     from search.ingest import iter_articles
 
-    articles = [a for name in ("reut2-000.sgm", "reut2-001.sgm", "reut2-002.sgm")
-                for a in iter_articles(REUTERS / name)]
+    articles = [
+        a for name in ("reut2-000.sgm", "reut2-001.sgm", "reut2-002.sgm") for a in iter_articles(REUTERS / name)
+    ]
     hashes = np.asarray([simhash(a.body or a.title) for a in articles], dtype=np.uint64)
     eligible = np.asarray([len(a.body.split()) >= MIN_WORDS for a in articles])
     keys = [(a.title.lower(), " ".join(a.body.split())) if a.body.strip() else None for a in articles]

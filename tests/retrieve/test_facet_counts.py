@@ -1,12 +1,13 @@
 """Facet tables and the date index, on hand-made arrays."""
+
 from __future__ import annotations
 
 from datetime import date
 
 import numpy as np
 
-from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable, date_mask
 from search.models import FacetValue
+from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable, date_mask
 
 DOCS = [
     (0, ("Vladimir Putin", "Benjamin Netanyahu")),
@@ -31,7 +32,10 @@ def test_every_value_of_a_multi_valued_field_counts() -> None:
     t = table()
     counts = t.count(mask(0, 1, 2, 3, 4))
     assert {t.values[i]: int(c) for i, c in enumerate(counts)} == {
-        "Vladimir Putin": 2, "Benjamin Netanyahu": 2, "Angela Merkel": 2}
+        "Vladimir Putin": 2,
+        "Benjamin Netanyahu": 2,
+        "Angela Merkel": 2,
+    }
     assert t.count(mask(1)).tolist() == [0, 1, 0]
 
 
@@ -47,7 +51,10 @@ def test_top_orders_by_count_then_name_and_keeps_selected_values() -> None:
     counts = t.count(mask(0, 1, 3))
     assert t.top(counts, 2) == (FacetValue("Benjamin Netanyahu", 2), FacetValue("Vladimir Putin", 2))
     assert t.top(counts, 1, selected=("angela merkel", "Nobody")) == (
-        FacetValue("Benjamin Netanyahu", 2), FacetValue("Angela Merkel", 1, True), FacetValue("Nobody", 0, True))
+        FacetValue("Benjamin Netanyahu", 2),
+        FacetValue("Angela Merkel", 1, True),
+        FacetValue("Nobody", 0, True),
+    )
     assert t.top(counts, 0) == ()
 
 
@@ -84,8 +91,10 @@ def test_histogram_uses_days_for_short_spans() -> None:
 def test_histogram_uses_months_then_years() -> None:
     months = DateIndex(days("1987-02-20", "1987-04-02", "1987-04-30")).histogram(np.ones(3, dtype=bool))
     assert [(b.label, b.start, b.end, b.count) for b in months] == [
-        ("1987-02", "1987-02-01", "1987-02-28", 1), ("1987-03", "1987-03-01", "1987-03-31", 0),
-        ("1987-04", "1987-04-01", "1987-04-30", 2)]
+        ("1987-02", "1987-02-01", "1987-02-28", 1),
+        ("1987-03", "1987-03-01", "1987-03-31", 0),
+        ("1987-04", "1987-04-01", "1987-04-30", 2),
+    ]
     december = DateIndex(days("1999-12-01", "2000-03-01")).histogram(np.ones(2, dtype=bool))
     assert december[0].end == "1999-12-31" and december[-1].label == "2000-03"
     years = DateIndex(days("1987-06-01", "1995-01-01")).histogram(np.ones(2, dtype=bool))

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
-from support import ROOT, small_articles, web_articles, write_articles
 from search.facets import FACET_NAMES
 from search.models import SearchRequest
+
+from support import ROOT, small_articles, web_articles, write_articles
 
 GOLDEN = ROOT / "tests" / "golden" / "bench_queries.jsonl"
 QUERIES = ROOT / "bench" / "queries.txt"
@@ -62,8 +63,16 @@ def answers(tmp_path: Path) -> list[dict[str, Any]]:
                         page = searcher.search(request).to_dict()
                         page.pop("took_ms")
                         values = [asdict(v) for v in searcher.facet_values("person", "", request, limit=5)]
-                    out.append({"index": name, "query": text, "filters": filters, "variant": variant,
-                                "page": page, "values": values})
+                    out.append(
+                        {
+                            "index": name,
+                            "query": text,
+                            "filters": filters,
+                            "variant": variant,
+                            "page": page,
+                            "values": values,
+                        }
+                    )
         finally:
             index.close()
     return out

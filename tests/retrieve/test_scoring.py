@@ -18,8 +18,10 @@ total over every document number, the document frequency counting deleted docume
 scoring 1.0, the boost of a compound query). The fifth, ``PREFIX_BOOST``, is Whoosh's own quirk and
 unreachable from the parser (it builds no boosts): a strict xfail, so a change shows up as an XPASS.
 """
+
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -32,13 +34,14 @@ from whoosh import writing
 from whoosh.scoring import bm25
 from whoosh.searching import Searcher
 
-from support import article, small_articles, write_articles
 from search.build.document import to_document
 from search.build.schema import BODY, TITLE, make_schema, news_analyzer
 from search.models import Article, Entities
 from search.retrieve import scoring
 from search.retrieve.query import WILDCARD_CLASSES, parse_query
 from search.retrieve.scoring import PostingsCache, evaluate, top_indices
+
+from support import article, small_articles, write_articles
 
 REL = 1e-5  # our scores are float32, Whoosh's float64
 PERSON_TEXT = "person_text"  # the words of the person facet ("person:volcker")
@@ -52,28 +55,44 @@ FAST_PATH_ATTRIBUTES = ("_read_data", "_data", "_byteids", "_read_weights", "_we
 # (test_realistic_lengths_score_like_whoosh).
 # ``inexact_lengths`` checks this, so editing an article can't move this file into that difference by accident.
 EXACT_ARTICLES: list[tuple[Article, Entities]] = [
-    article("s1", "Dollar falls as dollar selling spreads",  # 5 / 21 words; "dollar" many times
-            "The dollar fell against the yen. Dealers sold dollars all day and the dollar closed at its low. "
-            "Dollar selling spread to Europe, where the dollar slipped again.", persons=("James Baker",)),
+    article(
+        "s1",
+        "Dollar falls as dollar selling spreads",  # 5 / 21 words; "dollar" many times
+        "The dollar fell against the yen. Dealers sold dollars all day and the dollar closed at its low. "
+        "Dollar selling spread to Europe, where the dollar slipped again.",
+        persons=("James Baker",),
+    ),
     article("s2", "Gold steady", "Gold was steady in quiet trade."),  # 2 / 5
-    article("s3", "Central bank holds interest rates",  # 5 / 23
-            "The central bank held interest rates steady. Bank officials said the bank saw no need to move rates "
-            "while the dollar was stable and inflation stayed low in March.", persons=("Paul Volcker",)),
-    article("s4", "Oil prices rise on supply worries",  # 5 / 16
-            "Crude oil prices rose a dollar a barrel on supply worries. Oil traders said prices could rise "
-            "further soon."),
+    article(
+        "s3",
+        "Central bank holds interest rates",  # 5 / 23
+        "The central bank held interest rates steady. Bank officials said the bank saw no need to move rates "
+        "while the dollar was stable and inflation stayed low in March.",
+        persons=("Paul Volcker",),
+    ),
+    article(
+        "s4",
+        "Oil prices rise on supply worries",  # 5 / 16
+        "Crude oil prices rose a dollar a barrel on supply worries. Oil traders said prices could rise further soon.",
+    ),
     article("s5", "Coffee exports climb", "Brazil coffee exports climbed in March and coffee prices eased."),  # 3 / 8
     article("s6", "Dollar outlook", "Analysts expect the yen to firm against major currencies."),  # title only
-    article("s7", "Long review of the world economy",  # 4 / 57: one "dollar" in a long body
-            "The world economy grew slowly last year. Trade volumes recovered in the second half, commodity "
-            "prices were mixed, and governments in Europe and Asia cut spending. Growth in the United States "
-            "slowed, unemployment edged lower, and the central bank kept policy loose. Emerging markets "
-            "attracted capital, although currencies swung widely. Oil importers gained from cheaper energy. "
-            "Economists expect modest growth next year, with risks from debt, trade disputes and the strong "
-            "dollar."),
-    article("s8", "Rates outlook",  # the phrase "interest rates" twice
-            "Interest rates will rise, the bank said, and interest rates abroad may follow.",
-            persons=("Paul Volcker", "Alan Greenspan")),
+    article(
+        "s7",
+        "Long review of the world economy",  # 4 / 57: one "dollar" in a long body
+        "The world economy grew slowly last year. Trade volumes recovered in the second half, commodity "
+        "prices were mixed, and governments in Europe and Asia cut spending. Growth in the United States "
+        "slowed, unemployment edged lower, and the central bank kept policy loose. Emerging markets "
+        "attracted capital, although currencies swung widely. Oil importers gained from cheaper energy. "
+        "Economists expect modest growth next year, with risks from debt, trade disputes and the strong "
+        "dollar.",
+    ),
+    article(
+        "s8",
+        "Rates outlook",  # the phrase "interest rates" twice
+        "Interest rates will rise, the bank said, and interest rates abroad may follow.",
+        persons=("Paul Volcker", "Alan Greenspan"),
+    ),
     article("s9", "Interest in bonds", "Investor interest in bonds grew as rates on deposits fell."),  # not a phrase
 ]
 MATCHED_FIELDS = (TITLE, BODY, PERSON_TEXT)
@@ -82,7 +101,8 @@ MATCHED_FIELDS = (TITLE, BODY, PERSON_TEXT)
 PREFIX_BOOST = (
     "A boosted wildcard that expands to a single word: Whoosh's MultiTerm.matcher drops the boost then (it "
     "matches a bare Term), evaluate applies it to every expansion (Prefix(body, 'inter', boost=2, "
-    "constantscore=False), s8: Whoosh 2.8699, ours 5.7397). The parser builds no boosts.")
+    "constantscore=False), s8: Whoosh 2.8699, ours 5.7397). The parser builds no boosts."
+)
 
 
 def differs(value: object, reason: str):
@@ -154,6 +174,7 @@ DIFFERENT: dict[str, tuple[wq.Query, str]] = {  # trees whose scores differ from
 
 # -- helpers ----------------------------------------------------------------------------------------------
 
+
 def parse(text: str, index_schema) -> wq.Query:
     """The project's parser on ``text`` (the tree ``NewsSearcher`` hands to ``evaluate``)."""
     return parse_query(text, index_schema, 1000).query
@@ -213,13 +234,17 @@ def assert_same_as_whoosh(searcher: Searcher, q: wq.Query) -> None:
     our_order, ours = our_results(searcher, q)
     only_ours, only_theirs = sorted(set(ours) - set(theirs)), sorted(set(theirs) - set(ours))
     assert not only_ours and not only_theirs, f"{q!r}: matched only by us {only_ours}, only by Whoosh {only_theirs}"
-    wrong = {doc: (theirs[doc], ours[doc]) for doc in theirs
-             if not math.isclose(ours[doc], theirs[doc], rel_tol=REL, abs_tol=1e-9)}
+    wrong = {
+        doc: (theirs[doc], ours[doc])
+        for doc in theirs
+        if not math.isclose(ours[doc], theirs[doc], rel_tol=REL, abs_tol=1e-9)
+    }
     assert not wrong, f"{q!r}: document -> (Whoosh's score, ours): {wrong}"
     groups = tie_groups(their_order, theirs)
     cuts = np.cumsum([0] + [len(g) for g in groups])
-    assert [set(our_order[a:b]) for a, b in zip(cuts[:-1], cuts[1:])] == groups, (
-        f"{q!r}: Whoosh ranks {their_order}, we rank {our_order}")
+    assert [set(our_order[a:b]) for a, b in itertools.pairwise(cuts)] == groups, (
+        f"{q!r}: Whoosh ranks {their_order}, we rank {our_order}"
+    )
     for k in range(1, len(our_order)):  # a page's worth (argpartition) is the head of the whole ranking
         assert our_results(searcher, q, k)[0] == our_order[:k], f"{q!r}: the top {k} aren't the head of {our_order}"
 
@@ -239,8 +264,16 @@ def reference_term(searcher: Searcher, field: str, text: str) -> tuple[list[int]
         while matcher.is_active():
             doc = base + matcher.id()
             docs.append(doc)
-            scores.append(bm25(idf, matcher.weight(), searcher.doc_field_length(doc, field, 1), avg,
-                               PostingsCache.B, PostingsCache.K1))
+            scores.append(
+                bm25(
+                    idf,
+                    matcher.weight(),
+                    searcher.doc_field_length(doc, field, 1),
+                    avg,
+                    PostingsCache.B,
+                    PostingsCache.K1,
+                )
+            )
             matcher.next()
     return docs, scores
 
@@ -268,6 +301,7 @@ def write_unmerged(directory: Path, batches: Iterable[Iterable[tuple[Article, En
 
 # -- fixtures ---------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def exact_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The ``EXACT_ARTICLES`` index, written with the project's schema by ``write_articles``."""
@@ -281,8 +315,10 @@ def searcher(exact_dir: Path) -> Iterator[Searcher]:
     """A Whoosh searcher on the ``EXACT_ARTICLES`` index, which checks that the index is what it claims."""
     with open_whoosh(exact_dir) as whoosh_searcher:
         off = inexact_lengths(whoosh_searcher.reader(), MATCHED_FIELDS)
-        assert not off, (f"field -> (Whoosh's total length, sum of its stored per-document lengths): {off}; "
-                         f"change EXACT_ARTICLES so that every length is stored exactly")
+        assert not off, (
+            f"field -> (Whoosh's total length, sum of its stored per-document lengths): {off}; "
+            f"change EXACT_ARTICLES so that every length is stored exactly"
+        )
         yield whoosh_searcher
 
 
@@ -290,12 +326,15 @@ def searcher(exact_dir: Path) -> Iterator[Searcher]:
 def many_postings_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """300 tiny articles all saying "copper" 1-4 times: its postings fill several W3 blocks (128 each)."""
     directory = tmp_path_factory.mktemp("scoring-blocks")
-    write_articles(directory, [article(f"c{n}", f"Copper note {n}", "copper " * (1 + n % 4) + "shipment arrived")
-                               for n in range(300)]).close()
+    write_articles(
+        directory,
+        [article(f"c{n}", f"Copper note {n}", "copper " * (1 + n % 4) + "shipment arrived") for n in range(300)],
+    ).close()
     return directory
 
 
 # -- Whoosh and we agree ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("text", PARSED_QUERIES)
 def test_parsed_queries_score_and_rank_like_whoosh(searcher: Searcher, text: str) -> None:
@@ -335,6 +374,7 @@ def test_scores_match_across_segments(tmp_path: Path) -> None:
 
 # -- the fast decoding path is the one taken --------------------------------------------------------------
 
+
 def test_whoosh_leaf_matcher_has_what_the_fast_path_reads(searcher: Searcher) -> None:
     """If this fails after a Whoosh upgrade, ``scoring._leaf_postings`` reads attributes that no longer exist:
     it would fall back to the slow path (or break); port it to the new matcher before anything else."""
@@ -343,12 +383,15 @@ def test_whoosh_leaf_matcher_has_what_the_fast_path_reads(searcher: Searcher) ->
     for leaf, _ in reader.leaf_readers():
         matcher = leaf.postings(BODY, stem("dollar"))
         missing = [name for name in FAST_PATH_ATTRIBUTES if not hasattr(matcher, name)]
-        assert not missing, (f"{type(matcher).__module__}.{type(matcher).__qualname__} has no {missing}: "
-                             f"search/retrieve/scoring.py's block decoding reads them")
+        assert not missing, (
+            f"{type(matcher).__module__}.{type(matcher).__qualname__} has no {missing}: "
+            f"search/retrieve/scoring.py's block decoding reads them"
+        )
 
 
 def test_postings_decode_block_by_block(many_postings_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Several blocks per term, no posting-by-posting fallback, same documents and scores as Whoosh's."""
+
     def no_slow_path(matcher) -> list:
         raise AssertionError(f"scoring fell back to posting-by-posting decoding for a {type(matcher).__name__}")
 
@@ -372,6 +415,7 @@ def test_postings_cache_scores_every_term_like_whoosh(searcher: Searcher) -> Non
 
 
 # -- statistics Whoosh takes from the whole segment -------------------------------------------------------
+
 
 def test_realistic_lengths_score_like_whoosh(tmp_path: Path) -> None:
     write_articles(tmp_path, small_articles()).close()

@@ -1,4 +1,5 @@
 """NewsSearcher end to end on small inline indexes (and a slice of Reuters for ranking)."""
+
 from __future__ import annotations
 
 import math
@@ -11,14 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
-from support import REUTERS, article, search_request, small_articles, write_articles
 from search.build.schema import news_analyzer
 from search.errors import ArticleNotFound, BadParameter, IndexNotFound
-from search.retrieve.index import open_index
 from search.facets import FACET_NAMES
 from search.models import SearchRequest
-from search.settings import Limits
+from search.retrieve.index import open_index
 from search.retrieve.query import parse_query
+from search.settings import Limits
+
+from support import REUTERS, article, search_request, small_articles, write_articles
 
 ALL_IDS = {a.id for a, _ in small_articles()}
 
@@ -61,7 +63,7 @@ def test_reuters_title_matches_outrank_single_body_mentions(reuters_slice, word:
     ranked = ids(index, q=word)
 
     def mentions(text: str) -> int:  # as the index sees it: "trading" is a mention of "trade"
-        stem = [t.text for t in news_analyzer()(word)][0]
+        stem = next(t.text for t in news_analyzer()(word))
         return sum(1 for t in news_analyzer()(text) if t.text == stem)
 
     in_title = [i for i in ranked if mentions(articles[i].title)]
@@ -73,23 +75,26 @@ def test_reuters_title_matches_outrank_single_body_mentions(reuters_slice, word:
 # -- query semantics ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("q, expected", [
-    ('"oil prices"', {"a2"}),
-    ('"prices oil"', set()),
-    ("oil AND opec", {"a2", "a3"}),
-    ("oil opec", {"a2", "a3"}),
-    ("oil OR coffee", {"a2", "a3", "x1", "u1"}),
-    ("oil NOT opec", {"x1"}),
-    ("(coffee OR sugar) AND NOT brazil", {"t1"}),
-    ("title:oil", {"a2"}),
-    ("person:putin", {"a5"}),
-    ('person:"vladimir putin"', {"a5"}),
-    ("person:netanyahu", {"a5", "a6"}),
-    ('country:"saudi arabia"', {"a2", "a3"}),
-    ("org:opec", {"a2", "a3"}),
-    ("netanya*", {"a5", "a6"}),
-    ("NOT oil", ALL_IDS - {"a2", "a3", "x1", "d2"}),  # d2 is collapsed into d1
-])
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ('"oil prices"', {"a2"}),
+        ('"prices oil"', set()),
+        ("oil AND opec", {"a2", "a3"}),
+        ("oil opec", {"a2", "a3"}),
+        ("oil OR coffee", {"a2", "a3", "x1", "u1"}),
+        ("oil NOT opec", {"x1"}),
+        ("(coffee OR sugar) AND NOT brazil", {"t1"}),
+        ("title:oil", {"a2"}),
+        ("person:putin", {"a5"}),
+        ('person:"vladimir putin"', {"a5"}),
+        ("person:netanyahu", {"a5", "a6"}),
+        ('country:"saudi arabia"', {"a2", "a3"}),
+        ("org:opec", {"a2", "a3"}),
+        ("netanya*", {"a5", "a6"}),
+        ("NOT oil", ALL_IDS - {"a2", "a3", "x1", "d2"}),  # d2 is collapsed into d1
+    ],
+)
 def test_query_semantics(small_index, q: str, expected: set[str]) -> None:
     assert set(ids(small_index, q=q)) == expected
 
@@ -97,17 +102,20 @@ def test_query_semantics(small_index, q: str, expected: set[str]) -> None:
 # -- filters ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("request_args, expected", [
-    ({"country": ("United States",)}, {"a1", "a2", "a4", "a6"}),
-    ({"country": ("united states", "SAUDI ARABIA")}, {"a2"}),
-    ({"person": ("Benjamin Netanyahu",), "country": ("Russia",)}, {"a5"}),
-    ({"org": ("opec",), "q": "vienna"}, {"a3"}),
-    ({"country": ("Atlantis",)}, set()),
-    ({"date_from": date(1987, 3, 3), "date_to": date(1987, 3, 10)}, {"a2", "a3", "d1"}),
-    ({"date_from": date(2015, 1, 1)}, {"a5", "a6"}),
-    ({"date_to": date(1987, 2, 20)}, {"a1"}),
-    ({"q": "oil", "date_to": date(1987, 3, 31)}, {"a2", "a3"}),
-])
+@pytest.mark.parametrize(
+    "request_args, expected",
+    [
+        ({"country": ("United States",)}, {"a1", "a2", "a4", "a6"}),
+        ({"country": ("united states", "SAUDI ARABIA")}, {"a2"}),
+        ({"person": ("Benjamin Netanyahu",), "country": ("Russia",)}, {"a5"}),
+        ({"org": ("opec",), "q": "vienna"}, {"a3"}),
+        ({"country": ("Atlantis",)}, set()),
+        ({"date_from": date(1987, 3, 3), "date_to": date(1987, 3, 10)}, {"a2", "a3", "d1"}),
+        ({"date_from": date(2015, 1, 1)}, {"a5", "a6"}),
+        ({"date_to": date(1987, 2, 20)}, {"a1"}),
+        ({"q": "oil", "date_to": date(1987, 3, 31)}, {"a2", "a3"}),
+    ],
+)
 def test_filters_narrow_and_match_case_insensitively(small_index, request_args: dict, expected: set[str]) -> None:
     assert set(ids(small_index, **request_args)) == expected
 
@@ -165,16 +173,19 @@ def test_depth_cap_limits_pages_and_refuses_deeper(tmp_path) -> None:
     assert caught.value.parameter == "page" and "first 4 results" in caught.value.message
 
 
-@pytest.mark.parametrize("args, parameter", [
-    ({"per_page": 0}, "per_page"),
-    ({"per_page": 101}, "per_page"),
-    ({"page": 0}, "page"),
-    ({"page": 2000}, "page"),
-    ({"sort": "best"}, "sort"),
-    ({"facet_limit": -1}, "facet_limit"),
-    ({"date_from": "yesterday"}, "from"),
-    ({"date_from": date(1987, 5, 1), "date_to": date(1987, 4, 1)}, "to"),
-])
+@pytest.mark.parametrize(
+    "args, parameter",
+    [
+        ({"per_page": 0}, "per_page"),
+        ({"per_page": 101}, "per_page"),
+        ({"page": 0}, "page"),
+        ({"page": 2000}, "page"),
+        ({"sort": "best"}, "sort"),
+        ({"facet_limit": -1}, "facet_limit"),
+        ({"date_from": "yesterday"}, "from"),
+        ({"date_from": date(1987, 5, 1), "date_to": date(1987, 4, 1)}, "to"),
+    ],
+)
 def test_bad_parameters_are_named(small_index, args: dict, parameter: str) -> None:
     with pytest.raises(BadParameter) as caught:
         page(small_index, **args)
@@ -208,8 +219,7 @@ def test_date_histogram_bucket_suits_the_span(small_index) -> None:
     days = page(small_index, q="opec").date_histogram
     assert (days[0].label, days[-1].label, len(days)) == ("1987-03-03", "1987-03-10", 8)
     months = page(small_index, date_to=date(1987, 12, 31)).date_histogram
-    assert [(b.label, b.count) for b in months] == [("1987-02", 1), ("1987-03", 5), ("1987-04", 1),
-                                                    ("1987-05", 1)]
+    assert [(b.label, b.count) for b in months] == [("1987-02", 1), ("1987-03", 5), ("1987-04", 1), ("1987-05", 1)]
     assert (months[0].start, months[0].end) == ("1987-02-01", "1987-02-28")
     years = page(small_index).date_histogram
     assert (years[0].label, years[-1].label, sum(b.count for b in years)) == ("1987", "2015", 10)
@@ -232,8 +242,9 @@ def reference_ids(index_dir, request: SearchRequest) -> set[str]:
         if any(v.lower() not in values[name] for name, vals in wanted.items() for v in vals):
             continue
         day = fields["date"].date() if fields.get("date") else None
-        if (request.date_from and (day is None or day < request.date_from)) or \
-                (request.date_to and (day is None or day > request.date_to)):
+        if (request.date_from and (day is None or day < request.date_from)) or (
+            request.date_to and (day is None or day > request.date_to)
+        ):
             continue
         out.add(fields["id"])
     return out
@@ -274,12 +285,16 @@ def test_facet_value_search_matches_any_word_start_within_the_results(small_inde
     with small_index.searcher() as searcher:
         everything = SearchRequest()
         assert [(v.value, v.count) for v in searcher.facet_values("person", "put", everything)] == [
-            ("Vladimir Putin", 1)]
+            ("Vladimir Putin", 1)
+        ]
         assert [v.value for v in searcher.facet_values("person", "VLADIMIR pu", everything)] == ["Vladimir Putin"]
-        assert [(v.value, v.count) for v in searcher.facet_values("person", "net", SearchRequest(q="washington"))
-                ] == [("Benjamin Netanyahu", 1)]
+        assert [(v.value, v.count) for v in searcher.facet_values("person", "net", SearchRequest(q="washington"))] == [
+            ("Benjamin Netanyahu", 1)
+        ]
         assert [v.value for v in searcher.facet_values("country", "", everything, limit=2)] == [
-            "United States", "Israel"]
+            "United States",
+            "Israel",
+        ]
         selected = searcher.facet_values("country", "isr", search_request(country=("israel",)))
         assert [(v.value, v.count, v.selected) for v in selected] == [("Israel", 2, True)]
         with pytest.raises(BadParameter):
@@ -294,7 +309,12 @@ def test_facet_value_search_matches_any_word_start_within_the_results(small_inde
 def test_hit_fields(small_index) -> None:
     hit = page(small_index, q="putin").hits[0]
     assert (hit.id, hit.title, hit.date, hit.source, hit.url) == (
-        "a5", "Putin meets Netanyahu", "2015-09-21", "Test Wire", "https://example.com/a5")
+        "a5",
+        "Putin meets Netanyahu",
+        "2015-09-21",
+        "Test Wire",
+        "https://example.com/a5",
+    )
     assert hit.entities["person"] == ("Vladimir Putin", "Benjamin Netanyahu")
     assert hit.entities["country"] == ("Russia", "Israel")
 
@@ -315,14 +335,17 @@ def test_snippet_finds_matches_far_beyond_32k_characters(small_index) -> None:
     assert "<mark>zanzibar</mark> clove harvest" in snippet
 
 
-@pytest.mark.parametrize("q, suggestion", [
-    ("netanyahoo", "netanyahu"),
-    ("Volker", "Volcker"),
-    ('volker AND "oil prices"', 'volcker AND "oil prices"'),
-    ("person:volker", "person:volcker"),
-    ("oil", None),
-    ("zebra", None),
-])
+@pytest.mark.parametrize(
+    "q, suggestion",
+    [
+        ("netanyahoo", "netanyahu"),
+        ("Volker", "Volcker"),
+        ('volker AND "oil prices"', 'volcker AND "oil prices"'),
+        ("person:volker", "person:volcker"),
+        ("oil", None),
+        ("zebra", None),
+    ],
+)
 def test_did_you_mean(small_index, q: str, suggestion: str | None) -> None:
     assert page(small_index, q=q).suggestion == suggestion
 
@@ -337,8 +360,11 @@ def test_near_duplicates_collapse_into_one_hit(small_index) -> None:
 def test_article_and_missing_ids(small_index) -> None:
     with small_index.searcher() as searcher:
         detail = searcher.article("a5")
-        assert (detail.title, detail.date, detail.entities["person"]) == ("Putin meets Netanyahu", "2015-09-21",
-                                                                 ("Vladimir Putin", "Benjamin Netanyahu"))
+        assert (detail.title, detail.date, detail.entities["person"]) == (
+            "Putin meets Netanyahu",
+            "2015-09-21",
+            ("Vladimir Putin", "Benjamin Netanyahu"),
+        )
         for bad in ("nope", "../../etc/passwd", "", "a5 OR a6", "*"):
             with pytest.raises(ArticleNotFound):
                 searcher.article(bad)
@@ -363,8 +389,19 @@ def test_iter_hits_follows_the_request_order_up_to_the_cap(small_index) -> None:
 def test_page_to_dict_is_the_api_contract(small_index) -> None:
     d = page(small_index, q="opec").to_dict()
     assert set(d) >= {"query", "total", "page", "per_page", "took_ms", "suggestion", "hits", "facets"}
-    assert set(d["hits"][0]) >= {"id", "title", "date", "source", "url", "snippet", "score", "persons",
-                                 "countries", "orgs", "duplicates"}
+    assert set(d["hits"][0]) >= {
+        "id",
+        "title",
+        "date",
+        "source",
+        "url",
+        "snippet",
+        "score",
+        "persons",
+        "countries",
+        "orgs",
+        "duplicates",
+    }
     assert set(d["facets"]) == {"person", "country", "org", "date"}
     assert d["took_ms"] > 0
 
@@ -385,10 +422,20 @@ def test_caches_are_rebuilt_when_the_index_changes(tmp_path) -> None:
     assert stats.articles == 4 and stats.last_modified is not None
     old = index.searcher()
     assert old.search(search_request(country=("Japan",))).total == 1
-    write_articles(tmp_path, [article("n1", "Japan cuts rates", "The Bank of Japan cut rates.", "1987-06-01",
-                                      countries=("Japan",)),
-                              article("n2", "Putin in Tokyo", "Vladimir Putin visited Tokyo.", "2016-12-15",
-                                      persons=("Vladimir Putin",), countries=("Japan", "Russia"))]).close()
+    write_articles(
+        tmp_path,
+        [
+            article("n1", "Japan cuts rates", "The Bank of Japan cut rates.", "1987-06-01", countries=("Japan",)),
+            article(
+                "n2",
+                "Putin in Tokyo",
+                "Vladimir Putin visited Tokyo.",
+                "2016-12-15",
+                persons=("Vladimir Putin",),
+                countries=("Japan", "Russia"),
+            ),
+        ],
+    ).close()
     with index.searcher() as new:
         result = new.search(search_request(country=("Japan",)))
         assert result.total == 3

@@ -1,4 +1,5 @@
 """Snippets: fragments around matches, sentence-aware, and safe to put in a page as HTML."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,10 @@ from whoosh.lang.porter import stem
 
 from search.retrieve.snippets import ELLIPSIS, SurfaceForms, find_spans, lead, make_snippet, stemmer_of
 
-HOSTILE = ('Dealers said <script>alert("x")</script> oil rose. <img src=x onerror=alert(1)> '
-           "O'Brien & Co said &amp; oil \"quoted\" fell.")
+HOSTILE = (
+    'Dealers said <script>alert("x")</script> oil rose. <img src=x onerror=alert(1)> '
+    'O\'Brien & Co said &amp; oil "quoted" fell.'
+)
 
 
 def spans_of(text: str, *words: str):

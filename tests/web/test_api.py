@@ -1,10 +1,10 @@
 """The JSON API: every route, the error shape, exports, CORS and the OpenAPI document."""
+
 from __future__ import annotations
 
 import csv
 import io
 import json
-
 from urllib.parse import quote_from_bytes
 
 import pytest
@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 from search.models import SearchRequest
 from search.retrieve.index import open_index
 
-
 XSS_ID = "xss-1"  # the markup-laden article of tests/support.py web_articles()
-XSS_ORG = "\"><script>alert(3)</script>"
+XSS_ORG = '"><script>alert(3)</script>'
 
 
 def error(code: str, message: str, parameter: str | None) -> dict[str, dict[str, str | None]]:
@@ -34,8 +33,18 @@ def test_search_returns_the_search_page_contract_unchanged(web_client, web_index
     body.pop("took_ms"), expected.pop("took_ms")
     assert body == expected
     assert {hit["id"] for hit in body["hits"]} == {"fed-1", "dollar-1"}
-    assert list(response.get_json()) == ["query", "total", "page", "per_page", "pages", "sort", "took_ms",
-                                         "suggestion", "hits", "facets"]
+    assert list(response.get_json()) == [
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "pages",
+        "sort",
+        "took_ms",
+        "suggestion",
+        "hits",
+        "facets",
+    ]
 
 
 def test_search_filters_combine(web_client) -> None:
@@ -54,32 +63,87 @@ def test_unknown_parameters_are_ignored(web_client) -> None:
     assert [h["id"] for h in tagged["hits"]] == [h["id"] for h in plain["hits"]]
 
 
-@pytest.mark.parametrize(("query", "body"), [
-    ("page=0", error("bad_parameter", "Invalid value 0 for parameter 'page': must be a whole number of at least 1",
-                     "page")),
-    ("page=-3", error("bad_parameter", "Invalid value '-3' for parameter 'page': must be a whole number", "page")),
-    ("page=abc", error("bad_parameter", "Invalid value 'abc' for parameter 'page': must be a whole number", "page")),
-    ("page=99999999999999999999", error("bad_parameter", "Invalid value '99999999999999999999' for parameter "
-                                                         "'page': must be a whole number of at most 12 digits",
-                                        "page")),
-    ("page=500", error("bad_parameter", "Invalid value 500 for parameter 'page': only the first 1000 results can "
-                                        "be paged through; narrow the search", "page")),
-    ("page=1&page=2", error("bad_parameter", "Invalid value ['1', '2'] for parameter 'page': give this parameter "
-                                             "at most once", "page")),
-    ("per_page=1000", error("bad_parameter", "Invalid value 1000 for parameter 'per_page': must be a whole "
-                                             "number from 1 to 100", "per_page")),
-    ("sort=best", error("bad_parameter", "Invalid value 'best' for parameter 'sort': must be one of relevance, "
-                                         "newest, oldest", "sort")),
-    ("from=1987-13-01", error("bad_parameter", "Invalid value '1987-13-01' for parameter 'from': is not a real "
-                                               "calendar date", "from")),
-    ("from=1987-06-01&to=1987-01-01", error("bad_parameter", "Invalid value '1987-01-01' for parameter 'to': "
-                                                             "must not be before 'from'", "to")),
-    ("q=oil%00", error("bad_parameter", "Invalid value 'oil\\x00' for parameter 'q': control characters are not "
-                                        "allowed", "q")),
-    ("q=%FF%FE", error("bad_parameter", "Invalid value '...' for parameter 'q': not valid UTF-8 text", "q")),
-    ("format=xml", error("bad_parameter", "Invalid value 'xml' for parameter 'format': must be one of json, csv, "
-                                          "jsonl", "format")),
-])
+@pytest.mark.parametrize(
+    ("query", "body"),
+    [
+        (
+            "page=0",
+            error(
+                "bad_parameter", "Invalid value 0 for parameter 'page': must be a whole number of at least 1", "page"
+            ),
+        ),
+        ("page=-3", error("bad_parameter", "Invalid value '-3' for parameter 'page': must be a whole number", "page")),
+        (
+            "page=abc",
+            error("bad_parameter", "Invalid value 'abc' for parameter 'page': must be a whole number", "page"),
+        ),
+        (
+            "page=99999999999999999999",
+            error(
+                "bad_parameter",
+                "Invalid value '99999999999999999999' for parameter "
+                "'page': must be a whole number of at most 12 digits",
+                "page",
+            ),
+        ),
+        (
+            "page=500",
+            error(
+                "bad_parameter",
+                "Invalid value 500 for parameter 'page': only the first 1000 results can "
+                "be paged through; narrow the search",
+                "page",
+            ),
+        ),
+        (
+            "page=1&page=2",
+            error(
+                "bad_parameter",
+                "Invalid value ['1', '2'] for parameter 'page': give this parameter at most once",
+                "page",
+            ),
+        ),
+        (
+            "per_page=1000",
+            error(
+                "bad_parameter",
+                "Invalid value 1000 for parameter 'per_page': must be a whole number from 1 to 100",
+                "per_page",
+            ),
+        ),
+        (
+            "sort=best",
+            error(
+                "bad_parameter",
+                "Invalid value 'best' for parameter 'sort': must be one of relevance, newest, oldest",
+                "sort",
+            ),
+        ),
+        (
+            "from=1987-13-01",
+            error(
+                "bad_parameter", "Invalid value '1987-13-01' for parameter 'from': is not a real calendar date", "from"
+            ),
+        ),
+        (
+            "from=1987-06-01&to=1987-01-01",
+            error("bad_parameter", "Invalid value '1987-01-01' for parameter 'to': must not be before 'from'", "to"),
+        ),
+        (
+            "q=oil%00",
+            error(
+                "bad_parameter", "Invalid value 'oil\\x00' for parameter 'q': control characters are not allowed", "q"
+            ),
+        ),
+        ("q=%FF%FE", error("bad_parameter", "Invalid value '...' for parameter 'q': not valid UTF-8 text", "q")),
+        (
+            "format=xml",
+            error(
+                "bad_parameter", "Invalid value 'xml' for parameter 'format': must be one of json, csv, jsonl", "format"
+            ),
+        ),
+    ],
+)
 def test_bad_parameters_are_400_with_the_error_shape(web_client, query: str, body: dict) -> None:
     response = web_client.get(f"/api/search?{query}")
     assert response.status_code == 400
@@ -88,7 +152,7 @@ def test_bad_parameters_are_400_with_the_error_shape(web_client, query: str, bod
 
 
 def test_bad_query_syntax_is_a_400_naming_q(web_client) -> None:
-    response = web_client.get('/api/search?q=%22unbalanced+quote')
+    response = web_client.get("/api/search?q=%22unbalanced+quote")
     assert response.status_code == 400
     body = response.get_json()
     assert set(body) == {"error"}
@@ -97,12 +161,39 @@ def test_bad_query_syntax_is_a_400_naming_q(web_client) -> None:
     assert body["error"]["message"]
 
 
-@pytest.mark.parametrize("query", [
-    "q=" + "%28" * 300, "q=*", "q=a*", "q=title:", "q=%22%22", "q=AND+OR+NOT", "q=%E2%80%AE%F0%9F%98%80",
-    "q=" + "x" * 1000, "q=body:[a+TO+z]", "q=date:1987", "q=%5C", "q=)(", "q=person:", "q=~2", "q=^3",
-    "person=%00", "country=" + "é" * 50, "from=0000-00-00", "to=9999-12-31", "per_page=-0", "page=+1",
-    "page=%EF%BC%91", "page=1e3", "sort=", "page=", "per_page=", "q=&q=", "format=csv&format=csv",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=" + "%28" * 300,
+        "q=*",
+        "q=a*",
+        "q=title:",
+        "q=%22%22",
+        "q=AND+OR+NOT",
+        "q=%E2%80%AE%F0%9F%98%80",
+        "q=" + "x" * 1000,
+        "q=body:[a+TO+z]",
+        "q=date:1987",
+        "q=%5C",
+        "q=)(",
+        "q=person:",
+        "q=~2",
+        "q=^3",
+        "person=%00",
+        "country=" + "é" * 50,
+        "from=0000-00-00",
+        "to=9999-12-31",
+        "per_page=-0",
+        "page=+1",
+        "page=%EF%BC%91",
+        "page=1e3",
+        "sort=",
+        "page=",
+        "per_page=",
+        "q=&q=",
+        "format=csv&format=csv",
+    ],
+)
 def test_no_input_gives_a_500(web_client, query: str) -> None:
     response = web_client.get(f"/api/search?{query}")
     assert response.status_code in (200, 400), response.get_data(as_text=True)
@@ -115,16 +206,23 @@ def test_article(web_client) -> None:
     response = web_client.get("/api/articles/fed-1")
     assert response.status_code == 200
     assert response.get_json() == {
-        "id": "fed-1", "title": "Volcker says Fed will hold interest rates",
+        "id": "fed-1",
+        "title": "Volcker says Fed will hold interest rates",
         "body": "Federal Reserve chairman Paul Volcker said the U.S. central bank would hold interest rates "
-                "steady.\n    Volcker told Congress inflation was under control.",
-        "date": "1987-02-03", "date_source": "metadata", "source": "Reuters",
-        "url": "https://example.com/news/fed-1", "persons": ["Paul Volcker"], "countries": ["United States"],
+        "steady.\n    Volcker told Congress inflation was under control.",
+        "date": "1987-02-03",
+        "date_source": "metadata",
+        "source": "Reuters",
+        "url": "https://example.com/news/fed-1",
+        "persons": ["Paul Volcker"],
+        "countries": ["United States"],
         "orgs": ["Federal Reserve"],
-        "mentions": [{"text": "Paul Volcker", "kind": "person", "value": "Paul Volcker"},
-                     {"text": "Volcker", "kind": "person", "value": "Paul Volcker"},
-                     {"text": "Federal Reserve", "kind": "org", "value": "Federal Reserve"},
-                     {"text": "U.S.", "kind": "country", "value": "United States"}],
+        "mentions": [
+            {"text": "Paul Volcker", "kind": "person", "value": "Paul Volcker"},
+            {"text": "Volcker", "kind": "person", "value": "Paul Volcker"},
+            {"text": "Federal Reserve", "kind": "org", "value": "Federal Reserve"},
+            {"text": "U.S.", "kind": "country", "value": "United States"},
+        ],
     }
 
 
@@ -137,8 +235,11 @@ def test_unknown_article_is_404(web_client) -> None:
 def test_facet_values(web_client) -> None:
     response = web_client.get("/api/facets/person?prefix=pa")
     assert response.status_code == 200
-    assert response.get_json() == {"facet": "person", "prefix": "pa",
-                                   "values": [{"value": "Paul Volcker", "count": 2, "selected": False}]}
+    assert response.get_json() == {
+        "facet": "person",
+        "prefix": "pa",
+        "values": [{"value": "Paul Volcker", "count": 2, "selected": False}],
+    }
     within = web_client.get("/api/facets/country?q=dollar&person=James+Baker").get_json()
     assert {v["value"]: v["count"] for v in within["values"]} == {"United States": 2, "Japan": 1}
 
@@ -147,10 +248,12 @@ def test_facet_errors(web_client) -> None:
     response = web_client.get("/api/facets/colour")
     assert response.status_code == 400
     assert response.get_json() == error(
-        "bad_parameter", "Invalid value 'colour' for parameter 'name': must be one of person, country, org", "name")
+        "bad_parameter", "Invalid value 'colour' for parameter 'name': must be one of person, country, org", "name"
+    )
     response = web_client.get("/api/facets/person?limit=0")
     assert response.get_json() == error(
-        "bad_parameter", "Invalid value 0 for parameter 'limit': must be a whole number from 1 to 100", "limit")
+        "bad_parameter", "Invalid value 0 for parameter 'limit': must be a whole number from 1 to 100", "limit"
+    )
 
 
 def test_health(web_client) -> None:
@@ -169,8 +272,10 @@ def test_missing_index_is_a_json_503(tmp_path) -> None:
     response = client.get("/api/health")
     assert response.status_code == 503
     assert response.get_json() == error(
-        "index_not_found", "There is no search index yet: run `news-search index` to build it, then reload "
-                           "this page.", None)
+        "index_not_found",
+        "There is no search index yet: run `news-search index` to build it, then reload this page.",
+        None,
+    )
 
 
 def test_unknown_api_route_and_method(web_client) -> None:
@@ -193,7 +298,7 @@ def test_csv_export_streams_every_hit_and_defuses_formulas(web_client) -> None:
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [r["id"] for r in rows] == ["fed-1", "baker-1", "dollar-1", "buba-1", XSS_ID, "formula-1"]
     formula = rows[-1]
-    assert formula["title"] == "'=HYPERLINK(\"http://evil.example\") interest rates memo"
+    assert formula["title"] == '\'=HYPERLINK("http://evil.example") interest rates memo'
     assert formula["persons"] == "'@Mallory"
     assert formula["orgs"] == "'-Minus Corp"
     assert rows[0]["persons"] == "Paul Volcker" and rows[0]["date"] == "1987-02-03"
@@ -239,7 +344,7 @@ def test_export_is_capped(web_index_dir) -> None:
 
 
 def test_export_of_a_bad_query_is_a_400_not_a_broken_download(web_client) -> None:
-    response = web_client.get('/api/search?q=%22open&format=csv')
+    response = web_client.get("/api/search?q=%22open&format=csv")
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "bad_query"
 
@@ -256,47 +361,82 @@ def test_cors_on_the_api_only(web_client) -> None:
 
 def test_openapi_document_is_valid_and_covers_every_route(web_client, web_app) -> None:
     import openapi_spec_validator
+
     response = web_client.get("/api/openapi.json")
     assert response.status_code == 200
     document = response.get_json()
     openapi_spec_validator.validate(document)
-    routes = {rule.rule.replace("<path:article_id>", "{id}").replace("<name>", "{name}")
-              for rule in web_app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    routes = {
+        rule.rule.replace("<path:article_id>", "{id}").replace("<name>", "{name}")
+        for rule in web_app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+    }
     assert routes == set(document["paths"])
     search = document["paths"]["/api/search"]["get"]
-    assert {p["name"] for p in search["parameters"]} == {"q", "person", "country", "org", "from", "to", "sort",
-                                                         "page", "per_page", "format"}
+    assert {p["name"] for p in search["parameters"]} == {
+        "q",
+        "person",
+        "country",
+        "org",
+        "from",
+        "to",
+        "sort",
+        "page",
+        "per_page",
+        "format",
+    }
     assert "10000" in next(p["description"] for p in search["parameters"] if p["name"] == "format")
 
 
 def test_search_response_matches_the_openapi_schema(web_client) -> None:
     import jsonschema
+
     document = web_client.get("/api/openapi.json").get_json()
     schemas = document["components"]["schemas"]
     resolver_doc = {"components": {"schemas": schemas}}
-    for url, name in (("/api/search?q=dollar", "SearchPage"), ("/api/articles/fed-1", "Article"),
-                      ("/api/facets/org", "FacetValues"), ("/api/health", "Health"),
-                      ("/api/search?page=0", "Error")):
+    for url, name in (
+        ("/api/search?q=dollar", "SearchPage"),
+        ("/api/articles/fed-1", "Article"),
+        ("/api/facets/org", "FacetValues"),
+        ("/api/health", "Health"),
+        ("/api/search?page=0", "Error"),
+    ):
         schema = {**schemas[name], "components": resolver_doc["components"]}
         jsonschema.validate(web_client.get(url).get_json(), schema)
 
 
-PARAMETER_NAMES = ["q", "person", "country", "org", "from", "to", "sort", "page", "per_page", "format", "prefix",
-                   "limit", "x", ""]
+PARAMETER_NAMES = [
+    "q",
+    "person",
+    "country",
+    "org",
+    "from",
+    "to",
+    "sort",
+    "page",
+    "per_page",
+    "format",
+    "prefix",
+    "limit",
+    "x",
+    "",
+]
 
 
 VALUES = st.one_of(
     st.binary(max_size=40),
     st.text(max_size=30).map(lambda text: text.encode("utf-8", "surrogatepass")),
-    st.integers(-10**30, 10**30).map(lambda n: str(n).encode()),
+    st.integers(-(10**30), 10**30).map(lambda n: str(n).encode()),
     st.dates().map(lambda day: day.isoformat().encode()),
     st.sampled_from([b"relevance", b"newest", b"oldest", b"csv", b"jsonl", b"json", b"Paul Volcker", b"pa"]),
 )
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(pairs=st.lists(st.tuples(st.sampled_from(PARAMETER_NAMES), VALUES), max_size=5),
-       path=st.sampled_from(["/api/search", "/api/facets/person", "/"]))
+@given(
+    pairs=st.lists(st.tuples(st.sampled_from(PARAMETER_NAMES), VALUES), max_size=5),
+    path=st.sampled_from(["/api/search", "/api/facets/person", "/"]),
+)
 def test_any_query_string_is_answered_200_or_400(web_client, pairs: list[tuple[str, bytes]], path: str) -> None:
     """Arbitrary bytes in any parameter (invalid UTF-8, NULs, huge numbers...): never a 500."""
     query = "&".join(f"{name}={quote_from_bytes(value)}" for name, value in pairs)

@@ -3,13 +3,14 @@
 Skipped only when Chromium or chromedriver is missing on a developer machine; in CI (``CI=true``) a missing
 browser is a failure. Screenshots go to ``test-artifacts/`` (git-ignored).
 """
+
 from __future__ import annotations
 
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -23,8 +24,10 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 pytestmark = pytest.mark.slow
 
 if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()) and not IN_CI:
-    pytest.skip("Chromium or chromedriver is not installed (apt install chromium chromium-driver); "
-                "this test never skips in CI", allow_module_level=True)
+    pytest.skip(
+        "Chromium or chromedriver is not installed (apt install chromium chromium-driver); this test never skips in CI",
+        allow_module_level=True,
+    )
 
 from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
@@ -33,7 +36,8 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-from support import ROOT
+
+from support import ROOT  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +54,15 @@ def server(web_index_dir: Path, procfile_server) -> Iterator[str]:
 def browser(tmp_path_factory) -> Iterator[webdriver.Chrome]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-dev-shm-usage", "--window-size=1280,1000",
-                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -96,8 +106,9 @@ def test_search_filter_and_read(server: str, browser: webdriver.Chrome) -> None:
     assert len(before) == 6
     assert browser.find_element(By.ID, "q").get_attribute("value") == "interest rates"
 
-    browser.find_element(By.XPATH, "//ul[@id='facet-person-values']//a[.//span[@class='value' and "
-                                   "text()='Paul Volcker']]").click()
+    browser.find_element(
+        By.XPATH, "//ul[@id='facet-person-values']//a[.//span[@class='value' and text()='Paul Volcker']]"
+    ).click()
     wait(browser).until(EC.url_contains("person=Paul+Volcker"))
     after = hit_ids(browser)
     assert set(after) == {"fed-1", "dollar-1"} and len(after) < len(before)
@@ -114,8 +125,11 @@ def test_search_filter_and_read(server: str, browser: webdriver.Chrome) -> None:
     marker = browser.execute_script("window.__same_page = true; return window.__same_page;")
     assert marker is True
     browser.find_element(By.ID, "country-prefix").send_keys("unit")
-    wait(browser).until(lambda d: [e.text for e in d.find_elements(
-        By.CSS_SELECTOR, "#facet-country-values .value")] == ["United States"])
+    wait(browser).until(
+        lambda d: (
+            [e.text for e in d.find_elements(By.CSS_SELECTOR, "#facet-country-values .value")] == ["United States"]
+        )
+    )
     assert browser.execute_script("return window.__same_page === true;")
 
     # removing the chip widens the results again
@@ -134,19 +148,27 @@ def test_search_filter_and_read(server: str, browser: webdriver.Chrome) -> None:
 
 
 def test_markup_in_articles_never_runs(server: str, browser: webdriver.Chrome) -> None:
-    for path in ("/?q=markup", "/?q=markup&person=%3Cimg+src%3Dx+onerror%3Dalert(2)%3E+Evil", "/article/xss-1",
-                 "/?org_prefix=%22%3E"):
+    for path in (
+        "/?q=markup",
+        "/?q=markup&person=%3Cimg+src%3Dx+onerror%3Dalert(2)%3E+Evil",
+        "/article/xss-1",
+        "/?org_prefix=%22%3E",
+    ):
         browser.get(server + path)
         time.sleep(0.3)  # an injected onerror handler would have fired by now
         assert_no_dialog(browser)
         scripts = browser.execute_script(
-            "return Array.from(document.scripts).map(function (s) { return s.getAttribute('src'); });")
+            "return Array.from(document.scripts).map(function (s) { return s.getAttribute('src'); });"
+        )
         assert scripts == ["/static/app.js"], path
         assert browser.find_elements(By.CSS_SELECTOR, "img") == [], path
-        assert browser.execute_script(
-            "return Array.from(document.querySelectorAll('*')).filter(function (e) {"
-            "  return Array.from(e.attributes).some(function (a) { return a.name.startsWith('on'); }); }).length;"
-        ) == 0, path
+        assert (
+            browser.execute_script(
+                "return Array.from(document.querySelectorAll('*')).filter(function (e) {"
+                "  return Array.from(e.attributes).some(function (a) { return a.name.startsWith('on'); }); }).length;"
+            )
+            == 0
+        ), path
     browser.get(server + "/article/xss-1")
     title = browser.find_element(By.ID, "article-title").text
     assert title == "<script>alert('title')</script> Tom & Jerry &amp; \"quotes\""

@@ -1,4 +1,5 @@
 """web.params: request arguments -> SearchRequest, and back again."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,8 +10,7 @@ from werkzeug.datastructures import MultiDict
 from search.errors import BadParameter
 from search.models import SearchRequest
 from search.settings import Limits
-from web.params import (check_encoding, parse_facet_prefixes, parse_format, parse_search_args, raw_query,
-                        to_args)
+from web.params import check_encoding, parse_facet_prefixes, parse_format, parse_search_args, raw_query, to_args
 
 LIMITS = Limits(per_page=10, max_per_page=100, max_depth=1000, facet_limit=10, query_max_chars=50)
 
@@ -24,32 +24,52 @@ def test_defaults() -> None:
 
 
 def test_every_parameter() -> None:
-    req = parse(("q", "  oil prices "), ("person", "Paul Volcker"), ("person", "James Baker"),
-                ("person", "Paul Volcker"), ("country", "Japan"), ("org", "OPEC"), ("org", " "),
-                ("from", "1987-02-01"), ("to", "1987-03-31"), ("sort", "oldest"), ("page", "3"),
-                ("per_page", "25"), ("utm_source", "ignored"))
-    assert req == SearchRequest(q="oil prices", filters={"person": ("Paul Volcker", "James Baker"),
-                                                         "country": ("Japan",), "org": ("OPEC",)},
-                                date_from=date(1987, 2, 1), date_to=date(1987, 3, 31),
-                                sort="oldest", page=3, per_page=25, facet_limit=10)
+    req = parse(
+        ("q", "  oil prices "),
+        ("person", "Paul Volcker"),
+        ("person", "James Baker"),
+        ("person", "Paul Volcker"),
+        ("country", "Japan"),
+        ("org", "OPEC"),
+        ("org", " "),
+        ("from", "1987-02-01"),
+        ("to", "1987-03-31"),
+        ("sort", "oldest"),
+        ("page", "3"),
+        ("per_page", "25"),
+        ("utm_source", "ignored"),
+    )
+    assert req == SearchRequest(
+        q="oil prices",
+        filters={"person": ("Paul Volcker", "James Baker"), "country": ("Japan",), "org": ("OPEC",)},
+        date_from=date(1987, 2, 1),
+        date_to=date(1987, 3, 31),
+        sort="oldest",
+        page=3,
+        per_page=25,
+        facet_limit=10,
+    )
 
 
-@pytest.mark.parametrize(("pairs", "parameter", "reason"), [
-    ([("page", "-1")], "page", "whole number"),
-    ([("page", "abc")], "page", "whole number"),
-    ([("page", "1.5")], "page", "whole number"),
-    ([("page", "٣")], "page", "whole number"),  # a non-ASCII digit
-    ([("page", "9" * 400)], "page", "whole number"),
-    ([("page", "1"), ("page", "2")], "page", "at most once"),
-    ([("sort", "newest"), ("sort", "oldest")], "sort", "at most once"),
-    ([("from", "yesterday")], "from", "YYYY-MM-DD"),
-    ([("from", "1987-02-30")], "from", "real calendar date"),
-    ([("to", "87-1-1")], "to", "YYYY-MM-DD"),
-    ([("q", "oil\x00")], "q", "control characters"),
-    ([("q", "a"), ("q", "b")], "q", "at most once"),
-    ([("person", "a\x07b")], "person", "control characters"),
-    ([("country", "x" * 201)], "country", "longer than 200"),
-])
+@pytest.mark.parametrize(
+    ("pairs", "parameter", "reason"),
+    [
+        ([("page", "-1")], "page", "whole number"),
+        ([("page", "abc")], "page", "whole number"),
+        ([("page", "1.5")], "page", "whole number"),
+        ([("page", "٣")], "page", "whole number"),  # a non-ASCII digit
+        ([("page", "9" * 400)], "page", "whole number"),
+        ([("page", "1"), ("page", "2")], "page", "at most once"),
+        ([("sort", "newest"), ("sort", "oldest")], "sort", "at most once"),
+        ([("from", "yesterday")], "from", "YYYY-MM-DD"),
+        ([("from", "1987-02-30")], "from", "real calendar date"),
+        ([("to", "87-1-1")], "to", "YYYY-MM-DD"),
+        ([("q", "oil\x00")], "q", "control characters"),
+        ([("q", "a"), ("q", "b")], "q", "at most once"),
+        ([("person", "a\x07b")], "person", "control characters"),
+        ([("country", "x" * 201)], "country", "longer than 200"),
+    ],
+)
 def test_bad_parameters_name_the_parameter(pairs: list[tuple[str, str]], parameter: str, reason: str) -> None:
     with pytest.raises(BadParameter) as caught:
         parse(*pairs)
@@ -89,11 +109,25 @@ def test_raw_query_never_raises() -> None:
 
 
 def test_to_args_round_trips() -> None:
-    req = parse(("q", "oil"), ("person", "A B"), ("person", "C"), ("from", "1987-01-01"), ("sort", "newest"),
-                ("page", "4"), ("per_page", "20"))
+    req = parse(
+        ("q", "oil"),
+        ("person", "A B"),
+        ("person", "C"),
+        ("from", "1987-01-01"),
+        ("sort", "newest"),
+        ("page", "4"),
+        ("per_page", "20"),
+    )
     pairs = to_args(req, page=req.page)
-    assert pairs == [("q", "oil"), ("person", "A B"), ("person", "C"), ("from", "1987-01-01"),
-                     ("sort", "newest"), ("page", "4"), ("per_page", "20")]
+    assert pairs == [
+        ("q", "oil"),
+        ("person", "A B"),
+        ("person", "C"),
+        ("from", "1987-01-01"),
+        ("sort", "newest"),
+        ("page", "4"),
+        ("per_page", "20"),
+    ]
     assert parse(*pairs) == req
     assert ("page", "4") not in to_args(req)  # links go back to page 1 unless told
     assert to_args(req, q=None, person=(), per_page=None) == [("from", "1987-01-01"), ("sort", "newest")]

@@ -1,4 +1,5 @@
 """Security headers on every response, and markup from the corpus rendered inert everywhere (XSS)."""
+
 from __future__ import annotations
 
 import logging
@@ -10,7 +11,7 @@ import pytest
 
 XSS_ID = "xss-1"  # the markup-laden article of tests/support.py web_articles()
 XSS_PERSON = "<img src=x onerror=alert(2)> Evil"
-XSS_ORG = "\"><script>alert(3)</script>"
+XSS_ORG = '"><script>alert(3)</script>'
 
 
 class Tags(HTMLParser):
@@ -26,9 +27,22 @@ class Tags(HTMLParser):
         self.tags.append((tag, dict(attrs)))
 
 
-@pytest.mark.parametrize("url", ["/", "/?q=oil", "/article/fed-1", "/api/search?q=oil", "/api/health",
-                                 "/static/app.js", "/static/style.css", "/no-such-page", "/api/no-such-route",
-                                 "/?page=-1", "/api/openapi.json"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/?q=oil",
+        "/article/fed-1",
+        "/api/search?q=oil",
+        "/api/health",
+        "/static/app.js",
+        "/static/style.css",
+        "/no-such-page",
+        "/api/no-such-route",
+        "/?page=-1",
+        "/api/openapi.json",
+    ],
+)
 def test_security_headers_on_every_response(web_client, url: str) -> None:
     headers = web_client.get(url).headers
     csp = headers["Content-Security-Policy"]
@@ -43,10 +57,42 @@ def assert_inert(html: str) -> None:
     """No script but our own file, no event-handler attribute, no javascript: link, no raw payload."""
     tags = Tags(html).tags
     assert [attrs for tag, attrs in tags if tag == "script"] == [{"src": "/static/app.js", "defer": None}]
-    assert {tag for tag, _ in tags} <= {"html", "head", "meta", "title", "link", "script", "body", "a", "header",
-                                        "form", "label", "input", "span", "button", "main", "div", "details",
-                                        "summary", "section", "h1", "h2", "ul", "ol", "li", "article", "p", "time",
-                                        "mark", "nav", "svg", "rect", "aside", "footer", "kbd"}
+    assert {tag for tag, _ in tags} <= {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "link",
+        "script",
+        "body",
+        "a",
+        "header",
+        "form",
+        "label",
+        "input",
+        "span",
+        "button",
+        "main",
+        "div",
+        "details",
+        "summary",
+        "section",
+        "h1",
+        "h2",
+        "ul",
+        "ol",
+        "li",
+        "article",
+        "p",
+        "time",
+        "mark",
+        "nav",
+        "svg",
+        "rect",
+        "aside",
+        "footer",
+        "kbd",
+    }
     for tag, attrs in tags:
         assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
         for name in ("href", "src", "action"):
@@ -88,11 +134,16 @@ def test_article_page_escapes_markup_and_never_links_javascript(web_client) -> N
     assert_inert(html)
     assert '<span class="url">javascript:alert(document.cookie)</span>' in html
     assert 'class="original"' not in html
-    assert "Markup test &lt;img src=x onerror=alert(1)&gt; and &lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;" in html
-    body = html[html.index('class="article-body"'):html.index("</div>", html.index('class="article-body"'))]
+    assert (
+        "Markup test &lt;img src=x onerror=alert(1)&gt; and &lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;" in html
+    )
+    body = html[html.index('class="article-body"') : html.index("</div>", html.index('class="article-body"'))]
     assert unescape(re.sub(r"<[^>]+>", "", body)).count("Tom &amp; Jerry") == 1  # the entity shows as written
-    assert re.search(r'<a class="mention mention-person" href="/\?person=%3Cimg\+src%3Dx\+onerror%3Dalert%282%29'
-                     r'%3E\+Evil" title="Person: &lt;img src=x onerror=alert\(2\)&gt; Evil">Evil</a>', html)
+    assert re.search(
+        r'<a class="mention mention-person" href="/\?person=%3Cimg\+src%3Dx\+onerror%3Dalert%282%29'
+        r'%3E\+Evil" title="Person: &lt;img src=x onerror=alert\(2\)&gt; Evil">Evil</a>',
+        html,
+    )
 
 
 def test_error_pages_escape_the_query(web_client) -> None:
@@ -128,9 +179,13 @@ def test_unexpected_errors_are_logged_and_hidden(web_index_dir, caplog) -> None:
     assert "secret internals" not in page.get_data(as_text=True)
     assert "Traceback" not in page.get_data(as_text=True)
     assert "Something went wrong" in page.get_data(as_text=True)
-    assert api.get_json() == {"error": {"code": "internal_error",
-                                        "message": "Something went wrong on our side. Please try again.",
-                                        "parameter": None}}
+    assert api.get_json() == {
+        "error": {
+            "code": "internal_error",
+            "message": "Something went wrong on our side. Please try again.",
+            "parameter": None,
+        }
+    }
     assert page.headers["Content-Security-Policy"]
     records = [r for r in caplog.records if r.name == "web.errors"]
     assert len(records) == 2 and all(r.exc_info and r.exc_info[0] is RuntimeError for r in records)

@@ -1,4 +1,5 @@
 """The HTML pages: search page (results, facets, chips, histogram, pagination), article page, error pages."""
+
 from __future__ import annotations
 
 import re
@@ -6,9 +7,9 @@ from html import unescape
 
 import pytest
 
+from search.models import DateBucket, Mention
 from web.histogram import histogram
 from web.ui import mark_mentions, new_search_links, page_window, safe_link, split_paragraphs
-from search.models import DateBucket, Mention
 
 
 def text_of(html: str) -> str:
@@ -55,13 +56,16 @@ def test_sort_links_mark_the_current_order(web_client) -> None:
 
 def test_facet_click_filters_and_shows_a_removable_chip(web_client) -> None:
     html = web_client.get("/?q=interest").get_data(as_text=True)
-    facet_link = '/?q=interest&person=James+Baker'
+    facet_link = "/?q=interest&person=James+Baker"
     assert facet_link in links(html)
     html = web_client.get(facet_link).get_data(as_text=True)
     assert "2 articles for “interest”" in html
     assert set(re.findall(r'<a href="/article/([^"]+)">', html)) == {"baker-1", "dollar-1"}
-    chip = re.search(r'<a class="chip chip-person removable" href="([^"]+)"\s+aria-label="Remove filter person: '
-                     r'James Baker">', html)
+    chip = re.search(
+        r'<a class="chip chip-person removable" href="([^"]+)"\s+aria-label="Remove filter person: '
+        r'James Baker">',
+        html,
+    )
     assert chip and unescape(chip.group(1)) == "/?q=interest"
     assert 'class="selected" aria-current="true"' in html
     assert '<input type="hidden" name="person" value="James Baker">' in html  # a new query keeps the filter
@@ -69,7 +73,7 @@ def test_facet_click_filters_and_shows_a_removable_chip(web_client) -> None:
 
 def test_facet_value_search_works_without_javascript(web_client) -> None:
     html = web_client.get("/?q=interest&person_prefix=ja").get_data(as_text=True)
-    people = html[html.index('id="facet-person-values"'):html.index('id="facet-country-heading"')]
+    people = html[html.index('id="facet-person-values"') : html.index('id="facet-country-heading"')]
     assert re.findall(r'<span class="value">([^<]+)</span>', people) == ["James Baker"]
     assert "Paul Volcker" not in people
     assert 'name="person_prefix" value="ja"' in html
@@ -83,16 +87,20 @@ def test_histogram_bars_link_to_their_period(web_client) -> None:
     assert bars, "no histogram bars"
     href, label = bars[0]
     assert re.fullmatch(r"/\?q=interest&from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d", unescape(href))
-    assert label.endswith("article") or label.endswith("articles")
+    assert label.endswith(("article", "articles"))
     narrowed = web_client.get(unescape(href)).get_data(as_text=True)
     assert '<a class="chip chip-date removable"' in narrowed
     assert 'id="date-from" type="date" name="from" value="' in narrowed
 
 
 def test_histogram_geometry() -> None:
-    chart = histogram([DateBucket("1987-01-01", "1987-01-31", "Jan 1987", 10),
-                       DateBucket("1987-02-01", "1987-02-28", "Feb 1987", 0),
-                       DateBucket("1987-03-01", "1987-03-31", "Mar 1987", 1)])
+    chart = histogram(
+        [
+            DateBucket("1987-01-01", "1987-01-31", "Jan 1987", 10),
+            DateBucket("1987-02-01", "1987-02-28", "Feb 1987", 0),
+            DateBucket("1987-03-01", "1987-03-31", "Mar 1987", 1),
+        ]
+    )
     assert chart is not None
     assert (chart.width, chart.height, chart.first_label, chart.last_label) == (30.0, 60.0, "Jan 1987", "Mar 1987")
     assert [b.height for b in chart.bars] == [60.0, 0.0, 6.0]
@@ -104,8 +112,11 @@ def test_histogram_geometry() -> None:
 def test_pagination_has_aria_current(web_client) -> None:
     html = web_client.get("/?q=interest&per_page=2&page=2").get_data(as_text=True)
     assert '<nav class="pagination" aria-label="Result pages">' in html
-    assert re.search(r'<a href="/\?q=interest&amp;page=2&amp;per_page=2" aria-current="page">'
-                     r'<span class="visually-hidden">Page </span>2</a>', html)
+    assert re.search(
+        r'<a href="/\?q=interest&amp;page=2&amp;per_page=2" aria-current="page">'
+        r'<span class="visually-hidden">Page </span>2</a>',
+        html,
+    )
     assert 'rel="prev"' in html and 'rel="next"' in html
     assert '<ol class="hits" start="3">' in html
 
@@ -132,7 +143,7 @@ def test_no_results_notice(web_client) -> None:
 
 
 def test_bad_query_shows_the_form_and_what_is_wrong(web_client) -> None:
-    response = web_client.get('/?q=%22unbalanced')
+    response = web_client.get("/?q=%22unbalanced")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert 'role="search"' in html and 'value="&#34;unbalanced"' in html
@@ -140,14 +151,17 @@ def test_bad_query_shows_the_form_and_what_is_wrong(web_client) -> None:
     assert 'role="alert"' in html
 
 
-@pytest.mark.parametrize(("url", "status", "words"), [
-    ("/?page=abc", 400, "Invalid value &#39;abc&#39; for parameter &#39;page&#39;"),
-    ("/?q=%FF", 400, "not valid UTF-8"),
-    ("/?q=a%00b", 400, "control characters"),
-    ("/?sort=a&sort=b", 400, "at most once"),
-    ("/article/no-such-story", 404, "No article with id"),
-    ("/no/such/page", 404, "Not Found"),
-])
+@pytest.mark.parametrize(
+    ("url", "status", "words"),
+    [
+        ("/?page=abc", 400, "Invalid value &#39;abc&#39; for parameter &#39;page&#39;"),
+        ("/?q=%FF", 400, "not valid UTF-8"),
+        ("/?q=a%00b", 400, "control characters"),
+        ("/?sort=a&sort=b", 400, "at most once"),
+        ("/article/no-such-story", 404, "No article with id"),
+        ("/no/such/page", 404, "Not Found"),
+    ],
+)
 def test_error_pages_are_friendly(web_client, url: str, status: int, words: str) -> None:
     response = web_client.get(url)
     assert response.status_code == status
@@ -174,25 +188,31 @@ def test_article_page(web_client) -> None:
     html = response.get_data(as_text=True)
     assert '<h1 id="article-title">Volcker says Fed will hold interest rates</h1>' in html
     assert '<a class="original" href="https://example.com/news/fed-1" rel="noopener noreferrer nofollow">' in html
-    assert ('<a class="mention mention-person" href="/?person=Paul+Volcker" title="Person: Paul Volcker">'
-            'Paul Volcker</a>') in html
+    assert (
+        '<a class="mention mention-person" href="/?person=Paul+Volcker" title="Person: Paul Volcker">Paul Volcker</a>'
+    ) in html
     assert '<a class="mention mention-country" href="/?country=United+States"' in html
     # two paragraphs: the indented second line of the wire copy starts a new one
     assert html.count("<p>", html.index('class="article-body"')) >= 2
-    related = html[html.index('id="related-heading"'):]
+    related = html[html.index('id="related-heading"') :]
     assert "/article/fed-1" not in related
     assert re.search(r'href="/article/[^"]+"', related)
 
 
 def test_mark_mentions_escapes_text_and_links_mentions(web_app) -> None:
-    mentions = [Mention("Paul Volcker", "person", "Paul Volcker"), Mention("Volcker", "person", "Paul Volcker"),
-                Mention("amp", "org", "A<M>P"), Mention("x", "weather", "x")]
+    mentions = [
+        Mention("Paul Volcker", "person", "Paul Volcker"),
+        Mention("Volcker", "person", "Paul Volcker"),
+        Mention("amp", "org", "A<M>P"),
+        Mention("x", "weather", "x"),
+    ]
     with web_app.test_request_context():
         marked = str(mark_mentions("Volcker & <b>Paul  Volcker</b> x Volckers amp", mentions, new_search_links()))
     link = '<a class="mention mention-person" href="/?person=Paul+Volcker" title="Person: Paul Volcker">{}</a>'
     org = '<a class="mention mention-org" href="/?org=A%3CM%3EP" title="Organisation: A&lt;M&gt;P">amp</a>'
-    assert marked == (link.format("Volcker") + " &amp; &lt;b&gt;" + link.format("Paul  Volcker")
-                      + "&lt;/b&gt; x Volckers " + org)
+    assert marked == (
+        link.format("Volcker") + " &amp; &lt;b&gt;" + link.format("Paul  Volcker") + "&lt;/b&gt; x Volckers " + org
+    )
 
 
 def test_mark_mentions_never_breaks_an_escaped_entity(web_app) -> None:
@@ -204,11 +224,23 @@ def test_mark_mentions_never_breaks_an_escaped_entity(web_app) -> None:
 
 def test_split_paragraphs_and_safe_links() -> None:
     assert split_paragraphs("One line\nwrapped.\n    Second para.\n\nThird") == [
-        "One line wrapped.", "Second para.", "Third"]
+        "One line wrapped.",
+        "Second para.",
+        "Third",
+    ]
     assert safe_link("https://example.com/a?b=1") == "https://example.com/a?b=1"
     assert safe_link(" HTTP://example.com ") == "HTTP://example.com"
-    for bad in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:x", "data:text/html,x", "//evil.com",
-                "/relative", "http://", "vbscript:x", "http://[::1"):
+    for bad in (
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:x",
+        "data:text/html,x",
+        "//evil.com",
+        "/relative",
+        "http://",
+        "vbscript:x",
+        "http://[::1",
+    ):
         assert safe_link(bad) is None, bad
 
 
@@ -230,9 +262,20 @@ def test_ids_with_slashes_and_odd_characters_link_to_their_article(tmp_path, web
     from web import create_app
 
     odd = "wire/2024/05/a story?#1 é"
-    web_index_writer(tmp_path / "index", [(Article(id=odd, title="Odd id story", body="Odd identifiers work.",
-                                                   published=datetime(2024, 5, 1, tzinfo=timezone.utc)),
-                                           Entities())])
+    web_index_writer(
+        tmp_path / "index",
+        [
+            (
+                Article(
+                    id=odd,
+                    title="Odd id story",
+                    body="Odd identifiers work.",
+                    published=datetime(2024, 5, 1, tzinfo=timezone.utc),
+                ),
+                Entities(),
+            )
+        ],
+    )
     client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
     html = client.get("/?q=odd").get_data(as_text=True)
     href = re.search(r'<h2 class="hit-title"[^>]*>\s*<a href="([^"]+)"', html).group(1)

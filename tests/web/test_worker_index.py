@@ -1,11 +1,11 @@
 """The app factory's configuration and the per-worker index: lazy, per-process, per-request, live updates."""
+
 from __future__ import annotations
 
 import json
 import os
 import subprocess
 import urllib.request
-from pathlib import Path
 from datetime import datetime, timezone
 
 import pytest
@@ -14,12 +14,18 @@ from search.models import Article, Entities, SearchRequest
 from search.retrieve.searcher import NewsSearcher
 from web import create_app
 from web.worker_index import get_index, get_searcher
+
 from support import ROOT
 
 
 def story(doc_id: str, title: str, month: int = 9) -> tuple[Article, Entities]:
-    article = Article(id=doc_id, title=title, body=f"{title}. Central bank officials spoke about it.",
-                      published=datetime(1987, month, 1, tzinfo=timezone.utc), source="Reuters")
+    article = Article(
+        id=doc_id,
+        title=title,
+        body=f"{title}. Central bank officials spoke about it.",
+        published=datetime(1987, month, 1, tzinfo=timezone.utc),
+        source="Reuters",
+    )
     return article, Entities(persons=("Alan Greenspan",), countries=("United States",))
 
 
@@ -130,17 +136,24 @@ def test_gunicorn_workers_see_new_articles_without_a_restart(tmp_path, web_index
     assert "Traceback" not in log.read_text(errors="replace")
 
 
-@pytest.mark.parametrize(("env", "expected"), [
-    ({}, 'gunicorn web:create_app() --bind 0.0.0.0:8000 --workers 2 --limit-request-line 8190'),
-    ({"PORT": "5001", "WEB_CONCURRENCY": "3"}, 'gunicorn web:create_app() --bind 0.0.0.0:5001 --workers 3 --limit-request-line 8190'),
-])
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "gunicorn web:create_app() --bind 0.0.0.0:8000 --workers 2 --limit-request-line 8190"),
+        (
+            {"PORT": "5001", "WEB_CONCURRENCY": "3"},
+            "gunicorn web:create_app() --bind 0.0.0.0:5001 --workers 3 --limit-request-line 8190",
+        ),
+    ],
+)
 def test_procfile_defaults(env: dict[str, str], expected: str) -> None:
     """The web: line as a shell expands it: PORT defaults to 8000, WEB_CONCURRENCY to 2 workers."""
     lines = (ROOT / "Procfile").read_text().splitlines()
     command = next(line.removeprefix("web:") for line in lines if line.startswith("web:"))
     shell_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env}
-    expanded = subprocess.run(["/bin/sh", "-c", f"set -- {command}; echo \"$@\""], env=shell_env,
-                              capture_output=True, text=True, check=True).stdout.strip()
+    expanded = subprocess.run(
+        ["/bin/sh", "-c", f'set -- {command}; echo "$@"'], env=shell_env, capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert expanded == expected
     release = [line for line in lines if line.startswith("release:")]
     assert release == ["release: news-search index"]
