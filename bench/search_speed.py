@@ -44,6 +44,7 @@ if str(ROOT) not in sys.path:
 
 from search.build.document import to_document  # noqa: E402
 from search.build.schema import make_schema  # noqa: E402
+from search.facets import FACET_NAMES  # noqa: E402
 from search.models import Article, Entities, SearchRequest  # noqa: E402
 from search.retrieve.index import open_index  # noqa: E402
 
@@ -190,9 +191,7 @@ def read_queries(path: Path = QUERIES) -> list[SearchRequest]:
         requests.append(
             SearchRequest(
                 q=text.strip(),
-                persons=tuple(fields.get("person", ())),
-                countries=tuple(fields.get("country", ())),
-                orgs=tuple(fields.get("org", ())),
+                filters={name: tuple(fields.get(name, ())) for name in FACET_NAMES},
                 date_from=date.fromisoformat(fields["from"][0]) if "from" in fields else None,
                 date_to=date.fromisoformat(fields["to"][0]) if "to" in fields else None,
                 sort=fields.get("sort", [""])[0],
@@ -304,7 +303,7 @@ def fts5_page(db: sqlite3.Connection, request: SearchRequest) -> dict:
 
 def _fts5_filter(db: sqlite3.Connection, request: SearchRequest) -> bool:
     """Remove the rows of temp.m that fail a facet or date filter; True when there was any filter."""
-    for kind, values in (("person", request.persons), ("country", request.countries), ("org", request.orgs)):
+    for kind, values in request.filters.items():
         for value in values:
             db.execute(
                 "DELETE FROM temp.m WHERE rowid NOT IN (SELECT doc FROM ent WHERE kind = ? AND value = ? "
@@ -321,7 +320,7 @@ def _fts5_filter(db: sqlite3.Connection, request: SearchRequest) -> bool:
             "DELETE FROM temp.m WHERE rowid NOT IN (SELECT rowid FROM meta WHERE day <= ?)",
             (request.date_to.isoformat(),),
         )
-    return bool(request.persons or request.countries or request.orgs or request.date_from or request.date_to)
+    return request.has_filters()
 
 
 def _fts5_query(text: str) -> str:

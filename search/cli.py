@@ -25,8 +25,6 @@ from search.facets import FACETS
 from search.models import SORTS, IndexReport, SearchPage, SearchRequest
 from search.settings import Limits
 
-logger = logging.getLogger(__name__)
-
 CHIPS_PER_FACET = 4  # entity values shown under each hit, per facet
 
 

@@ -38,20 +38,20 @@ class Histogram:
     last_label: str
 
 
-def histogram(buckets: Sequence[DateBucket], height: float = HEIGHT) -> Histogram | None:
+def histogram(buckets: Sequence[DateBucket]) -> Histogram | None:
     """Bars scaled to the largest bucket; None when there is nothing to draw."""
     if not buckets or not any(b.count for b in buckets):
         return None
     top = max(b.count for b in buckets)
     bars = []
     for i, bucket in enumerate(buckets):
-        h = height * bucket.count / top
+        h = HEIGHT * bucket.count / top
         if bucket.count:
             h = max(h, MIN_BAR)
         bars.append(
             Bar(
                 x=round(i * SLOT + GAP / 2, 2),
-                y=round(height - h, 2),
+                y=round(HEIGHT - h, 2),
                 width=SLOT - GAP,
                 height=round(h, 2),
                 count=bucket.count,
@@ -62,7 +62,7 @@ def histogram(buckets: Sequence[DateBucket], height: float = HEIGHT) -> Histogra
         )
     return Histogram(
         width=SLOT * len(buckets),
-        height=height,
+        height=HEIGHT,
         bars=tuple(bars),
         first_label=buckets[0].label,
         last_label=buckets[-1].label,

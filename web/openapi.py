@@ -11,7 +11,7 @@ from typing import Any
 from search.facets import FACET_NAMES, FACETS
 from search.models import SORTS
 from search.settings import MAX_FACET_VALUES, Limits
-from web.params import MAX_VALUE_CHARS
+from web.params import FACET_VALUES_PER_REQUEST, MAX_VALUE_CHARS
 
 VERSION = "0.1.0"
 
@@ -277,9 +277,8 @@ def openapi_document(limits: Limits) -> dict[str, Any]:
         "Values starting with this text (case-insensitive); empty: the most frequent.",
         {"type": "string", "maxLength": MAX_VALUE_CHARS},
     )
-    limit = param(
-        "limit", "Most values returned.", {"type": "integer", "minimum": 1, "maximum": MAX_FACET_VALUES, "default": 20}
-    )
+    bounds = {"minimum": 1, "maximum": MAX_FACET_VALUES, "default": FACET_VALUES_PER_REQUEST}
+    limit = param("limit", "Most values returned.", {"type": "integer", **bounds})
     return {
         "openapi": "3.1.0",
         "info": {

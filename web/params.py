@@ -31,6 +31,7 @@ from search.settings import Limits
 
 FORMATS = ("json", "csv", "jsonl")
 MAX_VALUE_CHARS = 200  # a facet value or prefix
+FACET_VALUES_PER_REQUEST = 20  # /api/facets/<name> without a limit
 MAX_DIGITS = 12  # a longer "number" is refused as written, before any arithmetic on it
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -136,9 +137,9 @@ def parse_facet_prefixes(args: MultiDict[str, str]) -> dict[str, str]:
     return {name: prefix for name, prefix in prefixes.items() if prefix}
 
 
-def parse_limit(args: MultiDict[str, str], default: int = 20) -> int:
+def parse_limit(args: MultiDict[str, str]) -> int:
     """How many facet values to list (the core bounds it)."""
-    return parse_whole_number(args, "limit", default)
+    return parse_whole_number(args, "limit", FACET_VALUES_PER_REQUEST)
 
 
 def raw_query(args: MultiDict[str, str]) -> str:

@@ -81,9 +81,7 @@ def entity_fields(entities: Entities) -> dict[str, Any]:
     }
 
 
-def to_document(
-    article: Article, entities: Entities, digest: str | None = None, fingerprint: int | None = None
-) -> dict[str, Any]:
+def to_document(article: Article, entities: Entities) -> dict[str, Any]:
     """The fields of one article as ``writer.update_document`` takes them."""
     published = to_naive_utc(article.published)
     doc: dict[str, Any] = {
@@ -94,8 +92,8 @@ def to_document(
         schema.SOURCE: article.source or "",
         schema.URL: article.url or "",
         schema.PATH: article.path,
-        schema.HASH: digest or content_hash(article),
-        schema.SIMHASH: fingerprint if fingerprint is not None else simhash(article.body or article.title),
+        schema.HASH: content_hash(article),
+        schema.SIMHASH: simhash(article.body or article.title),
         **entity_fields(entities),
         schema.SPELL: " ".join(sorted({w.lower() for w in _SPELL_WORD.findall(article.title + " " + article.body)})),
     }

@@ -20,7 +20,6 @@ lone surname candidates ("TREASURY'S BAKER SAYS") left for the corpus-wide regis
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -45,8 +44,6 @@ from search.entities.persons import (
 )
 from search.entities.salience import salient_country, salient_person, salient_surname
 from search.models import Article, Entities, Mention
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass

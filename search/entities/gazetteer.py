@@ -8,7 +8,6 @@ splits them, so matching is a dict lookup per candidate n-gram.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -21,8 +20,6 @@ from unidecode import unidecode
 
 from search.entities import nlp
 from search.entities.lexicon import NAME_STOPWORDS, NOT_CITIES, PLACE_ARTICLES
-
-logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MAX_KEY_TOKENS = 6

@@ -58,10 +58,10 @@ class FetchReport:
         )
 
 
-def load_sums(path: Path = SUMS_FILE) -> dict[str, str]:
+def load_sums() -> dict[str, str]:
     """``{file name: sha256 hex}`` from a ``sha256sum``-style file ("<hex>  <name>" per line)."""
     sums: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in SUMS_FILE.read_text(encoding="utf-8").splitlines():
         if line.strip():
             digest, name = line.split(maxsplit=1)
             sums[name.strip().lstrip("*")] = digest.lower()

@@ -10,14 +10,11 @@ exact for multi-valued fields and a few hundred microseconds on Reuters.
 from __future__ import annotations
 
 import bisect
-import logging
 from datetime import date, timedelta
 
 import numpy as np
 
 from search.models import DateBucket, FacetValue
-
-logger = logging.getLogger(__name__)
 
 NO_DATE = 0  # day number of documents without a date (real dates are date.toordinal() >= 1)
 DAY_BUCKETS_MAX_SPAN = 62  # days: up to two months of matching dates -> one bucket per day

@@ -37,7 +37,6 @@ QUERY_CACHE_SIZE = 512
 class Generation:
     """What the searches of one index generation share (read-only once built, except the query cache)."""
 
-    number: int
     doc_count: int  # document numbers run 0 .. doc_count - 1 (deleted ones included)
     live: np.ndarray  # not deleted
     ids: list[str]
@@ -96,7 +95,6 @@ def build_generation(reader, number: int) -> Generation:
             values[name].append((docnum, split_values(stored.get(fieldname))))
     spelling = SpellingDictionary(_spelling_frequencies(reader))
     generation = Generation(
-        number=number,
         doc_count=size,
         live=live,
         ids=ids,

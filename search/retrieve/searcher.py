@@ -22,7 +22,6 @@ checked here, once (``check_request``), against the limits the index was opened 
 
 from __future__ import annotations
 
-import logging
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -43,8 +42,6 @@ from search.retrieve.scoring import evaluate, top_indices
 from search.retrieve.snippets import find_spans, make_snippet
 from search.retrieve.suggest import suggest_query
 from search.settings import MAX_FACET_VALUES, MAX_RELATED, Limits
-
-logger = logging.getLogger(__name__)
 
 RELATED_TERMS = 12
 EXPORT_BATCH = 200

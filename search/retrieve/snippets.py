@@ -11,14 +11,11 @@ match (the query matched the title or an entity field), the snippet is the artic
 from __future__ import annotations
 
 import html
-import logging
 import re
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-
-logger = logging.getLogger(__name__)
 
 FRAGMENTS = 3
 CONTEXT = 80  # characters kept on each side of a match, at most, within its sentence
@@ -149,14 +146,14 @@ def stemmer_of(analyzer) -> Callable[[str], str]:
     return lambda word: word
 
 
-def make_snippet(text: str, spans: list[Span], fragments: int = FRAGMENTS) -> str:
-    """The best ``fragments`` windows around ``spans`` in ``text`` as escaped HTML; the lead when no span."""
+def make_snippet(text: str, spans: list[Span]) -> str:
+    """The best ``FRAGMENTS`` windows around ``spans`` in ``text`` as escaped HTML; the lead when no span."""
     if not spans:
         return lead(text)
     if _OPEN in text or _CLOSE in text:  # same length, so the spans still fit
         text = text.replace(_OPEN, " ").replace(_CLOSE, " ")
     windows = _merge([(_window(text, s, e), s, e, term) for s, e, term in _worth_showing(spans)])
-    best = sorted(windows, key=lambda w: (-len({t for _, _, t in w[1]}), -len(w[1]), w[0][0]))[:fragments]
+    best = sorted(windows, key=lambda w: (-len({t for _, _, t in w[1]}), -len(w[1]), w[0][0]))[:FRAGMENTS]
     parts = [_render(text, bounds, [(s, e) for s, e, _ in marks]) for bounds, marks in sorted(best)]
     return _join(parts)
 
@@ -179,12 +176,12 @@ def _worth_showing(spans: list[Span]) -> list[Span]:
     return sorted(set(spans[:MAX_SPANS]) | set(firsts.values()))
 
 
-def lead(text: str, limit: int = LEAD_CHARS) -> str:
-    """The opening of ``text`` up to a sentence end (or a word boundary near ``limit``), escaped."""
+def lead(text: str) -> str:
+    """The opening of ``text`` up to a sentence end (or a word boundary near ``LEAD_CHARS``), escaped."""
     text = text.lstrip()
     if not text:
         return ""
-    end, cut = _right(text, 0, limit)
+    end, cut = _right(text, 0, LEAD_CHARS)
     return _clean(text[:end]) + (ELLIPSIS if cut else "")
 
 
