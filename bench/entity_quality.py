@@ -31,8 +31,8 @@ from unidecode import unidecode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from search.build.registry import PersonRegistry, resolve_persons  # noqa: E402
 from search.entities import EntityExtractor, gazetteer  # noqa: E402
+from search.indexing.registry import PersonRegistry, resolve_persons  # noqa: E402
 from search.ingest import read_file  # noqa: E402
 from search.ingest.sgml import read_reuters_labels  # noqa: E402
 from search.models import Article, Entities  # noqa: E402

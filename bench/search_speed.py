@@ -7,7 +7,7 @@ The index: pass ``--index-dir`` to time an index the project's indexer built (``
 extracted entities). Without it the script builds its own bench index once (under ``--work-dir``) straight
 from ``../shared/corpora/reuters21578``: it reads the SGML itself because the entities come from the editors'
 ``<PLACES>``/``<PEOPLE>``/``<ORGS>`` labels (quick, and fine for timing; ``search.ingest`` yields articles
-without those labels). Documents go through ``search.build.document.to_document`` exactly as the indexer sends them.
+without those labels). Documents go through ``search.indexing.document.to_document`` exactly as the indexer sends them.
 
 The comparison: the same articles in an SQLite FTS5 table (porter tokenizer, title weighted by bm25()),
 facets counted with SQL over an entity table, snippets from FTS5 ``snippet()``.
@@ -42,9 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from search.build.document import to_document  # noqa: E402
-from search.build.schema import make_schema  # noqa: E402
 from search.facets import FACET_NAMES  # noqa: E402
+from search.indexing.document import to_document  # noqa: E402
+from search.indexing.schema import make_schema  # noqa: E402
 from search.models import Article, Entities, SearchRequest  # noqa: E402
 from search.retrieve.index import open_index  # noqa: E402
 

@@ -129,7 +129,7 @@ def corpus_fetch(name: str, source: Path | None, dest: Path | None) -> None:
 )
 def index(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None, wait: float) -> None:
     """Index the articles below PATHS (default: the corpus folder), incrementally."""
-    from search.build.indexer import build_index
+    from search.indexing.indexer import build_index
 
     roots = list(paths) or [settings.corpus_dir()]
     missing = [str(p) for p in roots if not p.exists()]

@@ -1,6 +1,6 @@
 """What the tests share that is not a fixture: paths, NLTK data, inline articles and index writing.
 
-Indexes are built the way the indexer builds them: ``search.build.document.to_document(article, entities)``
+Indexes are built the way the indexer builds them: ``search.indexing.document.to_document(article, entities)``
 then ``writer.update_document(**doc)``.
 """
 
@@ -22,8 +22,8 @@ NLTK_DATA = SHARED / "nltk_data"
 # Set before any test module imports nltk: nltk reads NLTK_DATA once, when it is first imported.
 os.environ["NLTK_DATA"] = str(NLTK_DATA)
 
-from search.build.document import to_document  # noqa: E402
-from search.build.schema import make_schema  # noqa: E402
+from search.indexing.document import to_document  # noqa: E402
+from search.indexing.schema import make_schema  # noqa: E402
 from search.models import Article, Entities, Mention, SearchRequest  # noqa: E402
 from search.retrieve.index import NewsIndex, open_index  # noqa: E402
 

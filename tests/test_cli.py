@@ -44,7 +44,7 @@ def test_index_without_nltk_models_names_the_missing_one(tmp_path: Path, sample_
     def missing() -> None:
         raise MissingResource("averaged_perceptron_tagger_eng")
 
-    monkeypatch.setattr("search.build.indexer.ensure_resources", missing)
+    monkeypatch.setattr("search.indexing.indexer.ensure_resources", missing)
     result = CliRunner().invoke(cli, ["index", str(sample_corpus), "--index-dir", str(tmp_path / "ix")])
     assert result.exit_code == 1
     assert "averaged_perceptron_tagger_eng" in result.stderr and "news-search setup" in result.stderr

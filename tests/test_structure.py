@@ -1,7 +1,7 @@
 """The tree shows the pipeline, and imports only point down it.
 
 ``search/`` holds one package per stage, in the order the data flows:
-``ingest`` (corpus files -> Article), ``entities`` (Article -> Entities), ``build`` (Article + Entities ->
+``ingest`` (corpus files -> Article), ``entities`` (Article -> Entities), ``indexing`` (Article + Entities ->
 index) and ``retrieve`` (SearchRequest -> SearchPage). Beside them are the top-level modules ``models``,
 ``errors``, ``settings``, ``facets`` and ``cli``, and the Flask app lives next door in ``web/``.
 
@@ -20,16 +20,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TOP_PACKAGES = ("search", "web")
-STAGES = ("search.ingest", "search.entities", "search.build", "search.retrieve")
+STAGES = ("search.ingest", "search.entities", "search.indexing", "search.retrieve")
 TOP_LEVEL_MODULES = {"__init__", "models", "errors", "settings", "facets", "cli"}
-INDEX_FORMAT = ("search.build.schema", "search.build.document")  # what the query side may read of build
+INDEX_FORMAT = ("search.indexing.schema", "search.indexing.document")  # what the query side may read of indexing
 MAX_LINES = 350
 
 # Importer (a package or module, with everything under it) -> what it must not import.
 DOWN_THE_PIPELINE: dict[str, tuple[str, ...]] = {
-    "search.ingest": ("search.entities", "search.build", "search.retrieve", "search.cli"),
-    "search.entities": ("search.build", "search.retrieve", "search.cli"),
-    "search.build": ("search.retrieve", "search.cli"),
+    "search.ingest": ("search.entities", "search.indexing", "search.retrieve", "search.cli"),
+    "search.entities": ("search.indexing", "search.retrieve", "search.cli"),
+    "search.indexing": ("search.retrieve", "search.cli"),
     "search.retrieve": ("search.ingest", "search.entities", "search.cli"),
     "search.models": STAGES,
     "search.errors": STAGES,
@@ -38,8 +38,8 @@ DOWN_THE_PIPELINE: dict[str, tuple[str, ...]] = {
     "search": ("flask", "werkzeug", "jinja2", "web"),
     "web": ("whoosh",),
 }
-# Importer -> the only modules of search.build it may import (the index format, not the indexer).
-BUILD_ALLOWED: dict[str, tuple[str, ...]] = {
+# Importer -> the only modules of search.indexing it may import (the index format, not the indexer).
+INDEXING_ALLOWED: dict[str, tuple[str, ...]] = {
     "search.retrieve": INDEX_FORMAT,
     "web": INDEX_FORMAT,
 }
@@ -225,7 +225,7 @@ if TYPE_CHECKING:
 else:
     from flask import Flask
 def later():
-    from search.build.indexer import build_index
+    from search.indexing.indexer import build_index
 """
     known = {"search.cli", "search.models", "search.entities", "search.entities.nlp", "search.ingest.corpus"}
     found = [(imp.target, imp.line) for imp in imports_in("search.ingest", source, True, known)]
@@ -238,7 +238,7 @@ def later():
         ("search.cli", 5),
         ("search.ingest.corpus", 6),
         ("flask", 10),
-        ("search.build.indexer", 12),
+        ("search.indexing.indexer", 12),
     ]
     graph = import_graph()
     assert set(STAGES) | {"search", "web"} <= set(graph) and sum(map(len, graph.values())) > 50
@@ -254,22 +254,23 @@ def test_no_import_cycles() -> None:
 
 
 def test_imports_point_down_the_pipeline() -> None:
-    """ingest < entities < build < retrieve; the shared top-level modules import no stage; search/ knows
+    """ingest < entities < indexing < retrieve; the shared top-level modules import no stage; search/ knows
     nothing of the web (Flask, Werkzeug, Jinja, ``web``), and ``web`` nothing of Whoosh."""
     broken = violations(DOWN_THE_PIPELINE)
     assert not broken, "imports against the pipeline:\n" + "\n".join(broken)
 
 
-def test_only_the_index_format_is_read_from_build() -> None:
-    """``search.retrieve`` and ``web`` may read ``search.build.schema`` and ``search.build.document``, never the
+def test_only_the_index_format_is_read_from_indexing() -> None:
+    """``search.retrieve`` and ``web`` may read ``search.indexing.schema`` and ``search.indexing.document``, never the
     indexer, its worker pipeline or the registry (which would load NLTK into every web worker)."""
     broken = [
         str(imp)
         for imp in all_imports()
-        for importer, allowed in BUILD_ALLOWED.items()
-        if is_within(imp.importer, importer) and is_within(imp.target, "search.build") and imp.target not in allowed
+        for importer, allowed in INDEXING_ALLOWED.items()
+        if is_within(imp.importer, importer) and is_within(imp.target, "search.indexing") and imp.target not in allowed
     ]
-    assert not broken, f"only {', '.join(INDEX_FORMAT)} may be imported from search.build here:\n" + "\n".join(broken)
+    allowed_names = ", ".join(INDEX_FORMAT)
+    assert not broken, f"only {allowed_names} may be imported from search.indexing here:\n" + "\n".join(broken)
 
 
 def test_no_module_is_over_the_line_limit() -> None:

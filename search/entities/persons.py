@@ -2,7 +2,7 @@
 
 Within one article "Putin" and "President Putin" fold into "Vladimir Putin". Lone surnames an article
 cannot resolve itself ("Volcker said ...") go to ``Entities.surnames``; the indexer's corpus-wide
-registry (:mod:`search.build.registry`) maps them to the corpus' most frequent full name with that surname.
+registry (:mod:`search.indexing.registry`) maps them to the corpus' most frequent full name with that surname.
 """
 
 from __future__ import annotations

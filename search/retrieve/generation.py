@@ -19,8 +19,8 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from search.build import schema
-from search.build.document import split_values
+from search.indexing import schema
+from search.indexing.document import split_values
 from search.retrieve.dedupe import MIN_WORDS, Duplicates, find_duplicates
 from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable
 from search.retrieve.query import ParsedQuery, check_expansion, parse_query

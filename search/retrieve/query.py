@@ -34,8 +34,8 @@ from whoosh import qparser
 from whoosh import query as wq
 from whoosh.fields import Schema
 
-from search.build import schema
 from search.errors import BadQuery
+from search.indexing import schema
 
 logger = logging.getLogger(__name__)
 

@@ -30,10 +30,10 @@ from datetime import date
 import numpy as np
 from whoosh import query as wq
 
-from search.build import schema
-from search.build.document import stored_date, stored_entities, stored_mentions
 from search.errors import ArticleNotFound, BadParameter, reads_index
 from search.facets import FACET_NAMES
+from search.indexing import schema
+from search.indexing.document import stored_date, stored_entities, stored_mentions
 from search.models import SORTS, ArticleDetail, FacetValue, Hit, SearchPage, SearchRequest
 from search.retrieve.facet_counts import date_mask
 from search.retrieve.generation import Generation

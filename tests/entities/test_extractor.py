@@ -13,8 +13,8 @@ from datetime import datetime, timezone
 import nltk
 import pytest
 
-from search.build.registry import PersonRegistry, resolve_persons
 from search.entities import EntityExtractor
+from search.indexing.registry import PersonRegistry, resolve_persons
 from search.models import Article, Entities, Mention
 
 from support import SHARED

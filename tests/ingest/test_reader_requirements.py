@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from search.build import indexer
-from search.build.indexer import build_index
 from search.cli import cli
 from search.errors import MissingDependency
+from search.indexing import indexer
+from search.indexing.indexer import build_index
 from search.ingest import SUFFIXES, check_readers, read_file
 from search.ingest import html as html_reader
 

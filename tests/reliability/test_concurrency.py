@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from search.build.indexer import build_index
+from search.indexing.indexer import build_index
 from search.ingest import discover, read_file
 
 from procfile import procfile_gunicorn

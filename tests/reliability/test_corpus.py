@@ -17,8 +17,8 @@ import pytest
 from whoosh import index as whoosh_index
 
 import search.ingest.corpus
-from search.build import schema
-from search.build.indexer import build_index
+from search.indexing import schema
+from search.indexing.indexer import build_index
 
 from support import REUTERS
 

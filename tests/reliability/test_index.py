@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from search.build.indexer import build_index
 from search.cli import cli
 from search.errors import IndexDamaged
+from search.indexing.indexer import build_index
 from search.models import SearchRequest
 from search.retrieve.index import open_index
 from web import create_app

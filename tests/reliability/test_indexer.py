@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from search.build import schema
-from search.build.indexer import build_index
+from search.indexing import schema
+from search.indexing.indexer import build_index
 from search.ingest import discover, read_file
 from search.models import SearchRequest
 from search.retrieve.index import open_index

@@ -29,8 +29,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
-from search.build.document import to_document
-from search.build.indexer import build_index
+from search.indexing.document import to_document
+from search.indexing.indexer import build_index
 from search.models import Article, Entities, Mention
 from web import create_app
 

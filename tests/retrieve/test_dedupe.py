@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from search.build.document import simhash
+from search.indexing.document import simhash
 from search.retrieve.dedupe import MIN_WORDS, find_duplicates
 
 from support import REUTERS

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from search.build.schema import make_schema
 from search.errors import BadQuery
+from search.indexing.schema import make_schema
 from search.models import SearchRequest
 from search.retrieve import query as query_module
 from search.retrieve.query import parse_query

@@ -34,8 +34,8 @@ from whoosh import writing
 from whoosh.scoring import bm25
 from whoosh.searching import Searcher
 
-from search.build.document import to_document
-from search.build.schema import BODY, TITLE, make_schema, news_analyzer
+from search.indexing.document import to_document
+from search.indexing.schema import BODY, TITLE, make_schema, news_analyzer
 from search.models import Article, Entities
 from search.retrieve import scoring
 from search.retrieve.query import WILDCARD_CLASSES, parse_query

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
-from search.build.schema import news_analyzer
 from search.errors import ArticleNotFound, BadParameter, IndexNotFound
 from search.facets import FACET_NAMES
+from search.indexing.schema import news_analyzer
 from search.models import SearchRequest
 from search.retrieve.index import open_index
 from search.retrieve.query import parse_query

@@ -85,7 +85,7 @@ def test_find_spans_stops_once_enough_matches_are_found() -> None:
 
 
 def test_stemmer_of_finds_the_analyzers_stemmer() -> None:
-    from search.build.schema import news_analyzer, plain_analyzer
+    from search.indexing.schema import news_analyzer, plain_analyzer
 
     assert stemmer_of(news_analyzer())("prices") == "price"
     assert stemmer_of(plain_analyzer())("prices") == "prices"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from search.build import schema
-from search.build.indexer import LOCK_FILE, build_index
 from search.errors import IndexLocked, MissingResource
+from search.indexing import schema
+from search.indexing.indexer import LOCK_FILE, build_index
 
 from support import SHARED
 
@@ -167,7 +167,7 @@ def test_worker_processes_give_the_same_index_as_one_process(tmp_path: Path) -> 
 
 
 def test_large_runs_commit_in_checkpoints_but_rebuilds_commit_once(corpus: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("search.build.indexer.CHECKPOINT_EVERY", 1)
+    monkeypatch.setattr("search.indexing.indexer.CHECKPOINT_EVERY", 1)
     build_index([corpus], tmp_path / "ix", workers=1)
     checkpoints = whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation()
     assert checkpoints >= 3 and len(stored(tmp_path / "ix")) == 3  # one commit per document, then the last
@@ -214,7 +214,7 @@ def test_missing_nltk_resource_stops_before_any_work(corpus: Path, tmp_path: Pat
     def missing() -> None:
         raise MissingResource("maxent_ne_chunker_tab")
 
-    monkeypatch.setattr("search.build.indexer.ensure_resources", missing)
+    monkeypatch.setattr("search.indexing.indexer.ensure_resources", missing)
     with pytest.raises(MissingResource, match="news-search setup"):
         build_index([corpus], tmp_path / "ix", workers=1)
     assert not (tmp_path / "ix").exists()

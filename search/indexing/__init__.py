@@ -1,4 +1,4 @@
-"""Stage 3, build: ``Article`` + ``Entities`` -> the Whoosh index.
+"""Stage 3, indexing: ``Article`` + ``Entities`` -> the Whoosh index.
 
 ``schema`` names the index fields, ``document`` turns an article into a document and stored fields back
 into values, ``pipeline`` runs extraction in worker processes, ``indexer`` plans, writes and commits,

@@ -1,4 +1,4 @@
-"""The corpus-wide person registry (search/build/registry.py): resolving lone surnames, following the
+"""The corpus-wide person registry (search/indexing/registry.py): resolving lone surnames, following the
 index's articles, reading and writing ``persons.json``."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from search.build.registry import REGISTRY_FILE, PersonRegistry, load_registry, resolve_persons, save_registry
+from search.indexing.registry import REGISTRY_FILE, PersonRegistry, load_registry, resolve_persons, save_registry
 from search.models import Entities, Mention
 
 
@@ -105,7 +105,7 @@ def test_load_registry_starts_over_with_a_warning_when_the_file_is_unreadable(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     (tmp_path / REGISTRY_FILE).write_text('{"min_count": 2, "min_share": 0.5, "articles": {"a": 5}}', encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="search.build.registry"):
+    with caplog.at_level(logging.WARNING, logger="search.indexing.registry"):
         registry = load_registry(tmp_path)
     assert len(registry) == 0
     assert "persons.json is unreadable" in caplog.text

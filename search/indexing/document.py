@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from search.build import schema
 from search.facets import FACETS
+from search.indexing import schema
 from search.models import Article, Entities, Mention
 
 _WORD = re.compile(r"\w+", re.UNICODE)

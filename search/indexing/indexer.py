@@ -4,7 +4,7 @@ One run:
 
 1. read every supported file below the given roots (``search.ingest``) and hash each article;
 2. compare with what the index holds: unchanged articles are skipped, the rest go to worker
-   processes that run the NLTK entity pipeline (``search.build.pipeline``);
+   processes that run the NLTK entity pipeline (``search.indexing.pipeline``);
 3. the parent is the only writer: it adds or updates each article as its entities arrive, removes
    articles whose file (or record) is gone, and commits every few thousand documents (a ``--rebuild``
    commits once, atomically).
@@ -28,12 +28,12 @@ from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.index import LockError
 
-from search.build import schema
-from search.build.document import content_hash, entity_fields
-from search.build.pipeline import extract_entities
-from search.build.registry import PersonRegistry, load_registry, resolve_persons, save_registry
 from search.entities.nlp import ensure_resources
 from search.errors import TOC_ERRORS, IndexDamaged, IndexLocked, reads_index
+from search.indexing import schema
+from search.indexing.document import content_hash, entity_fields
+from search.indexing.pipeline import extract_entities
+from search.indexing.registry import PersonRegistry, load_registry, resolve_persons, save_registry
 from search.ingest import check_readers, discover, read_file
 from search.models import Article, Entities, IndexReport
 

@@ -16,8 +16,8 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from search.build.document import to_document
 from search.entities import EntityExtractor
+from search.indexing.document import to_document
 from search.models import Article, Entities
 
 logger = logging.getLogger(__name__)
