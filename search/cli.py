@@ -21,7 +21,7 @@ import click
 
 from search import settings
 from search.errors import SearchError
-from search.facets import FACETS
+from search.facets import FACETS, MENTIONS
 from search.models import SORTS, IndexReport, SearchPage, SearchRequest
 from search.settings import Limits
 
@@ -184,14 +184,21 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 def _facet_options(func):
-    """One repeatable ``--<facet>`` option per registered facet."""
+    """Per registered facet, a repeatable ``--<facet>`` (values OR-ed) and ``--not-<facet>`` option."""
     for facet in reversed(FACETS):
+        func = click.option(
+            f"--not-{facet.name}",
+            "not_" + facet.name,
+            multiple=True,
+            metavar="VALUE",
+            help=f"Leave out articles naming this {facet.singular} (repeatable).",
+        )(func)
         func = click.option(
             f"--{facet.name}",
             "facet_" + facet.name,
             multiple=True,
             metavar="VALUE",
-            help=f"Only articles naming this {facet.singular} (repeatable).",
+            help=f"Only articles naming this {facet.singular}; repeat for any of several.",
         )(func)
     return func
 
@@ -201,6 +208,13 @@ def _facet_options(func):
 @_facet_options
 @click.option("--from", "date_from", callback=_iso_date, help="Published on or after (YYYY-MM-DD).")
 @click.option("--to", "date_to", callback=_iso_date, help="Published on or before (YYYY-MM-DD).")
+@click.option(
+    "--mentions",
+    type=click.Choice(MENTIONS),
+    default="any",
+    show_default=True,
+    help="Filters and facet counts use every entity an article names, or only those it is about.",
+)
 @click.option("--sort", type=click.Choice(SORTS), default=None, help="[default: relevance with a query, else newest]")
 @click.option("--page", type=int, default=1)
 @click.option("--per-page", type=int, default=None, help="[default: NEWS_SEARCH_PER_PAGE or 10]")
@@ -210,6 +224,7 @@ def search_command(
     query: str,
     date_from: date | None,
     date_to: date | None,
+    mentions: str,
     sort: str | None,
     page: int,
     per_page: int | None,
@@ -224,6 +239,8 @@ def search_command(
     request = SearchRequest(
         q=query,
         filters={facet.name: facets["facet_" + facet.name] for facet in FACETS},
+        excludes={facet.name: facets["not_" + facet.name] for facet in FACETS},
+        mentions=mentions,
         date_from=date_from,
         date_to=date_to,
         sort=sort or "",

@@ -79,8 +79,21 @@ class IndexDamaged(SearchError):
         )
 
 
+class IndexOutdated(SearchError):
+    """The index was built by an older news-search whose fields mean something else today."""
+
+    status = 503
+    code = "index_outdated"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The search index was built by an older version of news-search and lacks what this one needs "
+            "(which stories are about whom). Rebuild it with `news-search index --rebuild`."
+        )
+
+
 # What reading a damaged Whoosh file raises (found by truncating, garbling and deleting each file kind,
-# tests/test_reliability_index.py). TOC_ERRORS: also what parsing a damaged table of contents raises;
+# tests/reliability/test_index.py). TOC_ERRORS: also what parsing a damaged table of contents raises;
 # TypeError and ValueError are too broad to catch anywhere else.
 READ_ERRORS: tuple[type[BaseException], ...] = (
     EOFError,

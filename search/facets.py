@@ -14,18 +14,25 @@ from dataclasses import dataclass
 class Facet:
     """One facet: how it is named in each layer."""
 
-    name: str  # URL parameter, key under "facets" in JSON, the query field a user types ("person:putin")
-    plural: str  # attribute of Entities / Hit / ArticleDetail, their JSON key and the CSV column
-    field: str  # index field of the canonical values (exact, for filters and counts)
-    text_field: str  # index field of the same values as words (for "person:putin" in the query)
+    name: str  # URL parameter (``not_<name>`` excludes), key under "facets" and "about" in JSON, query field
+    plural: str  # attribute of Entities, JSON key of hits and articles, the CSV column
+    field: str  # index field of every value the story names (exact, for filters and counts)
+    about_field: str  # index field of the values the story is about (``mentions=about``)
+    text_field: str  # index field of the named values as words (for "person:putin" in the query)
     label: str  # heading of the facet on the page
     singular: str  # the value's kind in a sentence: "show only articles naming this organisation"
 
 
 FACETS: tuple[Facet, ...] = (
-    Facet("person", "persons", "person", "person_text", "People", "person"),
-    Facet("country", "countries", "country", "country_text", "Countries", "country"),
-    Facet("org", "orgs", "org", "org_text", "Organisations", "organisation"),
+    Facet("person", "persons", "person", "person_about", "person_text", "People", "person"),
+    Facet("country", "countries", "country", "country_about", "country_text", "Countries", "country"),
+    Facet("org", "orgs", "org", "org_about", "org_text", "Organisations", "organisation"),
 )
 FACET_NAMES: tuple[str, ...] = tuple(facet.name for facet in FACETS)
 BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}
+MENTIONS = ("any", "about")  # which of a story's entities filters and counts use: all it names, or its subjects
+
+
+def exclude_parameter(name: str) -> str:
+    """The request parameter that excludes stories naming a value of facet ``name``: ``not_person``."""
+    return f"not_{name}"

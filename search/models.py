@@ -44,31 +44,47 @@ class Mention:
 
 @dataclass(frozen=True)
 class Entities:
-    """The entities of one article, canonical and de-duplicated, in order of first mention.
+    """The entities of one article, canonical and de-duplicated.
 
-    ``surnames`` are lone surname mentions ("Volcker") that the article itself could not resolve to a
-    full name; the indexer resolves them against the corpus-wide person registry. ``passing`` are full
-    names the article only mentions in passing (see :func:`search.entities.salience.salient_person`): not facet
-    values, but they still teach the registry who "Reagan" is.
+    ``persons``, ``countries`` and ``orgs`` are everything the story names, the ones it is about first
+    (then in order of first mention); ``about`` holds, per facet name, the subset the story is about (see
+    :mod:`search.entities.salience`): a person named once, late, in passing is in ``persons`` only.
+    ``surnames`` are lone surname mentions ("Volcker") that the article itself could not resolve to a full
+    name, and ``surnames_about`` those of them the story is about; the indexer resolves them against the
+    corpus-wide person registry.
     """
 
     persons: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
+    about: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     surnames: tuple[str, ...] = ()
-    passing: tuple[str, ...] = ()
+    surnames_about: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = ()
+
+    def __post_init__(self) -> None:
+        # one representation: facets the story is about nothing of are left out of ``about``
+        object.__setattr__(self, "about", {name: tuple(values) for name, values in self.about.items() if values})
+
+    def about_values(self, name: str) -> tuple[str, ...]:
+        """What the story is about in facet ``name``."""
+        return tuple(self.about.get(name, ()))
 
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """A search: query text, selected facet values (by facet name), date range, sort and page.
+    """A search: query text, facet selections and exclusions (by facet name), date range, sort and page.
 
-    The core checks it against its ``Limits`` (``search.retrieve.searcher.check_request``).
+    Values selected in one facet are OR-ed, different facets AND-ed; an excluded value drops every story
+    naming it. ``mentions`` is "any" (filters and facet counts use everything a story names) or "about"
+    (only what it is about). The core checks the request against its ``Limits``
+    (``search.retrieve.searcher.check_request``).
     """
 
     q: str = ""
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    excludes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    mentions: str = "any"
     date_from: date | None = None
     date_to: date | None = None
     sort: str = ""  # "" = relevance with a query, newest without
@@ -77,16 +93,22 @@ class SearchRequest:
     facet_limit: int = 10
 
     def __post_init__(self) -> None:
-        # one representation per search: facets without a selected value are left out
-        object.__setattr__(self, "filters", {name: tuple(values) for name, values in self.filters.items() if values})
+        # one representation per search: facets without a selected (excluded) value are left out
+        for name in ("filters", "excludes"):
+            given = getattr(self, name)
+            object.__setattr__(self, name, {facet: tuple(values) for facet, values in given.items() if values})
 
     def selected(self, name: str) -> tuple[str, ...]:
         """The selected values of facet ``name`` (none when it has no filter)."""
         return tuple(self.filters.get(name, ()))
 
+    def excluded(self, name: str) -> tuple[str, ...]:
+        """The excluded values of facet ``name``."""
+        return tuple(self.excludes.get(name, ()))
+
     def has_filters(self) -> bool:
-        """Whether any facet value or date bound narrows the search."""
-        return any(self.filters.values()) or self.date_from is not None or self.date_to is not None
+        """Whether any facet value (selected or excluded) or date bound narrows the search."""
+        return bool(self.filters or self.excludes) or self.date_from is not None or self.date_to is not None
 
 
 @dataclass(frozen=True)
@@ -100,16 +122,45 @@ class Hit:
     url: str
     snippet: str  # HTML-safe: escaped text with <mark> around matches
     score: float | None
-    entities: Mapping[str, tuple[str, ...]]  # facet name -> the story's values
+    entities: Mapping[str, tuple[str, ...]]  # facet name -> every value the story names, its subjects first
+    about: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # facet name -> what the story is about
     duplicates: int = 0  # how many near-duplicate stories collapsed into this hit
     duplicate_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class FacetValue:
+    """One value of a facet with how many results name it (or would, for a value of a selected facet)."""
+
     value: str
     count: int
     selected: bool = False
+    excluded: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "count": self.count, "selected": self.selected, "excluded": self.excluded}
+
+
+@dataclass(frozen=True)
+class FacetPage:
+    """One page of all the values of a facet (``/api/facets/<name>``), most frequent first."""
+
+    facet: str
+    prefix: str
+    total: int  # values with a word starting with the prefix and at least one result (or selected)
+    page: int
+    per_page: int
+    values: tuple[FacetValue, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "facet": self.facet,
+            "prefix": self.prefix,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "values": [v.to_dict() for v in self.values],
+        }
 
 
 @dataclass(frozen=True)
@@ -132,14 +183,15 @@ class SearchPage:
     suggestion: str | None
     hits: tuple[Hit, ...]
     facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
+    facet_totals: dict[str, int] = field(default_factory=dict)  # values with a count, per facet ("show all N")
     date_histogram: tuple[DateBucket, ...] = ()
     sort: str = "relevance"
     pages: int = 0  # last page that can be requested (depth cap applied)
+    mentions: str = "any"  # which entities the filters and facet counts used: "any" or "about"
 
     def to_dict(self) -> dict[str, Any]:
         facets: dict[str, Any] = {
-            name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in self.facets.get(name, ())]
-            for name in FACET_NAMES
+            name: [value.to_dict() for value in self.facets.get(name, ())] for name in FACET_NAMES
         }
         facets["date"] = [
             {"start": b.start, "end": b.end, "label": b.label, "count": b.count} for b in self.date_histogram
@@ -151,10 +203,12 @@ class SearchPage:
             "per_page": self.per_page,
             "pages": self.pages,
             "sort": self.sort,
+            "mentions": self.mentions,
             "took_ms": round(self.took_ms, 2),
             "suggestion": self.suggestion,
             "hits": [hit_to_dict(h) for h in self.hits],
             "facets": facets,
+            "facet_totals": {name: self.facet_totals.get(name, 0) for name in FACET_NAMES},
         }
 
 
@@ -171,6 +225,7 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
     }
     for facet in FACETS:
         data[facet.plural] = list(hit.entities.get(facet.name, ()))
+    data["about"] = {facet.name: list(hit.about.get(facet.name, ())) for facet in FACETS}
     data["duplicates"] = hit.duplicates
     data["duplicate_ids"] = list(hit.duplicate_ids)
     return data
@@ -187,7 +242,8 @@ class ArticleDetail:
     date_source: str
     source: str
     url: str
-    entities: Mapping[str, tuple[str, ...]]  # facet name -> the story's values
+    entities: Mapping[str, tuple[str, ...]]  # facet name -> every value the story names, its subjects first
+    about: Mapping[str, tuple[str, ...]]  # facet name -> what the story is about
     mentions: tuple[Mention, ...]
 
     def to_dict(self) -> dict[str, Any]:
@@ -202,6 +258,7 @@ class ArticleDetail:
         }
         for facet in FACETS:
             data[facet.plural] = list(self.entities.get(facet.name, ()))
+        data["about"] = {facet.name: list(self.about.get(facet.name, ())) for facet in FACETS}
         data["mentions"] = [asdict(m) for m in self.mentions]
         return data
 

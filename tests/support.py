@@ -37,7 +37,10 @@ def article(
     countries: tuple[str, ...] = (),
     orgs: tuple[str, ...] = (),
 ) -> tuple[Article, Entities]:
-    """One inline test article and its entities (``published`` is an ISO date, UTC, or None)."""
+    """One inline test article and its entities (``published`` is an ISO date, UTC, or None).
+
+    The story is about the first person and the first country it names, and every organisation.
+    """
     moment = datetime.fromisoformat(published).replace(tzinfo=timezone.utc) if published else None
     return (
         Article(
@@ -50,7 +53,12 @@ def article(
             url=f"https://example.com/{id}",
             path=f"{id}.txt",
         ),
-        Entities(persons=persons, countries=countries, orgs=orgs),
+        Entities(
+            persons=persons,
+            countries=countries,
+            orgs=orgs,
+            about={"person": persons[:1], "country": countries[:1], "org": orgs},
+        ),
     )
 
 
@@ -206,8 +214,10 @@ def _web_article(
     mentions: Iterable[tuple[str, str, str]] = (),
     url: str = "",
     source: str = "Reuters",
+    passing: Iterable[str] = (),
 ) -> tuple[Article, Entities]:
-    """A web test article whose entities carry mentions (the article page links them)."""
+    """A web test article whose entities carry mentions (the article page links them). The story is about
+    every entity it names but the ``passing`` ones."""
     article = Article(
         id=doc_id,
         title=title,
@@ -218,10 +228,12 @@ def _web_article(
         url=url,
         path=f"web/{doc_id}.txt",
     )
+    named = {"person": tuple(persons), "country": tuple(countries), "org": tuple(orgs)}
     entities = Entities(
-        persons=tuple(persons),
-        countries=tuple(countries),
-        orgs=tuple(orgs),
+        persons=named["person"],
+        countries=named["country"],
+        orgs=named["org"],
+        about={name: tuple(v for v in values if v not in passing) for name, values in named.items()},
         mentions=tuple(Mention(*m) for m in mentions),
     )
     return article, entities
@@ -262,6 +274,7 @@ def web_articles() -> list[tuple[Article, Entities]]:
                 ("Japan", "country", "Japan"),
                 ("Treasury", "org", "Treasury"),
             ],
+            passing=["Kiichi Miyazawa", "United States"],
         ),
         _web_article(
             "japan-1",
@@ -343,8 +356,16 @@ def write_web_index(path: Path, records: Iterable[tuple[Article, Entities]]) -> 
 
 
 def search_request(
-    q: str = "", person: Iterable[str] = (), country: Iterable[str] = (), org: Iterable[str] = (), **rest: Any
+    q: str = "",
+    person: Iterable[str] = (),
+    country: Iterable[str] = (),
+    org: Iterable[str] = (),
+    not_person: Iterable[str] = (),
+    not_country: Iterable[str] = (),
+    not_org: Iterable[str] = (),
+    **rest: Any,
 ) -> SearchRequest:
-    """A SearchRequest with facet filters given as keywords (``person=("Paul Volcker",)``)."""
+    """A SearchRequest with facet filters given as keywords (``person=("Paul Volcker",)``, ``not_org=...``)."""
     filters = {"person": tuple(person), "country": tuple(country), "org": tuple(org)}
-    return SearchRequest(q=q, filters={name: values for name, values in filters.items() if values}, **rest)
+    excludes = {"person": tuple(not_person), "country": tuple(not_country), "org": tuple(not_org)}
+    return SearchRequest(q=q, filters=filters, excludes=excludes, **rest)

@@ -110,3 +110,19 @@ def test_corpus_fetch_from_a_local_copy(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "reuters21578").glob("reut2-*.sgm"))) == 22
+
+
+def test_search_takes_several_values_exclusions_and_mentions(cli_index: Path) -> None:
+    def ids(*args: str) -> set[str]:
+        result = CliRunner().invoke(cli, ["search", "", "--index-dir", str(cli_index), "--json", *args])
+        assert result.exit_code == 0, result.output
+        return {hit["id"] for hit in json.loads(result.stdout)["hits"]}
+
+    everything = ids("--per-page", "100")
+    japan, germany = ids("--country", "Japan"), ids("--country", "West Germany")
+    assert japan and germany
+    assert ids("--country", "Japan", "--country", "West Germany", "--per-page", "100") == japan | germany
+    assert ids("--not-country", "Japan", "--per-page", "100") == everything - japan
+    assert ids("--country", "Japan", "--mentions", "about") <= japan
+    refused = CliRunner().invoke(cli, ["search", "", "--index-dir", str(cli_index), "--mentions", "some"])
+    assert refused.exit_code == 2 and "some" in refused.output

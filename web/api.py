@@ -11,7 +11,7 @@ import io
 import itertools
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+from dataclasses import replace
 
 from flask import Blueprint, Response, jsonify, request
 
@@ -19,7 +19,7 @@ from search.facets import FACETS
 from search.models import Hit, SearchRequest, hit_to_dict
 from search.retrieve.searcher import NewsSearcher
 from web.openapi import openapi_document
-from web.params import parse_format, parse_limit, parse_prefix, parse_search_args
+from web.params import parse_facet_page, parse_format, parse_prefix, parse_search_args
 from web.worker_index import get_index, get_limits, get_searcher
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -50,12 +50,12 @@ def article(article_id: str) -> Response:
 
 @bp.get("/facets/<name>")
 def facet_values(name: str) -> Response:
-    """Values of one facet starting with ``prefix``, counted within the search the other parameters give."""
+    """One page of a facet's values (with a word starting with ``prefix``), counted as the results page of the
+    search the other parameters give counts them. ``page`` and ``per_page`` page through the values here."""
     prefix = parse_prefix(request.args)
-    limit = parse_limit(request.args)
-    req = parse_search_args(request.args, get_limits())
-    values = get_searcher().facet_values(name, prefix, req, limit=limit)
-    return jsonify({"facet": name, "prefix": prefix, "values": [asdict(v) for v in values]})
+    page, per_page = parse_facet_page(request.args)
+    req = replace(parse_search_args(request.args, get_limits()), page=1, per_page=get_limits().per_page)
+    return jsonify(get_searcher().facet_values(name, prefix, req, page, per_page).to_dict())
 
 
 @bp.get("/health")

@@ -12,7 +12,7 @@ import logging
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from search.errors import BadParameter, BadQuery, IndexDamaged, IndexNotFound, SearchError
+from search.errors import BadParameter, BadQuery, IndexDamaged, IndexNotFound, IndexOutdated, SearchError
 from web.params import raw_query
 
 logger = logging.getLogger(__name__)
@@ -22,6 +22,7 @@ TITLES = {
     BadParameter: "Something in the address is not right",
     IndexNotFound: "No index yet",
     IndexDamaged: "The index needs rebuilding",
+    IndexOutdated: "The index needs rebuilding",
 }
 NO_INDEX_MESSAGE = "There is no search index yet: run `news-search index` to build it, then reload this page."
 

@@ -8,22 +8,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.facets import FACET_NAMES, FACETS
+from search.facets import FACET_NAMES, FACETS, MENTIONS, exclude_parameter
 from search.models import SORTS
 from search.settings import MAX_FACET_VALUES, Limits
+from web.openapi_schemas import ref, responses, schemas
 from web.params import FACET_VALUES_PER_REQUEST, MAX_VALUE_CHARS
 
 VERSION = "0.1.0"
 
 
-def ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
 def param(
-    name: str, description: str, schema: dict[str, Any], *, where: str = "query", repeat: bool = False
+    name: str,
+    description: str,
+    schema: dict[str, Any],
+    *,
+    where: str = "query",
+    repeat: bool = False,
+    deprecated: bool = False,
 ) -> dict[str, Any]:
     p: dict[str, Any] = {"name": name, "in": where, "description": description, "schema": schema}
+    if deprecated:
+        p["deprecated"] = True
     if where == "path":
         p["required"] = True
     if repeat:
@@ -43,11 +48,27 @@ def search_parameters(limits: Limits) -> list[dict[str, Any]]:
         *(
             param(
                 facet.name,
-                f"Only articles naming this {facet.singular} (repeat for all of several).",
+                f"Only articles naming this {facet.singular}; several are OR-ed (any of them), different "
+                f"facets AND-ed.",
                 {"type": "string", "maxLength": MAX_VALUE_CHARS},
                 repeat=True,
             )
             for facet in FACETS
+        ),
+        *(
+            param(
+                exclude_parameter(facet.name),
+                f"Leave out articles naming this {facet.singular} (repeatable).",
+                {"type": "string", "maxLength": MAX_VALUE_CHARS},
+                repeat=True,
+            )
+            for facet in FACETS
+        ),
+        param(
+            "mentions",
+            "`any` (default): filters and facet counts use every entity an article names; `about`: only the "
+            "entities it is about (named in the title or lead, named twice, quoted, ...).",
+            {"type": "string", "enum": list(MENTIONS), "default": "any"},
         ),
         param("from", "Earliest publication date, inclusive.", {"type": "string", "format": "date"}),
         param("to", "Latest publication date, inclusive; not before `from`.", {"type": "string", "format": "date"}),
@@ -106,168 +127,6 @@ def ok_response(schema: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
 
 
-def schemas() -> dict[str, Any]:
-    string_list = {"type": "array", "items": {"type": "string"}}
-    plurals = [facet.plural for facet in FACETS]
-    nullable_str = {"type": ["string", "null"]}
-    facet_value = {
-        "type": "object",
-        "required": ["value", "count", "selected"],
-        "properties": {"value": {"type": "string"}, "count": {"type": "integer"}, "selected": {"type": "boolean"}},
-    }
-    return {
-        "Hit": {
-            "type": "object",
-            "required": [
-                "id",
-                "title",
-                "date",
-                "source",
-                "url",
-                "snippet",
-                "score",
-                *plurals,
-                "duplicates",
-                "duplicate_ids",
-            ],
-            "properties": {
-                "id": {"type": "string"},
-                "title": {"type": "string"},
-                "date": {"type": ["string", "null"], "format": "date"},
-                "source": {"type": "string"},
-                "url": {"type": "string"},
-                "snippet": {"type": "string", "description": "HTML: escaped text with <mark> around matches."},
-                "score": {"type": ["number", "null"]},
-                **dict.fromkeys(plurals, string_list),
-                "duplicates": {"type": "integer", "description": "Near-duplicate stories folded into this hit."},
-                "duplicate_ids": string_list,
-            },
-        },
-        "FacetValue": facet_value,
-        "DateBucket": {
-            "type": "object",
-            "required": ["start", "end", "label", "count"],
-            "properties": {
-                "start": {"type": "string", "format": "date"},
-                "end": {"type": "string", "format": "date"},
-                "label": {"type": "string"},
-                "count": {"type": "integer"},
-            },
-        },
-        "SearchPage": {
-            "type": "object",
-            "required": [
-                "query",
-                "total",
-                "page",
-                "per_page",
-                "pages",
-                "sort",
-                "took_ms",
-                "suggestion",
-                "hits",
-                "facets",
-            ],
-            "properties": {
-                "query": {"type": "string"},
-                "total": {"type": "integer"},
-                "page": {"type": "integer"},
-                "per_page": {"type": "integer"},
-                "pages": {"type": "integer", "description": "Last page that can be requested."},
-                "sort": {"type": "string", "enum": list(SORTS)},
-                "took_ms": {"type": "number"},
-                "suggestion": {**nullable_str, "description": "A corrected query (did you mean)."},
-                "hits": {"type": "array", "items": ref("Hit")},
-                "facets": {
-                    "type": "object",
-                    "required": [*FACET_NAMES, "date"],
-                    "properties": {
-                        **{n: {"type": "array", "items": ref("FacetValue")} for n in FACET_NAMES},
-                        "date": {"type": "array", "items": ref("DateBucket")},
-                    },
-                },
-            },
-        },
-        "Mention": {
-            "type": "object",
-            "required": ["text", "kind", "value"],
-            "properties": {
-                "text": {"type": "string"},
-                "kind": {"type": "string", "enum": list(FACET_NAMES)},
-                "value": {"type": "string"},
-            },
-        },
-        "Article": {
-            "type": "object",
-            "required": ["id", "title", "body", "date", "date_source", "source", "url", *plurals, "mentions"],
-            "properties": {
-                "id": {"type": "string"},
-                "title": {"type": "string"},
-                "body": {"type": "string"},
-                "date": {"type": ["string", "null"], "format": "date"},
-                "date_source": {"type": "string"},
-                "source": {"type": "string"},
-                "url": {"type": "string"},
-                **dict.fromkeys(plurals, string_list),
-                "mentions": {"type": "array", "items": ref("Mention")},
-            },
-        },
-        "FacetValues": {
-            "type": "object",
-            "required": ["facet", "prefix", "values"],
-            "properties": {
-                "facet": {"type": "string", "enum": list(FACET_NAMES)},
-                "prefix": {"type": "string"},
-                "values": {"type": "array", "items": ref("FacetValue")},
-            },
-        },
-        "Health": {
-            "type": "object",
-            "required": ["status", "articles", "last_modified"],
-            "properties": {
-                "status": {"type": "string", "enum": ["ok"]},
-                "articles": {"type": "integer"},
-                "last_modified": {"type": ["string", "null"], "format": "date-time"},
-            },
-        },
-        "Error": {
-            "type": "object",
-            "required": ["error"],
-            "properties": {
-                "error": {
-                    "type": "object",
-                    "required": ["code", "message", "parameter"],
-                    "properties": {
-                        "code": {
-                            "type": "string",
-                            "examples": ["bad_parameter", "bad_query", "not_found", "index_not_found", "index_damaged"],
-                        },
-                        "message": {"type": "string"},
-                        "parameter": {**nullable_str, "description": "The parameter at fault, if one is."},
-                    },
-                }
-            },
-        },
-    }
-
-
-def responses() -> dict[str, Any]:
-    def error(description: str) -> dict[str, Any]:
-        return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
-
-    return {
-        "BadRequest": error(
-            "A parameter is invalid (not a number, out of range, repeated, not UTF-8, control "
-            "characters) or the query cannot be parsed; `parameter` names it."
-        ),
-        "NotFound": error("No article with this id."),
-        "NoIndex": error(
-            "The index has not been built yet (`index_not_found`: run `news-search index`) or "
-            "can't be read (`index_damaged`: run `news-search index --rebuild`)."
-        ),
-    }
-
-
 def openapi_document(limits: Limits) -> dict[str, Any]:
     """The whole OpenAPI document for this app's limits."""
     article_id = param("id", "Article id as returned in hits.", {"type": "string"}, where="path")
@@ -278,7 +137,12 @@ def openapi_document(limits: Limits) -> dict[str, Any]:
         {"type": "string", "maxLength": MAX_VALUE_CHARS},
     )
     bounds = {"minimum": 1, "maximum": MAX_FACET_VALUES, "default": FACET_VALUES_PER_REQUEST}
-    limit = param("limit", "Most values returned.", {"type": "integer", **bounds})
+    paging = [
+        param("page", "Page of the values, from 1 (past the last: no values).", {"type": "integer", "minimum": 1}),
+        param("per_page", "Values per page.", {"type": "integer", **bounds}),
+        param("limit", "The older name of per_page.", {"type": "integer", **bounds}, deprecated=True),
+    ]
+    within = [p for p in search_parameters(limits) if p["name"] not in ("page", "per_page", "sort")]
     return {
         "openapi": "3.1.0",
         "info": {
@@ -306,12 +170,13 @@ def openapi_document(limits: Limits) -> dict[str, Any]:
             },
             "/api/facets/{name}": {
                 "get": {
-                    "summary": "Search the values of a facet",
+                    "summary": "Page through all the values of a facet",
                     "operationId": "facetValues",
-                    "description": "Counts are within the search the other parameters (q, person, ...) describe.",
-                    "parameters": [facet, prefix, limit, *search_parameters(limits)],
+                    "description": "Counts are those of the results page of the search the other parameters (q, "
+                    "person, not_person, mentions, ...) describe: every filter but the facet's own selections.",
+                    "parameters": [facet, prefix, *paging, *within],
                     "responses": {
-                        "200": ok_response("FacetValues", "Matching values, most frequent first."),
+                        "200": ok_response("FacetValues", "One page of matching values, most frequent first."),
                         "400": ref_response("BadRequest"),
                         "503": ref_response("NoIndex"),
                     },

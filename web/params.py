@@ -2,9 +2,9 @@
 
 Rules, documented in the OpenAPI description too:
 
-- ``q``, ``from``, ``to``, ``sort``, ``page``, ``per_page``, ``format``, ``prefix`` and ``limit`` are
-  single-valued: repeating one is a 400. The facet filters (``person``, ``country``, ``org``: one per
-  facet of :mod:`search.facets`) may repeat.
+- ``q``, ``mentions``, ``from``, ``to``, ``sort``, ``page``, ``per_page``, ``format``, ``prefix`` and
+  ``limit`` are single-valued: repeating one is a 400. The facet filters (``person``, ``country``, ``org``:
+  one per facet of :mod:`search.facets`) and their exclusions (``not_person`` ...) may repeat.
 - This module only turns text into values (a whole number, a date, a list of names); whether a value is
   allowed (page size, depth, date order, query length) is the core's rule, checked once there against
   the app's ``Limits``.
@@ -25,7 +25,7 @@ from urllib.parse import unquote_to_bytes
 from werkzeug.datastructures import MultiDict
 
 from search.errors import BadParameter
-from search.facets import FACET_NAMES
+from search.facets import FACET_NAMES, exclude_parameter
 from search.models import SearchRequest
 from search.settings import Limits
 
@@ -106,6 +106,8 @@ def parse_search_args(args: MultiDict[str, str], limits: Limits) -> SearchReques
     return SearchRequest(
         q=single(args, "q") or "",
         filters={name: parse_values(args, name) for name in FACET_NAMES},
+        excludes={name: parse_values(args, exclude_parameter(name)) for name in FACET_NAMES},
+        mentions=single(args, "mentions") or "any",
         date_from=parse_date(args, "from"),
         date_to=parse_date(args, "to"),
         sort=single(args, "sort") or "",
@@ -137,9 +139,10 @@ def parse_facet_prefixes(args: MultiDict[str, str]) -> dict[str, str]:
     return {name: prefix for name, prefix in prefixes.items() if prefix}
 
 
-def parse_limit(args: MultiDict[str, str]) -> int:
-    """How many facet values to list (the core bounds it)."""
-    return parse_whole_number(args, "limit", FACET_VALUES_PER_REQUEST)
+def parse_facet_page(args: MultiDict[str, str]) -> tuple[int, int]:
+    """(page, per_page) of ``/api/facets/<name>``; ``limit`` is the older name of ``per_page``."""
+    per_page = parse_whole_number(args, "per_page", parse_whole_number(args, "limit", FACET_VALUES_PER_REQUEST))
+    return parse_whole_number(args, "page", 1), per_page
 
 
 def raw_query(args: MultiDict[str, str]) -> str:
@@ -156,6 +159,8 @@ def to_args(req: SearchRequest, **changes: Any) -> list[tuple[str, str]]:
     values: dict[str, Any] = {
         "q": req.q,
         **{name: req.selected(name) for name in FACET_NAMES},
+        **{exclude_parameter(name): req.excluded(name) for name in FACET_NAMES},
+        "mentions": None if req.mentions == "any" else req.mentions,
         "from": req.date_from,
         "to": req.date_to,
         "sort": req.sort,

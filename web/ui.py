@@ -33,7 +33,7 @@ def search() -> str:
     page = searcher.search(req)
     facets: dict[str, Sequence[FacetValue]] = {name: page.facets.get(name, ()) for name in FACET_NAMES}
     for name, prefix in prefixes.items():
-        facets[name] = searcher.facet_values(name, prefix, req, limit=FACET_SEARCH_LIMIT)
+        facets[name] = searcher.facet_values(name, prefix, req, per_page=FACET_SEARCH_LIMIT).values
     links = Links(req)
     facet_links = {name: [links.facet_link(name, value) for value in values] for name, values in facets.items()}
     return render_template(

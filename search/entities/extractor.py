@@ -290,20 +290,24 @@ class EntityExtractor:
         hits: dict[str, list[tuple[int, bool]]] = {}
         for surface, surface_hits in found.person_hits.items():
             hits.setdefault(mapping.get(surface, surface), []).extend(surface_hits)
-        passing = [p for p in persons if not salient_person(hits.get(p, []), found.sentences)]
-        persons = [p for p in persons if p not in passing]
+        about_persons = [p for p in persons if salient_person(hits.get(p, []), found.sentences)]
+        passing = [p for p in persons if p not in about_persons]
         surnames = [
             w
             for w in dict.fromkeys(found.lone)
             if w not in mapping and salient_surname(found.lone_hits[w]) and self._plausible_lone(w, found)
         ]
-        persons += [w for w in surnames if self._mononym(w, found.lone_hits[w])]
+        about_persons += [w for w in surnames if self._mononym(w, found.lone_hits[w])]
         mentions = []
         for m in found.mentions:
             if m.kind == "person":
                 m = Mention(m.text, m.kind, mapping.get(m.value, m.value))
             mentions.append(m)
-        countries = [c for c in dict.fromkeys(found.countries) if salient_country(found.country_hits[c])]
+        named_countries = list(dict.fromkeys(found.countries))
+        about_countries = [c for c in named_countries if salient_country(found.country_hits[c])]
+        persons = about_persons + passing
+        countries = about_countries + [c for c in named_countries if c not in about_countries]
+        orgs = tuple(dict.fromkeys(found.orgs))
         kept = {"person": set(persons) | set(surnames), "country": set(countries)}
         unique: dict[tuple[str, str], Mention] = {}
         for m in mentions:  # only mentions of values the article keeps, once per (text, kind)
@@ -311,10 +315,11 @@ class EntityExtractor:
                 unique.setdefault((m.text, m.kind), m)
         return Entities(
             persons=tuple(persons),
-            passing=tuple(passing),
             countries=tuple(countries),
-            orgs=tuple(dict.fromkeys(found.orgs)),
+            orgs=orgs,
+            about={"person": tuple(about_persons), "country": tuple(about_countries), "org": orgs},
             surnames=tuple(surnames),
+            surnames_about=tuple(surnames),
             mentions=tuple(unique.values()),
         )
 

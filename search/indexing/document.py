@@ -76,6 +76,7 @@ def entity_fields(entities: Entities) -> dict[str, Any]:
     surname is resolved against the whole corpus)."""
     return {
         **{facet.field: join_values(getattr(entities, facet.plural)) for facet in FACETS},
+        **{facet.about_field: join_values(entities.about.get(facet.name, ())) for facet in FACETS},
         **{facet.text_field: " ".join(getattr(entities, facet.plural)) for facet in FACETS},
         schema.MENTIONS: [(m.text, m.kind, m.value) for m in entities.mentions],
     }
@@ -108,8 +109,13 @@ def stored_mentions(stored: Mapping[str, Any]) -> tuple[Mention, ...]:
 
 
 def stored_entities(stored: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
-    """Each facet's values as the document stored them (facet name -> values)."""
+    """Each facet's values as the document stored them: every value the story names (facet name -> values)."""
     return {facet.name: split_values(stored.get(facet.field)) for facet in FACETS}
+
+
+def stored_about(stored: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Each facet's values the story is about (facet name -> values)."""
+    return {facet.name: split_values(stored.get(facet.about_field)) for facet in FACETS}
 
 
 def stored_date(stored: Mapping[str, Any]) -> str | None:

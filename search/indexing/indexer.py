@@ -29,7 +29,7 @@ from whoosh import writing
 from whoosh.index import LockError
 
 from search.entities.nlp import ensure_resources
-from search.errors import TOC_ERRORS, IndexDamaged, IndexLocked, reads_index
+from search.errors import TOC_ERRORS, IndexDamaged, IndexLocked, IndexOutdated, reads_index
 from search.indexing import schema
 from search.indexing.document import content_hash, entity_fields
 from search.indexing.pipeline import extract_entities
@@ -132,9 +132,11 @@ class _index_lock:
 
 def _open_or_create(index_path: Path, rebuild: bool):
     """The index in ``index_path``, created when there is none. One whose table of contents can't be read
-    is IndexDamaged, unless this is a rebuild: then it is started over."""
+    is IndexDamaged, and one an older news-search built is IndexOutdated, unless this is a rebuild: then a
+    damaged one is started over and an outdated one gets the missing fields (the rebuild replaces every
+    document in one commit, so searches see the old index until then)."""
     try:
-        return whoosh_index.open_dir(str(index_path))
+        ix = whoosh_index.open_dir(str(index_path))
     except whoosh_index.EmptyIndexError:
         return whoosh_index.create_in(str(index_path), schema.make_schema())
     except TOC_ERRORS as exc:
@@ -142,6 +144,22 @@ def _open_or_create(index_path: Path, rebuild: bool):
             raise IndexDamaged() from exc
         logger.warning("the index in %s can't be read (%s: %s); starting it over", index_path, type(exc).__name__, exc)
         return whoosh_index.create_in(str(index_path), schema.make_schema())
+    if not schema.is_current(ix.schema):
+        if not rebuild:
+            ix.close()
+            raise IndexOutdated()
+        _add_missing_fields(ix)
+    return ix
+
+
+def _add_missing_fields(ix) -> None:
+    """Give an older index the fields of today's schema (committed at once, with no document changed)."""
+    current = schema.make_schema()
+    writer = ix.writer()
+    for name in current.names():
+        if name not in ix.schema:
+            writer.add_field(name, current[name])
+    writer.commit()
 
 
 @reads_index
@@ -291,7 +309,7 @@ def _write_extracted(
             plan.report.failed.append((article.path, f"{article.id}: entity extraction failed: {error}"))
             continue
         entities, doc = prepared
-        registry.add(article.id, entities.persons + entities.passing)
+        registry.add(article.id, entities.persons)
         if entities.surnames:
             deferred.append((article, entities, doc))
         else:

@@ -93,10 +93,11 @@ class PersonRegistry:
 
 
 def resolve_persons(entities: Entities, registry: PersonRegistry) -> Entities:
-    """Persons plus the lone surnames the registry resolves (deduplicated, order kept).
+    """Persons plus the lone surnames the registry resolves (deduplicated, the ones the story is about first).
 
-    Unresolved lone surnames are dropped: a bare "Smith" facet value is noise for users, and on
-    Reuters-21578 keeping them lowers person precision more than it raises recall (see
+    A resolved surname joins the story's persons, and its about-subset when the surname was prominent
+    (``surnames_about``). Unresolved lone surnames are dropped: a bare "Smith" facet value is noise for
+    users, and on Reuters-21578 keeping them lowers person precision more than it raises recall (see
     bench/entity_quality.py). The exception is a titled mononym the extractor already listed in
     ``persons`` ("Energy Minister Subroto"): it stays unless the registry resolves it to a full name.
     Mentions of resolved surnames get the full name as their value.
@@ -106,13 +107,17 @@ def resolve_persons(entities: Entities, registry: PersonRegistry) -> Entities:
         name = registry.resolve(surname)
         if name is not None:
             resolved[surname] = name
-    persons = [p for p in entities.persons if p not in resolved] + list(resolved.values())
+    about = [p for p in entities.about.get("person", ()) if p not in resolved]
+    about += [resolved[s] for s in entities.surnames_about if s in resolved]
+    named = [p for p in entities.persons if p not in resolved] + list(resolved.values())
+    persons = tuple(dict.fromkeys(about + named))
     mentions = tuple(
         replace(m, value=resolved[m.value]) if m.kind == "person" and m.value in resolved else m
         for m in entities.mentions
         if m.kind != "person" or m.value in resolved or m.value in entities.persons
     )
-    return replace(entities, persons=tuple(dict.fromkeys(persons)), surnames=(), mentions=mentions)
+    about_all = {**entities.about, "person": tuple(dict.fromkeys(about))}
+    return replace(entities, persons=persons, about=about_all, surnames=(), surnames_about=(), mentions=mentions)
 
 
 def load_registry(index_path: Path) -> PersonRegistry:

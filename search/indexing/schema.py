@@ -4,9 +4,10 @@ registry, :mod:`search.facets`).
 - ``title`` and ``body``: full text, English stemming, BM25F with the title boosted; both stored (hits,
   snippets). Positions only, no character offsets: snippets are found with one regex per query over the
   ten stored bodies shown, which measured faster than unpickling offset postings.
-- one field per facet (``person`` / ``country`` / ``org``): multi-valued, comma-separated KEYWORD, stored with their
-  canonical spelling; the filter terms are lowercased. ``person_text`` etc. are the same names as
-  words, so ``person:putin`` finds "Vladimir Putin".
+- per facet: ``person`` (every person the story names; multi-valued, comma-separated KEYWORD, stored with
+  the canonical spelling, the terms lowercased), ``person_about`` (the subset the story is about, stored
+  only: filters and counts read stored values once per index generation) and ``person_text`` (the named
+  values as words, so ``person:putin`` finds "Vladimir Putin"). Likewise ``country`` and ``org``.
 - ``date`` (sortable) and ``month`` ("YYYY-MM") for histograms.
 - ``spell``: the article's distinct unstemmed words, the dictionary behind "did you mean".
 
@@ -54,6 +55,12 @@ def plain_analyzer() -> Analyzer:
     return RegexTokenizer(r"\w+(?:['.]\w+)*") | LowercaseFilter()
 
 
+def is_current(index_schema: Schema) -> bool:
+    """Whether an index was built with this schema's fields (an older one lacks the ``*_about`` fields and
+    must be rebuilt: its facet values would be the about-subsets only)."""
+    return all(facet.about_field in index_schema for facet in FACETS)
+
+
 def make_schema() -> Schema:
     """A fresh schema object (Whoosh pickles it into the index)."""
     text = news_analyzer()
@@ -72,6 +79,7 @@ def make_schema() -> Schema:
             HASH: STORED(),
             SIMHASH: STORED(),
             **{facet.field: KEYWORD(stored=True, commas=True, lowercase=True, scorable=True) for facet in FACETS},
+            **{facet.about_field: STORED() for facet in FACETS},
             **{facet.text_field: TEXT(analyzer=plain) for facet in FACETS},
             MENTIONS: STORED(),
             SPELL: KEYWORD(

@@ -22,21 +22,32 @@ MONTH_BUCKETS_MAX_SPAN = 5 * 366  # up to five years -> one bucket per month; be
 
 
 class FacetTable:
-    """One facet's values for every document of one index generation."""
+    """One facet's values for every document of one index generation.
 
-    def __init__(self, name: str, doc_values: list[tuple[int, tuple[str, ...]]], doc_count: int) -> None:
+    Each (document, value) entry also records whether the story is *about* the value (``entry_about``), so
+    one table serves both ``mentions=any`` and ``mentions=about``: the latter only looks at those entries.
+    """
+
+    def __init__(
+        self, name: str, doc_values: list[tuple[int, tuple[str, ...], tuple[str, ...]]], doc_count: int
+    ) -> None:
+        """:param doc_values: per document, (document number, every value it names, the values it is about)."""
         self.name = name
         self.doc_count = doc_count
         self.values: list[str] = []
         self._ids: dict[str, int] = {}
         docs: list[int] = []
         vals: list[int] = []
-        for docnum, values in doc_values:
-            for value in values:
+        about_flags: list[bool] = []
+        for docnum, values, about in doc_values:
+            subjects = {value.lower() for value in about}
+            for value in dict.fromkeys((*values, *about)):
                 docs.append(docnum)
                 vals.append(self._intern(value))
+                about_flags.append(value.lower() in subjects)
         self.entry_doc = np.asarray(docs, dtype=np.int64)
         self.entry_val = np.asarray(vals, dtype=np.int64)
+        self.entry_about = np.asarray(about_flags, dtype=bool)
         self._words = sorted(
             (word, vid) for vid, value in enumerate(self.values) for word in set(value.lower().split())
         )
@@ -58,33 +69,83 @@ class FacetTable:
         vid = self.value_id(value)
         return value if vid is None else self.values[vid]
 
-    def docs_with(self, value: str) -> np.ndarray:
-        """Boolean mask of the documents that have ``value``."""
+    def docs_with(self, values: tuple[str, ...], about: bool = False) -> np.ndarray:
+        """Boolean mask of the documents that name any of ``values`` (are about one, with ``about``)."""
         mask = np.zeros(self.doc_count, dtype=bool)
-        vid = self.value_id(value)
-        if vid is not None:
-            mask[self.entry_doc[self.entry_val == vid]] = True
+        ids = [vid for vid in map(self.value_id, values) if vid is not None]
+        if ids:
+            hit = np.isin(self.entry_val, ids)
+            if about:
+                hit &= self.entry_about
+            mask[self.entry_doc[hit]] = True
         return mask
 
-    def count(self, mask: np.ndarray) -> np.ndarray:
-        """How many documents of ``mask`` have each value (indexed by value id)."""
-        return np.bincount(self.entry_val[mask[self.entry_doc]], minlength=len(self.values))
+    def count(self, mask: np.ndarray, about: bool = False) -> np.ndarray:
+        """How many documents of ``mask`` name each value (are about it, with ``about``), by value id."""
+        hit = mask[self.entry_doc]
+        if about:
+            hit &= self.entry_about
+        return np.bincount(self.entry_val[hit], minlength=len(self.values))
 
-    def top(self, counts: np.ndarray, limit: int, selected: tuple[str, ...] = ()) -> tuple[FacetValue, ...]:
-        """The ``limit`` most frequent values (ties by name), then any selected value not already listed."""
+    def top(
+        self, counts: np.ndarray, limit: int, selected: tuple[str, ...] = (), excluded: tuple[str, ...] = ()
+    ) -> tuple[FacetValue, ...]:
+        """The ``limit`` most frequent values (ties by name), then every selected and excluded value not
+        already listed (with its count, 0 when unknown)."""
         nonzero = np.flatnonzero(counts) if limit > 0 else np.zeros(0, dtype=np.int64)
         if len(nonzero) > limit:
             cut = np.partition(counts[nonzero], len(nonzero) - limit)[len(nonzero) - limit]
             nonzero = nonzero[counts[nonzero] >= cut]
-        ranked = sorted(nonzero.tolist(), key=lambda vid: (-int(counts[vid]), self.values[vid].lower()))[:limit]
-        chosen = {self.value_id(v) for v in selected}
-        out = [FacetValue(self.values[vid], int(counts[vid]), vid in chosen) for vid in ranked]
-        listed = set(ranked)
-        for value in selected:
-            vid = self.value_id(value)
-            if vid not in listed:
+        ranked = self._ranked(nonzero, counts)[:limit]
+        return self._listed(ranked, counts, selected, excluded, keep_chosen=True)
+
+    def page(
+        self,
+        counts: np.ndarray,
+        prefix: str,
+        page: int,
+        per_page: int,
+        selected: tuple[str, ...] = (),
+        excluded: tuple[str, ...] = (),
+    ) -> tuple[int, tuple[FacetValue, ...]]:
+        """(how many values match, one page of them): the values with a word starting with ``prefix`` that
+        results name, most frequent first, and the selected and excluded ones matching the prefix."""
+        ids = self.matching(prefix)
+        chosen = {vid for vid in map(self.value_id, (*selected, *excluded)) if vid is not None}
+        ids = ids[(counts[ids] > 0) | np.isin(ids, list(chosen))]
+        ranked = self._ranked(ids, counts)
+        start = (page - 1) * per_page
+        return len(ranked), self._listed(
+            ranked[start : start + per_page], counts, selected, excluded, keep_chosen=False
+        )
+
+    def _ranked(self, ids: np.ndarray, counts: np.ndarray) -> list[int]:
+        return sorted(ids.tolist(), key=lambda vid: (-int(counts[vid]), self.values[vid].lower()))
+
+    def _listed(
+        self,
+        ranked: list[int],
+        counts: np.ndarray,
+        selected: tuple[str, ...],
+        excluded: tuple[str, ...],
+        keep_chosen: bool,
+    ) -> tuple[FacetValue, ...]:
+        """FacetValues of ``ranked``, flagged; with ``keep_chosen``, the selected and excluded values not
+        among them follow."""
+        chosen_ids = {value: self.value_id(value) for value in (*selected, *excluded)}
+        selected_ids = {chosen_ids[v] for v in selected}
+        excluded_ids = {chosen_ids[v] for v in excluded}
+        out = [
+            FacetValue(self.values[vid], int(counts[vid]), vid in selected_ids, vid in excluded_ids) for vid in ranked
+        ]
+        if not keep_chosen:
+            return tuple(out)
+        listed: set[int | None] = set(ranked)
+        for value, vid in chosen_ids.items():
+            if vid not in listed or vid is None:
                 count = int(counts[vid]) if vid is not None else 0
-                out.append(FacetValue(self.values[vid] if vid is not None else value, count, True))
+                shown = self.values[vid] if vid is not None else value
+                out.append(FacetValue(shown, count, value in selected, value in excluded and value not in selected))
                 listed.add(vid)
         return tuple(out)
 

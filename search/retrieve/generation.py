@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from search.facets import FACETS
 from search.indexing import schema
 from search.indexing.document import split_values
 from search.retrieve.dedupe import MIN_WORDS, Duplicates, find_duplicates
@@ -78,7 +79,7 @@ def build_generation(reader, number: int) -> Generation:
     hashes = np.zeros(size, dtype=np.uint64)
     long_enough = np.zeros(size, dtype=bool)
     exact_keys: list[object] = [None] * size
-    values: dict[str, list[tuple[int, tuple[str, ...]]]] = {name: [] for name in schema.FACET_FIELDS}
+    values: dict[str, list[tuple[int, tuple[str, ...], tuple[str, ...]]]] = {facet.name: [] for facet in FACETS}
     for docnum, stored in reader.iter_docs():
         live[docnum] = True
         ids[docnum] = stored.get(schema.ID_FIELD, "")
@@ -91,8 +92,9 @@ def build_generation(reader, number: int) -> Generation:
         long_enough[docnum] = len(body.split()) >= MIN_WORDS
         if body.strip():
             exact_keys[docnum] = (" ".join((stored.get(schema.TITLE) or "").lower().split()), " ".join(body.split()))
-        for name, fieldname in schema.FACET_FIELDS.items():
-            values[name].append((docnum, split_values(stored.get(fieldname))))
+        for facet in FACETS:
+            named, about = split_values(stored.get(facet.field)), split_values(stored.get(facet.about_field))
+            values[facet.name].append((docnum, named, about))
     spelling = SpellingDictionary(_spelling_frequencies(reader))
     generation = Generation(
         doc_count=size,

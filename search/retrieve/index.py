@@ -17,7 +17,8 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from search.errors import TOC_ERRORS, IndexDamaged, IndexNotFound, reads_index
+from search.errors import TOC_ERRORS, IndexDamaged, IndexNotFound, IndexOutdated, reads_index
+from search.indexing import schema
 from search.models import IndexStats
 from search.retrieve.generation import Generation, build_generation
 from search.retrieve.searcher import NewsSearcher
@@ -32,8 +33,8 @@ IDLE_SEARCHERS = 8  # Whoosh searchers kept open for reuse (opening one costs ~5
 def open_index(path: str | Path, limits: Limits | None = None) -> NewsIndex:
     """Open the index at ``path``, to be searched within ``limits`` (default: the built-in defaults).
 
-    Raises IndexNotFound when there is none (or it can't be opened) and IndexDamaged when its table of
-    contents can't be read.
+    Raises IndexNotFound when there is none (or it can't be opened), IndexDamaged when its table of
+    contents can't be read and IndexOutdated when an older news-search built it.
     """
     path = Path(path)
     missing = f"No search index in {path}. Build one with `news-search index <corpus folder>`."
@@ -48,6 +49,9 @@ def open_index(path: str | Path, limits: Limits | None = None) -> NewsIndex:
     except TOC_ERRORS as exc:  # open_dir parses the TOC file
         logger.error("the search index in %s can't be read: %s: %s", path, type(exc).__name__, exc)
         raise IndexDamaged() from exc
+    if not schema.is_current(ix.schema):
+        ix.close()
+        raise IndexOutdated()
     return NewsIndex(ix, path, limits or Limits())
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator
-from datetime import date
 
 import numpy as np
 from whoosh import query as wq
@@ -33,17 +32,19 @@ from whoosh import query as wq
 from search.errors import ArticleNotFound, BadParameter, reads_index
 from search.facets import FACET_NAMES
 from search.indexing import schema
-from search.indexing.document import stored_date, stored_entities, stored_mentions
-from search.models import SORTS, ArticleDetail, FacetValue, Hit, SearchPage, SearchRequest
-from search.retrieve.facet_counts import date_mask
+from search.indexing.document import stored_about, stored_date, stored_entities, stored_mentions
+from search.models import ArticleDetail, FacetPage, FacetValue, Hit, SearchPage, SearchRequest
+from search.retrieve.filters import Filters, apply_filters
 from search.retrieve.generation import Generation
 from search.retrieve.query import ParsedQuery, clean_text, highlight_terms
 from search.retrieve.scoring import evaluate, top_indices
 from search.retrieve.snippets import find_spans, make_snippet
 from search.retrieve.suggest import suggest_query
+from search.retrieve.validation import check_request, check_whole_number
 from search.settings import MAX_FACET_VALUES, MAX_RELATED, Limits
 
 RELATED_TERMS = 12
+FACET_VALUES_PER_PAGE = 20
 EXPORT_BATCH = 200
 
 
@@ -85,14 +86,15 @@ class NewsSearcher:
         text = clean_text(request.q)
         parsed = self._parse(text)
         sort = _effective_sort(request.sort, parsed)
-        matched, scores = self._matching(request, parsed)
+        filters, scores = self._filters(request, parsed)
+        matched = filters.matched()
         results = self._gen.duplicates.collapse(matched)
         total = int(np.count_nonzero(results))
         pages = _last_page(total, request.per_page, self._limits.max_depth)
         page = min(request.page, max(pages, 1))
         ranked = self._ranked(scores, results, sort, (page - 1) * request.per_page, page * request.per_page)
         hits = self._hits(ranked, parsed, matched)
-        facets = self._facet_counts(request, results)
+        facets, totals = self._facet_counts(request, filters, results)
         histogram = self._gen.dates.histogram(results)
         suggestion = suggest_query(text, self._gen.spelling) if parsed else None
         return SearchPage(
@@ -104,9 +106,11 @@ class NewsSearcher:
             suggestion=suggestion,
             hits=hits,
             facets=facets,
+            facet_totals=totals,
             date_histogram=histogram,
             sort=sort,
             pages=pages,
+            mentions=request.mentions,
         )
 
     @reads_index
@@ -116,7 +120,8 @@ class NewsSearcher:
         if not isinstance(cap, int) or cap < 1:
             raise BadParameter("cap", cap, "must be a whole number of at least 1")
         parsed = self._parse(clean_text(request.q))
-        matched, scores = self._matching(request, parsed)
+        filters, scores = self._filters(request, parsed)
+        matched = filters.matched()
         results = self._gen.duplicates.collapse(matched)
         ranked = self._ranked(scores, results, _effective_sort(request.sort, parsed), 0, cap)
         for start in range(0, len(ranked), EXPORT_BATCH):
@@ -125,30 +130,39 @@ class NewsSearcher:
     # -- facets -------------------------------------------------------------------------------------------
 
     @reads_index
-    def facet_values(self, name: str, prefix: str, request: SearchRequest, limit: int = 20) -> tuple[FacetValue, ...]:
-        """Values of facet ``name`` with a word starting with ``prefix``, counted within ``request``'s results."""
+    def facet_values(
+        self, name: str, prefix: str, request: SearchRequest, page: int = 1, per_page: int = FACET_VALUES_PER_PAGE
+    ) -> FacetPage:
+        """One page of the values of facet ``name`` with a word starting with ``prefix``, counted as the
+        results page counts them (disjunctively, within ``request``'s other filters), most frequent first."""
         table = self._gen.facets.get(name)
         if table is None:
             raise BadParameter("name", name, f"must be one of {', '.join(FACET_NAMES)}")
-        if not isinstance(limit, int) or not 1 <= limit <= MAX_FACET_VALUES:
-            raise BadParameter("limit", limit, f"must be a whole number from 1 to {MAX_FACET_VALUES}")
+        check_whole_number("per_page", per_page, 1, MAX_FACET_VALUES)
+        check_whole_number("page", page, 1, None)
         if not isinstance(prefix, str):
             raise BadParameter("prefix", prefix, "must be text")
         check_request(request, self._limits)
-        parsed = self._parse(clean_text(request.q))
-        results = self._gen.duplicates.collapse(self._matching(request, parsed)[0])
-        counts = table.count(results)
-        ids = table.matching(clean_text(prefix))
-        ids = ids[counts[ids] > 0]
-        ranked = sorted(ids.tolist(), key=lambda vid: (-int(counts[vid]), table.values[vid].lower()))[:limit]
-        selected = {table.value_id(v) for v in request.selected(name)}
-        return tuple(FacetValue(table.values[vid], int(counts[vid]), vid in selected) for vid in ranked)
+        filters, _ = self._filters(request, self._parse(clean_text(request.q)))
+        counts = table.count(self._gen.duplicates.collapse(filters.without(name)), request.mentions == "about")
+        total, values = table.page(
+            counts, clean_text(prefix), page, per_page, request.selected(name), request.excluded(name)
+        )
+        return FacetPage(name, prefix, total, page, per_page, values)
 
-    def _facet_counts(self, request: SearchRequest, results: np.ndarray) -> dict[str, tuple[FacetValue, ...]]:
-        return {
-            name: table.top(table.count(results), request.facet_limit, request.selected(name))
-            for name, table in self._gen.facets.items()
-        }
+    def _facet_counts(
+        self, request: SearchRequest, filters: Filters, results: np.ndarray
+    ) -> tuple[dict[str, tuple[FacetValue, ...]], dict[str, int]]:
+        """Each facet's top values and how many values have a count, counted over the results of every
+        filter but the facet's own selections."""
+        about = request.mentions == "about"
+        values, totals = {}, {}
+        for name, table in self._gen.facets.items():
+            within = results if name not in filters.selections else self._gen.duplicates.collapse(filters.without(name))
+            counts = table.count(within, about)
+            totals[name] = int(np.count_nonzero(counts))
+            values[name] = table.top(counts, request.facet_limit, request.selected(name), request.excluded(name))
+        return values, totals
 
     # -- articles -----------------------------------------------------------------------------------------
 
@@ -166,6 +180,7 @@ class NewsSearcher:
             source=stored.get(schema.SOURCE) or "",
             url=stored.get(schema.URL) or "",
             entities=stored_entities(stored),
+            about=stored_about(stored),
             mentions=stored_mentions(stored),
         )
 
@@ -207,20 +222,12 @@ class NewsSearcher:
     def _parse(self, text: str) -> ParsedQuery | None:
         return self._gen.parsed(text, self._s.reader(), self._limits.query_max_chars) if text else None
 
-    def _matching(self, request: SearchRequest, parsed: ParsedQuery | None) -> tuple[np.ndarray, np.ndarray | None]:
-        """Live documents that pass the filters and match the query (boolean mask), and their scores."""
-        mask = self._gen.live.copy()
-        for name, values in request.filters.items():
-            for value in values:
-                if value.strip():
-                    mask &= self._gen.facets[name].docs_with(value)
-        within = date_mask(self._gen.dates.days, request.date_from, request.date_to)
-        if within is not None:
-            mask &= within
+    def _filters(self, request: SearchRequest, parsed: ParsedQuery | None) -> tuple[Filters, np.ndarray | None]:
+        """The request's filter masks over the documents the query matches, and the query's scores."""
         if parsed is None:
-            return mask, None
+            return apply_filters(self._gen, request, None), None
         found, scores = evaluate(parsed.query, self._gen.postings, self._s, self._gen.doc_count)
-        return mask & found, scores
+        return apply_filters(self._gen, request, found), scores
 
     def _ranked(
         self, scores: np.ndarray | None, results: np.ndarray, sort: str, start: int, end: int
@@ -257,45 +264,12 @@ class NewsSearcher:
                     snippet=make_snippet(body, find_spans(body, pattern, self._gen.forms, len(terms))),
                     score=None if score is None else round(score, 4),
                     entities=stored_entities(stored),
+                    about=stored_about(stored),
                     duplicates=len(others),
                     duplicate_ids=tuple(self._gen.ids[d] for d in others),
                 )
             )
         return tuple(hits)
-
-
-def check_request(request: SearchRequest, limits: Limits) -> None:
-    """Raise BadParameter, naming the request parameter, for any value of ``request`` the core can't serve.
-
-    The one place these rules are checked: the web layer and the CLI only turn text into values.
-    """
-    if not isinstance(request.q, str):
-        raise BadParameter("q", request.q, "must be text")
-    _check_whole_number("per_page", request.per_page, 1, limits.max_per_page)
-    _check_whole_number("page", request.page, 1, None)
-    if (request.page - 1) * request.per_page >= limits.max_depth:
-        raise BadParameter(
-            "page", request.page, f"only the first {limits.max_depth} results can be paged through; narrow the search"
-        )
-    if request.sort not in ("", *SORTS):
-        raise BadParameter("sort", request.sort, f"must be one of {', '.join(SORTS)}")
-    _check_whole_number("facet_limit", request.facet_limit, 0, MAX_FACET_VALUES)
-    for name, value in (("from", request.date_from), ("to", request.date_to)):
-        if value is not None and not isinstance(value, date):
-            raise BadParameter(name, value, "must be a date written YYYY-MM-DD")
-    if request.date_from and request.date_to and request.date_from > request.date_to:
-        raise BadParameter("to", request.date_to.isoformat(), "must not be before 'from'")
-    for name, values in request.filters.items():
-        if name not in FACET_NAMES:
-            raise BadParameter(name, name, f"is no facet; facets are {', '.join(FACET_NAMES)}")
-        if not isinstance(values, tuple) or not all(isinstance(v, str) for v in values):
-            raise BadParameter(name, values, "values must be text")
-
-
-def _check_whole_number(name: str, value: object, low: int, high: int | None) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < low or (high is not None and value > high):
-        bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
-        raise BadParameter(name, value, f"must be a whole number {bounds}")
 
 
 def _effective_sort(sort: str, parsed: ParsedQuery | None) -> str:

@@ -208,8 +208,10 @@ def test_orgs_by_acronym_and_full_name(extract: Extract) -> None:
     assert Mention("IMF", "org", "IMF") in ents.mentions
 
 
-def test_mentions_only_name_kept_values(extract: Extract) -> None:
+def test_mentions_name_what_the_story_names(extract: Extract) -> None:
+    """A late demonym is named (a country of the story, and a mention) though the story is not about it; an
+    unresolvable lone surname named once, late, is no value at all."""
     lead = "The company said sales rose. Profits were higher. Costs fell. "
     ents = extract(lead + "Japanese investors bought. Zyglowski said so.")
-    assert ents.countries == () and ents.surnames == ()
-    assert ents.mentions == ()
+    assert ents.countries == ("Japan",) and ents.about_values("country") == () and ents.surnames == ()
+    assert [(m.text, m.value) for m in ents.mentions] == [("Japanese", "Japan")]

@@ -84,20 +84,24 @@ def test_salient_country_not_a_lone_late_demonym_city_or_region(evidence: str) -
 # -- through the extractor ---------------------------------------------------------------------------
 
 
-def test_passing_demonym_is_not_a_facet_but_a_named_country_is(extract: Extract) -> None:
+def test_a_passing_demonym_is_named_but_not_what_the_story_is_about(extract: Extract) -> None:
     lead = "The company said sales rose. Profits were higher. Costs fell. "
-    assert extract(lead + "Japanese investors bought shares.").countries == ()
-    assert extract(lead + "It also sells in Japan.").countries == ("Japan",)
-    assert extract("Japanese investors bought shares. " + lead).countries == ("Japan",)
-    assert extract(lead + "Japanese investors bought. Japanese banks sold.").countries == ("Japan",)
+    passing = extract(lead + "Japanese investors bought shares.")
+    assert passing.countries == ("Japan",) and passing.about_values("country") == ()
+    assert extract(lead + "It also sells in Japan.").about_values("country") == ("Japan",)
+    assert extract("Japanese investors bought shares. " + lead).about_values("country") == ("Japan",)
+    assert extract(lead + "Japanese investors bought. Japanese banks sold.").about_values("country") == ("Japan",)
 
 
-def test_a_single_late_passing_mention_is_no_facet_value(extract: Extract, miyazawa_story: list[str]) -> None:
-    """One unquoted mention in the last quarter of the story is background, not who the story is about."""
+def test_a_single_late_passing_mention_is_named_but_not_what_the_story_is_about(
+    extract: Extract, miyazawa_story: list[str]
+) -> None:
+    """One unquoted mention in the last quarter of the story is background: the story names him (he is
+    findable), but it is not about him."""
     e = extract(" ".join([*miyazawa_story, "Miyazawa will meet Chancellor Helmut Kohl next month."]), when=D1987)
-    assert e.persons == ("Kiichi Miyazawa",)
-    assert e.passing == ("Helmut Kohl",)
-    assert not any(m.value == "Helmut Kohl" for m in e.mentions)
+    assert e.persons == ("Kiichi Miyazawa", "Helmut Kohl")
+    assert e.about_values("person") == ("Kiichi Miyazawa",)
+    assert any(m.value == "Helmut Kohl" for m in e.mentions)
 
 
 @pytest.mark.parametrize(
@@ -111,8 +115,7 @@ def test_a_single_late_passing_mention_is_no_facet_value(extract: Extract, miyaz
 )
 def test_a_late_person_who_speaks_or_recurs_is_kept(extract: Extract, miyazawa_story: list[str], last: str) -> None:
     e = extract(" ".join([*miyazawa_story, last]), when=D1987)
-    assert e.persons == ("Kiichi Miyazawa", "Helmut Kohl")
-    assert e.passing == ()
+    assert e.persons == e.about_values("person") == ("Kiichi Miyazawa", "Helmut Kohl")
 
 
 def test_a_person_in_the_lead_or_middle_is_kept_with_one_mention(extract: Extract, miyazawa_story: list[str]) -> None:

@@ -238,8 +238,8 @@ def test_seed_article_facets_come_out_exactly_right(tmp_path: Path) -> None:
 
 
 def test_passing_full_names_still_resolve_lone_surnames_elsewhere(tmp_path: Path) -> None:
-    """Two stories name Paul Volcker once, late, in passing (no facet value there); a third says only
-    "Volcker said": the corpus-wide registry learnt the full name from the first two."""
+    """Two stories name Paul Volcker once, late, in passing (named, but not what they are about); a third says
+    only "Volcker said": the corpus-wide registry learnt the full name from the first two."""
     filler = " ".join(f"Dealers said trading was quiet on day {n}." for n in range(1, 8))
     for n in (1, 2):
         write(
@@ -249,11 +249,11 @@ def test_passing_full_names_still_resolve_lone_surnames_elsewhere(tmp_path: Path
         )
     write(tmp_path / "c" / "lone.txt", "Fed view\n\nVolcker said the dollar had fallen enough.\n")
     build_index([tmp_path / "c"], tmp_path / "ix", workers=1)
-    persons = {
-        path: doc[schema.FACET_FIELDS["person"]]
-        for path, doc in ((doc[schema.PATH].split("/")[-1], doc) for doc in stored(tmp_path / "ix").values())
-    }
-    assert persons == {"late1.txt": "", "late2.txt": "", "lone.txt": "Paul Volcker"}
+    docs = {doc[schema.PATH].split("/")[-1]: doc for doc in stored(tmp_path / "ix").values()}
+    named = {path: doc[schema.FACET_FIELDS["person"]] for path, doc in docs.items()}
+    about = {path: doc["person_about"] for path, doc in docs.items()}
+    assert named == {"late1.txt": "Paul Volcker", "late2.txt": "Paul Volcker", "lone.txt": "Paul Volcker"}
+    assert about == {"late1.txt": "", "late2.txt": "", "lone.txt": "Paul Volcker"}
 
 
 def test_deleted_articles_leave_the_person_registry(tmp_path: Path) -> None:

@@ -89,3 +89,29 @@ def test_an_incremental_run_on_a_damaged_index_says_rebuild(damaged_index: Path,
     result = CliRunner().invoke(cli, ["index", str(sample_corpus), "--index-dir", str(damaged_index), "--workers", "1"])
     assert result.exit_code == 1
     assert "--rebuild" in result.stderr and "Traceback" not in result.output
+
+
+def test_an_index_built_by_an_older_version_asks_to_be_rebuilt(tmp_path: Path) -> None:
+    """An index without the about-fields would give wrong facets: every reader says "rebuild" instead."""
+    from whoosh import index as whoosh_index
+    from whoosh.fields import Schema
+
+    from search.errors import IndexOutdated
+    from search.indexing.schema import make_schema
+
+    old = Schema(**{name: field for name, field in make_schema().items() if not name.endswith("_about")})
+    (tmp_path / "ix").mkdir()
+    whoosh_index.create_in(str(tmp_path / "ix"), old).close()
+    with pytest.raises(IndexOutdated):
+        open_index(tmp_path / "ix")
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    response = client.get("/api/search?q=oil")
+    assert response.status_code == 503 and response.get_json()["error"]["code"] == "index_outdated"
+    assert "news-search index --rebuild" in response.get_json()["error"]["message"]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "story.txt").write_text("Oil prices\n\nOil prices rose in Vienna, OPEC said.\n", encoding="utf-8")
+    with pytest.raises(IndexOutdated):
+        build_index([corpus], tmp_path / "ix", workers=1)
+    build_index([corpus], tmp_path / "ix", workers=1, rebuild=True)
+    assert client.get("/api/search?q=oil").get_json()["total"] == 1

@@ -171,6 +171,8 @@ MUST_REFUSE = {
     "long facet value": "person",
 }
 ENDPOINTS = ["/api/search", "/", "/api/facets/person"]
+# On /api/facets/<name>, page and per_page page through the facet's values: a deep page is an empty one
+FACET_PAGING = {"page deep"}
 
 
 def write_corpus(root: Path) -> None:
@@ -257,7 +259,7 @@ def test_hostile_parameters_get_a_400_or_a_bounded_result(client, path: str, lab
     started = time.perf_counter()
     response = get_raw(client, path, query)
     check_response(path, response, time.perf_counter() - started)
-    if label in MUST_REFUSE:
+    if label in MUST_REFUSE and not (label in FACET_PAGING and path.startswith("/api/facets/")):
         assert response.status_code == 400, label
         if path.startswith("/api/"):
             assert response.get_json()["error"]["parameter"] == MUST_REFUSE[label]

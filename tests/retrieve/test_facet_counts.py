@@ -9,12 +9,12 @@ import numpy as np
 from search.models import FacetValue
 from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable, date_mask
 
-DOCS = [
-    (0, ("Vladimir Putin", "Benjamin Netanyahu")),
-    (1, ("Benjamin Netanyahu",)),
-    (2, ()),
-    (3, ("vladimir putin", "Angela Merkel")),  # another spelling of the same value
-    (4, ("Angela Merkel",)),
+DOCS = [  # (document, every value it names, the ones it is about)
+    (0, ("Vladimir Putin", "Benjamin Netanyahu"), ("Vladimir Putin",)),
+    (1, ("Benjamin Netanyahu",), ("Benjamin Netanyahu",)),
+    (2, (), ()),
+    (3, ("vladimir putin", "Angela Merkel"), ("Angela Merkel",)),  # another spelling of the same value
+    (4, ("Angela Merkel",), ()),
 ]
 
 
@@ -42,8 +42,39 @@ def test_every_value_of_a_multi_valued_field_counts() -> None:
 def test_values_match_case_insensitively_and_keep_the_first_spelling() -> None:
     t = table()
     assert t.canonical("VLADIMIR PUTIN") == "Vladimir Putin"
-    assert t.docs_with("vladimir putin").tolist() == [True, False, False, True, False]
-    assert not t.docs_with("Nobody").any()
+    assert t.docs_with(("vladimir putin",)).tolist() == [True, False, False, True, False]
+    assert not t.docs_with(("Nobody",)).any()
+
+
+def test_several_values_are_or_ed_and_about_looks_at_the_subjects_only() -> None:
+    t = table()
+    assert t.docs_with(("Benjamin Netanyahu", "Angela Merkel")).tolist() == [True, True, False, True, True]
+    assert t.docs_with(("Vladimir Putin",), about=True).tolist() == [True, False, False, False, False]
+    about = t.count(mask(0, 1, 2, 3, 4), about=True)
+    assert {t.values[i]: int(c) for i, c in enumerate(about)} == {
+        "Vladimir Putin": 1,
+        "Benjamin Netanyahu": 1,
+        "Angela Merkel": 1,
+    }
+
+
+def test_excluded_values_are_listed_and_flagged() -> None:
+    t = table()
+    counts = t.count(mask(0, 1, 3))
+    assert t.top(counts, 1, excluded=("Angela Merkel",)) == (
+        FacetValue("Benjamin Netanyahu", 2),
+        FacetValue("Angela Merkel", 1, excluded=True),
+    )
+
+
+def test_a_page_of_all_values_with_a_prefix() -> None:
+    t = table()
+    counts = t.count(mask(0, 1, 2, 3, 4))
+    assert t.page(counts, "", 1, 2) == (3, (FacetValue("Angela Merkel", 2), FacetValue("Benjamin Netanyahu", 2)))
+    assert t.page(counts, "", 2, 2) == (3, (FacetValue("Vladimir Putin", 2),))
+    assert t.page(counts, "ang", 1, 10) == (1, (FacetValue("Angela Merkel", 2),))
+    none = t.count(mask(2))
+    assert t.page(none, "", 1, 10, selected=("Angela Merkel",)) == (1, (FacetValue("Angela Merkel", 0, True),))
 
 
 def test_top_orders_by_count_then_name_and_keeps_selected_values() -> None:

@@ -9,7 +9,6 @@ the change (one JSON line per search). A change of behaviour that is meant updat
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -62,7 +61,7 @@ def answers(tmp_path: Path) -> list[dict[str, Any]]:
                     with index.searcher() as searcher:
                         page = searcher.search(request).to_dict()
                         page.pop("took_ms")
-                        values = [asdict(v) for v in searcher.facet_values("person", "", request, limit=5)]
+                        values = [v.to_dict() for v in searcher.facet_values("person", "", request, per_page=5).values]
                     out.append(
                         {
                             "index": name,

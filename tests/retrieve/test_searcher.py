@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -106,7 +107,15 @@ def test_query_semantics(small_index, q: str, expected: set[str]) -> None:
     "request_args, expected",
     [
         ({"country": ("United States",)}, {"a1", "a2", "a4", "a6"}),
-        ({"country": ("united states", "SAUDI ARABIA")}, {"a2"}),
+        ({"country": ("united states", "SAUDI ARABIA")}, {"a1", "a2", "a3", "a4", "a6"}),  # values of a facet: OR
+        ({"country": ("united states",), "org": ("OPEC",)}, {"a2"}),  # facets: AND
+        ({"country": ("united states",), "not_country": ("Israel",)}, {"a1", "a2", "a4"}),
+        (
+            {"not_person": ("Paul Volcker",), "not_country": ("israel",)},
+            {"a3", "a4", "d1", "x1", "u1", "l1", "t1"},
+        ),
+        ({"country": ("united states",), "mentions": "about"}, {"a1", "a2"}),  # a4, a6 name it second: not about it
+        ({"not_country": ("united states",), "mentions": "about", "q": "trade"}, {"a4", "a6"}),
         ({"person": ("Benjamin Netanyahu",), "country": ("Russia",)}, {"a5"}),
         ({"org": ("opec",), "q": "vienna"}, {"a3"}),
         ({"country": ("Atlantis",)}, set()),
@@ -237,9 +246,11 @@ def reference_ids(index_dir, request: SearchRequest) -> set[str]:
     ix.close()
     out = set()
     for fields in docs:
-        values = {name: {v.lower() for v in (fields.get(name) or "").split(",") if v} for name in FACET_NAMES}
-        wanted = {name: request.selected(name) for name in FACET_NAMES}
-        if any(v.lower() not in values[name] for name, vals in wanted.items() for v in vals):
+        suffix = "_about" if request.mentions == "about" else ""
+        values = {n: {v.lower() for v in (fields.get(n + suffix) or "").split(",") if v} for n in FACET_NAMES}
+        if any(vals and not {v.lower() for v in vals} & values[n] for n, vals in request.filters.items()):
+            continue  # no selected value of this facet: values of one facet are OR-ed
+        if any({v.lower() for v in vals} & values[n] for n, vals in request.excludes.items()):
             continue
         day = fields["date"].date() if fields.get("date") else None
         if (request.date_from and (day is None or day < request.date_from)) or (
@@ -263,44 +274,67 @@ def facet_index(tmp_path_factory):
     q=st.sampled_from(["", "oil", "netanyahu OR volcker", "said", "prices", "bundesbank", "NOT trade", "pri*"]),
     persons=st.lists(st.sampled_from(["Paul Volcker", "benjamin netanyahu", "Vladimir Putin"]), max_size=2),
     countries=st.lists(st.sampled_from(["United States", "israel", "Saudi Arabia", "West Germany"]), max_size=2),
+    not_countries=st.lists(st.sampled_from(["United States", "Japan"]), max_size=1),
+    mentions=st.sampled_from(["any", "about"]),
     date_to=st.sampled_from([None, date(1987, 3, 5), date(2016, 1, 1)]),
 )
-def test_total_and_facet_counts_equal_brute_force(facet_index, q, persons, countries, date_to) -> None:
+def test_total_and_facet_counts_equal_brute_force(
+    facet_index, q, persons, countries, not_countries, mentions, date_to
+) -> None:
+    """Totals, hits and (disjunctive) facet counts against brute force over the stored fields."""
     path, index = facet_index
-    request = search_request(q=q, person=persons, country=countries, date_to=date_to, facet_limit=100)
+    request = search_request(
+        q=q,
+        person=persons,
+        country=countries,
+        not_country=not_countries,
+        mentions=mentions,
+        date_to=date_to,
+        facet_limit=100,
+    )
     with index.searcher() as searcher:
         result = searcher.search(request)
         hits = list(searcher.iter_hits(request, cap=1000))
+        for name in FACET_NAMES:  # a facet is counted over every filter but its own selections
+            others = replace(request, filters={n: v for n, v in request.filters.items() if n != name})
+            pool = list(searcher.iter_hits(others, cap=1000))
+            counted_in = (
+                (lambda h, n=name: h.about.get(n, ())) if mentions == "about" else (lambda h, n=name: h.entities[n])
+            )
+            expected = Counter(v for h in pool for v in counted_in(h))
+            counted = {v.value: v.count for v in result.facets[name] if v.count}
+            assert counted == dict(expected), name
+            assert result.facet_totals[name] == len(expected)
     found = {h.id for h in hits} | {d for h in hits for d in h.duplicate_ids}
     assert found == reference_ids(path, request)
     assert result.total == len(hits)
-    for name in FACET_NAMES:
-        expected = Counter(v for h in hits for v in h.entities[name])
-        counted = {v.value: v.count for v in result.facets[name] if v.count}
-        assert counted == dict(expected)
     assert sum(b.count for b in result.date_histogram) == sum(1 for h in hits if h.date)
 
 
 def test_facet_value_search_matches_any_word_start_within_the_results(small_index) -> None:
     with small_index.searcher() as searcher:
         everything = SearchRequest()
-        assert [(v.value, v.count) for v in searcher.facet_values("person", "put", everything)] == [
+        assert [(v.value, v.count) for v in searcher.facet_values("person", "put", everything).values] == [
             ("Vladimir Putin", 1)
         ]
-        assert [v.value for v in searcher.facet_values("person", "VLADIMIR pu", everything)] == ["Vladimir Putin"]
-        assert [(v.value, v.count) for v in searcher.facet_values("person", "net", SearchRequest(q="washington"))] == [
-            ("Benjamin Netanyahu", 1)
+        assert [v.value for v in searcher.facet_values("person", "VLADIMIR pu", everything).values] == [
+            "Vladimir Putin"
         ]
-        assert [v.value for v in searcher.facet_values("country", "", everything, limit=2)] == [
+        assert [
+            (v.value, v.count) for v in searcher.facet_values("person", "net", SearchRequest(q="washington")).values
+        ] == [("Benjamin Netanyahu", 1)]
+        assert [v.value for v in searcher.facet_values("country", "", everything, per_page=2).values] == [
             "United States",
             "Israel",
         ]
-        selected = searcher.facet_values("country", "isr", search_request(country=("israel",)))
+        selected = searcher.facet_values("country", "isr", search_request(country=("israel",))).values
         assert [(v.value, v.count, v.selected) for v in selected] == [("Israel", 2, True)]
+        second = searcher.facet_values("country", "", everything, page=2, per_page=2)
+        assert second.total == 10 and [v.value for v in second.values] == ["Saudi Arabia", "Austria"]
         with pytest.raises(BadParameter):
             searcher.facet_values("planet", "ea", everything)
         with pytest.raises(BadParameter):
-            searcher.facet_values("person", "put", everything, limit=0)
+            searcher.facet_values("person", "put", everything, per_page=0)
 
 
 # -- hits, snippets, suggestions, duplicates ------------------------------------------------------------------
@@ -441,7 +475,7 @@ def test_caches_are_rebuilt_when_the_index_changes(tmp_path) -> None:
         assert result.total == 3
         assert {v.value: v.count for v in result.facets["country"]}["Russia"] == 1
         assert new.search(SearchRequest(q="tokyo")).total == 1
-        assert [v.value for v in new.facet_values("person", "put", SearchRequest())] == ["Vladimir Putin"]
+        assert [v.value for v in new.facet_values("person", "put", SearchRequest()).values] == ["Vladimir Putin"]
     assert old.search(search_request(country=("Japan",))).total == 1  # the old generation, unchanged
     old.close()
     assert index.stats().articles == 6

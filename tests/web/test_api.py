@@ -40,15 +40,19 @@ def test_search_returns_the_search_page_contract_unchanged(web_client, web_index
         "per_page",
         "pages",
         "sort",
+        "mentions",
         "took_ms",
         "suggestion",
         "hits",
         "facets",
+        "facet_totals",
     ]
 
 
 def test_search_filters_combine(web_client) -> None:
-    body = web_client.get("/api/search?person=Paul+Volcker&person=James+Baker").get_json()
+    body = web_client.get("/api/search?person=Paul+Volcker&person=James+Baker").get_json()  # one facet: OR
+    assert [hit["id"] for hit in body["hits"]] == ["dollar-1", "baker-1", "fed-1"]
+    body = web_client.get("/api/search?person=James+Baker&org=Federal+Reserve").get_json()  # two facets: AND
     assert [hit["id"] for hit in body["hits"]] == ["dollar-1"]
     body = web_client.get("/api/search?country=Japan&from=1987-04-01&to=1987-12-31").get_json()
     assert [hit["id"] for hit in body["hits"]] == ["japan-1"]
@@ -217,6 +221,7 @@ def test_article(web_client) -> None:
         "persons": ["Paul Volcker"],
         "countries": ["United States"],
         "orgs": ["Federal Reserve"],
+        "about": {"person": ["Paul Volcker"], "country": ["United States"], "org": ["Federal Reserve"]},
         "mentions": [
             {"text": "Paul Volcker", "kind": "person", "value": "Paul Volcker"},
             {"text": "Volcker", "kind": "person", "value": "Paul Volcker"},
@@ -238,10 +243,27 @@ def test_facet_values(web_client) -> None:
     assert response.get_json() == {
         "facet": "person",
         "prefix": "pa",
-        "values": [{"value": "Paul Volcker", "count": 2, "selected": False}],
+        "total": 1,
+        "page": 1,
+        "per_page": 20,
+        "values": [{"value": "Paul Volcker", "count": 2, "selected": False, "excluded": False}],
     }
     within = web_client.get("/api/facets/country?q=dollar&person=James+Baker").get_json()
     assert {v["value"]: v["count"] for v in within["values"]} == {"United States": 2, "Japan": 1}
+
+
+def test_facet_values_page_through_every_value_with_the_results_page_counts(web_client) -> None:
+    first = web_client.get("/api/facets/person?per_page=2").get_json()
+    second = web_client.get("/api/facets/person?per_page=2&page=2").get_json()
+    everything = web_client.get("/api/facets/person?per_page=100").get_json()
+    assert first["total"] == second["total"] == len(everything["values"]) == 7
+    assert first["values"] + second["values"] == everything["values"][:4]
+    assert web_client.get("/api/facets/person?limit=2").get_json()["values"] == first["values"]  # the old name
+    page = web_client.get("/api/search?person=James+Baker").get_json()
+    disjunctive = web_client.get("/api/facets/person?person=James+Baker&per_page=100").get_json()["values"]
+    assert [(v["value"], v["count"]) for v in disjunctive] == [
+        (v["value"], v["count"]) for v in page["facets"]["person"]
+    ]
 
 
 def test_facet_errors(web_client) -> None:
@@ -250,9 +272,9 @@ def test_facet_errors(web_client) -> None:
     assert response.get_json() == error(
         "bad_parameter", "Invalid value 'colour' for parameter 'name': must be one of person, country, org", "name"
     )
-    response = web_client.get("/api/facets/person?limit=0")
+    response = web_client.get("/api/facets/person?per_page=0")
     assert response.get_json() == error(
-        "bad_parameter", "Invalid value 0 for parameter 'limit': must be a whole number from 1 to 100", "limit"
+        "bad_parameter", "Invalid value 0 for parameter 'per_page': must be a whole number from 1 to 100", "per_page"
     )
 
 
@@ -378,6 +400,10 @@ def test_openapi_document_is_valid_and_covers_every_route(web_client, web_app) -
         "person",
         "country",
         "org",
+        "not_person",
+        "not_country",
+        "not_org",
+        "mentions",
         "from",
         "to",
         "sort",
@@ -398,6 +424,8 @@ def test_search_response_matches_the_openapi_schema(web_client) -> None:
         ("/api/search?q=dollar", "SearchPage"),
         ("/api/articles/fed-1", "Article"),
         ("/api/facets/org", "FacetValues"),
+        ("/api/facets/person?person=James+Baker&not_country=Japan&mentions=about&page=2&per_page=1", "FacetValues"),
+        ("/api/search?person=James+Baker&person=Paul+Volcker&not_org=Treasury&mentions=about", "SearchPage"),
         ("/api/health", "Health"),
         ("/api/search?page=0", "Error"),
     ):
@@ -444,3 +472,33 @@ def test_any_query_string_is_answered_200_or_400(web_client, pairs: list[tuple[s
     assert response.status_code in (200, 400), (query, response.get_data(as_text=True)[:500])
     if path.startswith("/api/") and response.status_code == 400:
         assert set(response.get_json()["error"]) == {"code", "message", "parameter"}
+
+
+def test_mentions_must_be_any_or_about(web_client) -> None:
+    response = web_client.get("/api/search?mentions=some")
+    assert response.status_code == 400
+    assert response.get_json() == error(
+        "bad_parameter", "Invalid value 'some' for parameter 'mentions': must be one of any, about", "mentions"
+    )
+
+
+def test_about_uses_only_what_stories_are_about(web_client) -> None:
+    """baker-1 names Kiichi Miyazawa in passing: it is found by him with mentions=any only."""
+    named = web_client.get("/api/search?person=Kiichi+Miyazawa").get_json()
+    assert [hit["id"] for hit in named["hits"]] == ["baker-1"]
+    assert named["hits"][0]["about"]["person"] == ["James Baker"]
+    assert named["hits"][0]["persons"] == ["James Baker", "Kiichi Miyazawa"]
+    about = web_client.get("/api/search?person=Kiichi+Miyazawa&mentions=about").get_json()
+    assert (about["total"], about["mentions"]) == (0, "about")
+    counts = web_client.get("/api/search?mentions=about").get_json()["facets"]["person"]
+    assert "Kiichi Miyazawa" not in {v["value"] for v in counts}
+
+
+def test_excluded_and_selected_values_are_listed_and_flagged(web_client) -> None:
+    body = web_client.get("/api/search?person=James+Baker&not_org=Treasury").get_json()
+    assert [hit["id"] for hit in body["hits"]] == ["dollar-1"]
+    orgs = {v["value"]: (v["selected"], v["excluded"]) for v in body["facets"]["org"]}
+    assert orgs["Treasury"] == (False, True)
+    persons = {v["value"]: (v["count"], v["selected"]) for v in body["facets"]["person"]}
+    assert persons["James Baker"] == (1, True)
+    assert persons["Paul Volcker"] == (2, False)  # disjunctive: what choosing him as well would add
