@@ -1,26 +1,28 @@
-"""Blueprint "ui": the search page and the article page, plain HTML that works without JavaScript."""
+"""Blueprint "ui": the search page, the full list of a facet's values and the article page, plain HTML that
+works without JavaScript (the links themselves are built in ``web/links.py``)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
 
 from search.facets import BY_NAME, FACET_NAMES, FACETS
-from search.models import ArticleDetail, FacetValue, Hit, Mention, SearchRequest
+from search.models import Mention
 from web.histogram import histogram
-from web.params import parse_facet_prefixes, parse_search_args, to_args
+from web.links import Links, articles, new_search_links
+from web.params import parse_facet_prefixes, parse_prefix, parse_search_args, parse_whole_number
 from web.worker_index import get_limits, get_searcher
 
 bp = Blueprint("ui", __name__)
 
-FACET_SEARCH_LIMIT = 20
+FACET_SEARCH_LIMIT = 20  # values a facet's filter box lists on the search page
+FACET_PAGE_SIZE = 50  # values per page of the full list of a facet (/facets/<name>)
 RELATED_LIMIT = 5
 
 
@@ -31,19 +33,50 @@ def search() -> str:
     prefixes = parse_facet_prefixes(request.args)
     searcher = get_searcher()
     page = searcher.search(req)
-    facets: dict[str, Sequence[FacetValue]] = {name: page.facets.get(name, ()) for name in FACET_NAMES}
-    for name, prefix in prefixes.items():
-        facets[name] = searcher.facet_values(name, prefix, req, per_page=FACET_SEARCH_LIMIT).values
     links = Links(req)
-    facet_links = {name: [links.facet_link(name, value) for value in values] for name, values in facets.items()}
+    facets = {}
+    for name in FACET_NAMES:
+        if name in prefixes:
+            found = searcher.facet_values(name, prefixes[name], req, per_page=FACET_SEARCH_LIMIT)
+            facets[name] = links.facet_list(name, found.values, found.total, prefixes[name])
+        else:
+            facets[name] = links.facet_list(name, page.facets.get(name, ()), page.facet_totals.get(name, 0))
     return render_template(
         "search.html",
         req=req,
         links=links,
         page=page,
-        facets=facet_links,
+        facets=facets,
         prefixes=prefixes,
         chart=histogram(page.date_histogram),
+        q=req.q,
+    )
+
+
+@bp.get("/facets/<name>")
+def facet_page(name: str) -> str:
+    """Every value of one facet for the shown search, most frequent first, a page at a time; a prefix box
+    narrows the list, and each value links back to the results with it selected or excluded."""
+    facet = BY_NAME.get(name)
+    if facet is None:
+        abort(404)
+    number = parse_whole_number(request.args, "page", 1)  # this list's page; the results go back to page 1
+    search_args = MultiDict(request.args)
+    search_args.poplist("page")
+    req = parse_search_args(search_args, get_limits())
+    prefix = parse_prefix(request.args)
+    found = get_searcher().facet_values(name, prefix, req, number, FACET_PAGE_SIZE)
+    links = Links(req)
+    return render_template(
+        "facet_values.html",
+        req=req,
+        links=links,
+        facet=facet,
+        prefix=prefix,
+        found=found,
+        values=[links.facet_link(name, value) for value in found.values],
+        pages=max(1, -(-found.total // FACET_PAGE_SIZE)),
+        heading=f"{found.total:,} {facet.label.lower()}" if found.total != 1 else f"1 {facet.singular}",
         q=req.q,
     )
 
@@ -115,112 +148,6 @@ def safe_link(url: str) -> str | None:
     return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
-@dataclass(frozen=True)
-class Chip:
-    kind: str
-    kind_label: str
-    value: str
-    href: str
-    selected: bool
-    css: str  # the link's class attribute
-    title: str
-
-
-@dataclass(frozen=True)
-class FacetLink:
-    """One value of the facet sidebar, ready to print (the template only escapes the fields)."""
-
-    value: str
-    href: str
-    count: str  # "1,234"
-    count_label: str  # "1,234 articles"
-    selected: bool
-
-
-@lru_cache(maxsize=8192)
-def quoted(text: str) -> str:
-    """One query argument name or value as ``urlencode`` quotes it; facet values recur on every page."""
-    return quote_plus(text)
-
-
-def encode(pairs: Sequence[tuple[str, str]]) -> str:
-    """``urlencode(pairs)`` for text pairs, each part quoted once per process."""
-    return "&".join(quoted(name) + "=" + quoted(value) for name, value in pairs)
-
-
-PATH_SAFE = "!$&'()*+,/:;=@"  # what Werkzeug's path converter leaves unquoted in a URL path
-
-
-class Links:
-    """URLs of the search page for one rendered page: the search shown, with one thing changed.
-
-    A results page has ~100 links (facet values, chips, bars, pages), so the shown search is encoded once
-    and selecting one more value only appends to it; the article links share one ``url_for`` too.
-    """
-
-    def __init__(self, req: SearchRequest) -> None:
-        self.req = req
-        self._base = url_for("ui.search")
-        self._article_base = url_for("ui.article", article_id="-")[:-1]
-        self._default_per_page = get_limits().per_page
-        current = encode(self.args())
-        self._more = self._base + "?" + (current + "&" if current else "")
-
-    def args(self, **changes: object) -> list[tuple[str, str]]:
-        """Query arguments of the shown search with ``changes`` (page back to 1); hidden form fields."""
-        if self.req.per_page == self._default_per_page and "per_page" not in changes:
-            changes["per_page"] = None
-        return to_args(self.req, **changes)
-
-    def url(self, **changes: object) -> str:
-        pairs = self.args(**changes)
-        return self._base + ("?" + encode(pairs) if pairs else "")
-
-    def article(self, article_id: str) -> str:
-        """``url_for("ui.article", article_id=article_id)``, without building it from the URL map."""
-        return self._article_base + quote(article_id, safe=PATH_SAFE)
-
-    def cleared(self) -> str:
-        """The shown search without any facet or date filter."""
-        return self.url(**dict.fromkeys(FACET_NAMES, ()), **{"from": None, "to": None})
-
-    def toggle(self, name: str, value: str) -> str:
-        """Select ``value`` in facet ``name``, or drop it if already selected."""
-        selected = self.req.selected(name)
-        if value in selected:
-            return self.url(**{name: tuple(v for v in selected if v != value)})
-        return self._more + quoted(name) + "=" + quoted(value)
-
-    def facet_link(self, name: str, value: FacetValue) -> FacetLink:
-        return FacetLink(
-            value.value, self.toggle(name, value.value), f"{value.count:,}", articles(value.count), value.selected
-        )
-
-    def chips(self, item: Hit | ArticleDetail, limit: int) -> list[Chip]:
-        """The entities of a hit or article as chips (at most ``limit``), each toggling its filter."""
-        chips: list[Chip] = []
-        for name in FACET_NAMES:
-            selected = self.req.selected(name)
-            for value in item.entities.get(name, ()):
-                if len(chips) == limit:
-                    return chips
-                chips.append(chip(name, value, self.toggle(name, value), value in selected))
-        return chips
-
-
-def chip(kind: str, value: str, href: str, selected: bool) -> Chip:
-    label = BY_NAME[kind].singular.capitalize()
-    title = "remove this filter" if selected else "show only articles naming " + value
-    return Chip(
-        kind, label, value, href, selected, f"chip chip-{kind}" + (" selected" if selected else ""), f"{label}: {title}"
-    )
-
-
-def new_search_links() -> Links:
-    """Links that start a new search (nothing chosen yet), e.g. from the article page."""
-    return Links(SearchRequest(per_page=get_limits().per_page))
-
-
 @bp.app_template_global()
 def page_window(current: int, last: int, radius: int = 2) -> list[int | None]:
     """Page numbers to show: first, last and a window around the current one; None marks a gap."""
@@ -233,10 +160,7 @@ def page_window(current: int, last: int, radius: int = 2) -> list[int | None]:
     return out
 
 
-@bp.app_template_filter()
-def articles(count: int) -> str:
-    """``1 article``, ``2,345 articles``."""
-    return f"{count:,} article" + ("" if count == 1 else "s")
+bp.add_app_template_filter(articles, "articles")
 
 
 @bp.record_once

@@ -32,7 +32,7 @@ def test_search_page_shows_results_and_keeps_the_query(web_client) -> None:
     assert '<time datetime="1987-02-03">1987-02-03</time>' in html
     assert "<mark>" in html
     hit = next(h for h in html.split('<li class="hit">') if 'href="/article/fed-1"' in h)
-    chips = re.findall(r'<a class="chip chip-(\w+)"\s+href="([^"]+)"', hit)  # each adds its entity as a filter
+    chips = re.findall(r'<a class="chip chip-(\w+) [^"]*"\s+href="([^"]+)"', hit)  # each adds its entity as a filter
     assert ("person", "/?q=interest+rates&amp;person=Paul+Volcker") in chips
     assert ("country", "/?q=interest+rates&amp;country=United+States") in chips
     for landmark in ('<header class="site-header">', '<main id="main"', 'role="search"', "<footer"):
@@ -67,7 +67,7 @@ def test_facet_click_filters_and_shows_a_removable_chip(web_client) -> None:
         html,
     )
     assert chip and unescape(chip.group(1)) == "/?q=interest"
-    assert 'class="selected" aria-current="true"' in html
+    assert re.search(r'<li class="facet-value selected">\s*<a class="toggle" href="[^"]+" aria-current="true">', html)
     assert '<input type="hidden" name="person" value="James Baker">' in html  # a new query keeps the filter
 
 
@@ -282,3 +282,194 @@ def test_ids_with_slashes_and_odd_characters_link_to_their_article(tmp_path, web
     assert href == "/article/wire/2024/05/a%20story%3F%231%20%C3%A9"
     assert "Odd id story" in client.get(unescape(href)).get_data(as_text=True)
     assert client.get("/api/articles/wire/2024/05/a%20story%3F%231%20%C3%A9").get_json()["id"] == odd
+
+
+# -- facet values: select several, exclude, "only stories about them", chips --------------------------
+
+
+def facet_rows(html: str, name: str) -> dict[str, tuple[str, str, str | None]]:
+    """value -> (state, toggle href, exclude href) of facet ``name``'s list on the search page."""
+    start = html.index(f'id="facet-{name}-values"')
+    section = html[start : html.index("</ul>", start)]
+    found = {}
+    for item in re.findall(r'<li class="facet-value.*?</li>', section, re.S):
+        state = re.match(r'<li class="facet-value ?(\w*)">', item).group(1)
+        value = unescape(re.search(r'<span class="value">([^<]+)</span>', item).group(1))
+        toggle = unescape(re.search(r'<a class="toggle" href="([^"]+)"', item).group(1))
+        exclude = re.search(r'<a class="exclude" href="([^"]+)" aria-label="Exclude ([^"]+)"', item)
+        if exclude:
+            assert unescape(exclude.group(2)) == value
+        found[value] = (state, toggle, unescape(exclude.group(1)) if exclude else None)
+    return found
+
+
+def hit_ids(html: str) -> set[str]:
+    return set(re.findall(r'<h2 class="hit-title" id="hit-\d+">\s*<a href="/article/([^"]+)">', html))
+
+
+def test_several_values_of_one_facet_are_or_ed_and_marked(web_client) -> None:
+    html = web_client.get("/?country=United+States&page=2&per_page=2").get_data(as_text=True)
+    countries = facet_rows(html, "country")
+    assert countries["United States"][:2] == ("selected", "/?per_page=2")  # page back to 1
+    assert countries["Japan"] == (
+        "",
+        "/?country=United+States&per_page=2&country=Japan",
+        "/?country=United+States&per_page=2&not_country=Japan",
+    )
+    html = web_client.get("/?country=United+States&country=Japan").get_data(as_text=True)
+    assert hit_ids(html) == {"fed-1", "baker-1", "japan-1", "dollar-1", "formula-1"}
+    countries = facet_rows(html, "country")
+    assert countries["United States"][:2] == ("selected", "/?country=Japan")
+    assert countries["Japan"][:2] == ("selected", "/?country=United+States")
+    # disjunctive counts: the countries' own selection does not narrow their counts
+    assert re.search(r'<span class="value">Saudi Arabia</span>\s*<span class="count"><span aria-hidden="true">1<', html)
+    assert re.search(
+        r'<span class="value">United States</span>\s*<span class="count"><span aria-hidden="true">5<', html
+    )
+    assert html.count('aria-current="true">\n      <span class="value">') == 2
+    assert html.count(", selected: follow to remove") == 2
+
+
+def test_exclude_link_adds_a_not_parameter_and_marks_the_value(web_client) -> None:
+    html = web_client.get("/?q=interest").get_data(as_text=True)
+    assert 'aria-label="Exclude Japan"' in html
+    exclude = facet_rows(html, "country")["Japan"][2]
+    assert exclude == "/?q=interest&not_country=Japan"
+    html = web_client.get(exclude).get_data(as_text=True)
+    assert hit_ids(html) == {"fed-1", "dollar-1", "buba-1", "xss-1", "formula-1"}  # baker-1 names Japan
+    japan = facet_rows(html, "country")["Japan"]
+    assert japan == ("excluded", "/?q=interest", None)  # following it includes Japan again
+    assert "excluded: follow to include again" in html
+    chip = re.search(
+        r'<a class="chip chip-country removable excluded" href="([^"]+)"\s+'
+        r'aria-label="Stop excluding country: Japan">\s*<span class="chip-kind">Not country:</span> '
+        r'<span class="value">Japan</span>',
+        html,
+    )
+    assert chip and unescape(chip.group(1)) == "/?q=interest"
+    assert '<input type="hidden" name="not_country" value="Japan">' in html  # a new query keeps it
+
+
+def test_excluding_a_selected_value_drops_it_from_the_selection(web_client) -> None:
+    html = web_client.get("/?person=James+Baker&person=Paul+Volcker").get_data(as_text=True)
+    assert facet_rows(html, "person")["James Baker"][2] == "/?person=Paul+Volcker&not_person=James+Baker"
+    html = web_client.get("/?person=Paul+Volcker&not_person=James+Baker").get_data(as_text=True)
+    assert hit_ids(html) == {"fed-1"}
+    assert 'Not person:</span> <span class="value">James Baker</span>' in html
+
+
+def test_selecting_an_excluded_value_from_a_story_drops_the_exclusion(web_app) -> None:
+    from search.models import SearchRequest
+    from web.links import Links
+
+    with web_app.test_request_context():
+        links = Links(SearchRequest(excludes={"country": ("Japan", "Utopia")}, per_page=10))
+        assert links.toggle("country", "Japan") == "/?country=Japan&not_country=Utopia"
+        assert links.exclude("country", "Japan") == "/?not_country=Utopia"
+        assert (
+            links.exclude("person", "Paul Volcker") == "/?not_country=Japan&not_country=Utopia&not_person=Paul+Volcker"
+        )
+
+
+def test_only_stories_about_them_switch_works_without_javascript(web_client) -> None:
+    html = web_client.get("/?q=interest&country=United+States&sort=oldest").get_data(as_text=True)
+    assert hit_ids(html) == {"fed-1", "baker-1", "dollar-1", "formula-1"}
+    form = re.search(r'<form class="mentions-switch" action="/" method="get">.*?</form>', html, re.S).group(0)
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)
+    assert hidden == [("q", "interest"), ("country", "United States"), ("sort", "oldest")]
+    assert re.search(
+        r'<input id="mentions-about" type="checkbox" role="switch" name="mentions" value="about"\s+aria', form
+    )
+    assert '<label for="mentions-about">Only stories about them</label>' in form
+    assert '<button type="submit">Apply</button>' in form
+    # what the form submits with the box checked
+    html = web_client.get("/?q=interest&country=United+States&sort=oldest&mentions=about").get_data(as_text=True)
+    assert hit_ids(html) == {"fed-1", "dollar-1", "formula-1"}  # baker-1 names the United States in passing
+    assert re.search(r'value="about" checked\s+aria-describedby="mentions-hint"', html)
+    assert "Filters and counts use only who and what each story is about" in html
+    chip = re.search(r'<a class="chip chip-mentions removable" href="([^"]+)"', html)
+    assert chip and unescape(chip.group(1)) == "/?q=interest&country=United+States&sort=oldest"
+    assert "Only stories about them" in text_of(html[html.index("results-heading") :])
+    # every other link keeps it
+    assert facet_rows(html, "person")["Paul Volcker"][1].endswith("&mentions=about&sort=oldest&person=Paul+Volcker")
+    assert '<input type="hidden" name="mentions" value="about">' in html
+
+
+def test_about_switch_changes_the_counts(web_client) -> None:
+    everything = facet_rows(web_client.get("/?q=dollar").get_data(as_text=True), "person")
+    about = facet_rows(web_client.get("/?q=dollar&mentions=about").get_data(as_text=True), "person")
+    assert "Kiichi Miyazawa" in everything and "Kiichi Miyazawa" not in about
+
+
+def test_clear_all_drops_selections_exclusions_dates_and_about(web_client) -> None:
+    html = web_client.get(
+        "/?q=interest&person=Paul+Volcker&not_country=Japan&mentions=about&from=1987-01-01&sort=oldest"
+    ).get_data(as_text=True)
+    clear = re.search(r'<a class="clear-all" href="([^"]+)">Clear all filters</a>', html)
+    assert clear and unescape(clear.group(1)) == "/?q=interest&sort=oldest"
+    chips = re.findall(r'aria-label="((?:Remove|Stop)[^"]+)"', html)
+    assert chips == [
+        "Remove filter: only stories about them (count every name a story mentions)",
+        "Remove filter person: Paul Volcker",
+        "Stop excluding country: Japan",
+        "Remove date filter",
+    ]
+    only_about = web_client.get("/?mentions=about").get_data(as_text=True)
+    assert 'class="active-filters"' in only_about and 'href="/">Clear all filters' in only_about
+
+
+def test_hit_chips_show_what_the_story_is_about_first(web_client) -> None:
+    html = web_client.get("/?q=miyazawa").get_data(as_text=True)
+    hit = html[html.index('<li class="hit">') :]
+    chips = re.findall(r'<a class="chip chip-(\w+) (about|passing)[^"]*" href="[^"]+"', hit)
+    values = re.findall(r'<span class="visually-hidden">\w+:</span> ([^<]+)', hit)
+    assert list(zip(chips, values)) == [
+        (("person", "about"), "James Baker"),
+        (("country", "about"), "Japan"),
+        (("org", "about"), "Treasury"),
+        (("person", "passing"), "Kiichi Miyazawa"),
+        (("country", "passing"), "United States"),
+    ]
+    assert hit.count('<span class="visually-hidden"> (named in passing)</span>') == 2
+    selected = web_client.get("/?q=miyazawa&country=Japan").get_data(as_text=True)
+    assert re.search(
+        r'<a class="chip chip-country about selected" href="/\?q=miyazawa" aria-current="true"\s+'
+        r'title="Country: remove this filter">\s*<span class="check" aria-hidden="true">✓</span>',
+        selected,
+    )
+
+
+def test_hit_chips_are_limited_with_a_link_to_the_rest(web_app) -> None:
+    from search.models import Hit
+
+    hit = Hit(
+        id="big-1",
+        title="Everyone",
+        date=None,
+        source="",
+        url="",
+        snippet="",
+        score=None,
+        entities={"person": tuple(f"P{i}" for i in range(6)), "country": ("A", "B", "C", "D")},
+        about={"person": ("P5",), "country": ("D",)},
+    )
+    with web_app.test_request_context():
+        found = new_search_links().chips(hit, 8)
+        assert [c.value for c in found.chips] == ["P5", "D", "P0", "P1", "P2", "P3", "P4", "A"]
+        assert found.more == 2
+        assert len(new_search_links().chips(hit).chips) == 10
+        from flask import render_template_string
+
+        html = render_template_string(
+            '{% from "_macros.html" import entity_chips %}{{ entity_chips(links, hit, 8, "/article/big-1") }}',
+            links=new_search_links(),
+            hit=hit,
+        )
+    assert re.search(r'<a class="chip chip-more" href="/article/big-1">\+2 more<span class="visually-hidden">', html)
+
+
+def test_a_value_typed_in_another_case_is_still_recognised(web_client) -> None:
+    html = web_client.get("/?country=united+states").get_data(as_text=True)
+    state, toggle, exclude = facet_rows(html, "country")["United States"]
+    assert (state, toggle) == ("selected", "/")  # dropped, not selected twice
+    assert exclude == "/?not_country=United+States"
