@@ -160,11 +160,22 @@ def _progress_factory():
 
 
 def _echo_report(report: IndexReport, target: Path) -> None:
+    skipped = ""
+    if report.skipped:
+        names = ", ".join(Path(path).name for path in report.skipped[:3]) + (", ..." if len(report.skipped) > 3 else "")
+        plural = "s" if len(report.skipped) != 1 else ""
+        skipped = f"skipped {len(report.skipped)} non-news file{plural} ({names}), "
     click.echo(
         f"Indexed into {target} in {report.seconds:.1f} s: read {report.read}, added {report.added}, "
         f"updated {report.updated}, unchanged {report.unchanged}, removed {report.removed}, "
-        f"failed {len(report.failed)}."
+        f"empty {len(report.empty)}, {skipped}failed {len(report.failed)}."
     )
+    notes = [f"  empty {path}: {record} has no title and no text" for path, record in report.empty]
+    notes += [f"  not news {path}: skipped (name the file itself to index it)" for path in report.skipped]
+    for note in notes[:50]:
+        click.echo(note, err=True)
+    if len(notes) > 50:
+        click.echo(f"  ... and {len(notes) - 50} more", err=True)
     for path, reason in report.failed[:50]:
         click.secho(f"  skipped {path}: {reason}", fg="yellow", err=True)
     if len(report.failed) > 50:

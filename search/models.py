@@ -286,3 +286,5 @@ class IndexReport:
     removed: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     seconds: float = 0.0
+    empty: list[tuple[str, str]] = field(default_factory=list)  # (path, record): no title, no text; not a failure
+    skipped: list[str] = field(default_factory=list)  # resolved paths of files in folders that are not news (README)

@@ -118,3 +118,48 @@ REUTERS_TRUNCATED = (
 )
 
 SGML_SAMPLES = {"reuters-sample.sgm": REUTERS_SAMPLE, "reuters-truncated.sgm": REUTERS_TRUNCATED}
+
+# Records without a TITLE element (TYPE="UNPROC"), shaped like NEWIDs 10136, 5420, 934, 13979 and 12793 of
+# the real collection: a headline the wire wrapped before a hyphen, one wrapped between words, a headline
+# that runs into its dateline, a price table, a record with no text at all, and a headline whose second
+# line starts with a dash between words. Not in SGML_SAMPLES: the sample corpus other tests count stays.
+_UNPROC = (
+    '<REUTERS TOPICS="NO" LEWISSPLIT="TRAIN" CGISPLIT="TRAINING-SET" OLDID="9{n}" NEWID="90010{n}">\n'
+    "<DATE>26-MAR-1987 15:57:28.70</DATE>\n"
+    "<TOPICS></TOPICS>\n"
+    "<PLACES><D>usa</D></PLACES>\n"
+    "<PEOPLE></PEOPLE>\n"
+    '<TEXT TYPE="UNPROC">&#2;\n'
+    "{text}"
+    "&#3;\n"
+    "\n"
+    "</TEXT>\n"
+    "</REUTERS>\n"
+)
+REUTERS_UNPROC = '<!DOCTYPE lewis SYSTEM "lewis.dtd">\n' + "".join(
+    _UNPROC.format(n=n, text=text)
+    for n, text in (
+        (
+            1,
+            "BAKER REAFFIRMS G\n"
+            "-7 EXCHANGE RATE ACCORD\n"
+            "    WASHINGTON, March 26 - Treasury Secretary James Baker told\n"
+            "Congress the accord reached in Paris was working.\n"
+            "    He gave no details.\n"
+            " Reuter\n",
+        ),
+        (
+            2,
+            "S/P DOWNGRADES SWEDEN'S 12.5 BILLION U.S. DLRS OF\nLONG-TERM EXTERNAL DEBT\n",
+        ),
+        (
+            3,
+            "COTTON CROP SEEN LOWER AFTER DROUGHT LUSAKA, March 26\n"
+            "- Zambia's cotton crop is likely to be smaller this year,\n"
+            "the ministry said.\n",
+        ),
+        (4, "CBT 10:50 EDT\nWHEAT\nMAY7  287 3/4 UP  1 1/2\nJUL7  273 1/2 UP   3/4\n"),
+        (5, ""),
+        (6, "U.K. CAR SALES ROSE IN MARCH\n- OFFICIAL\n    LONDON, April 3 - Car sales rose.\n"),
+    )
+)

@@ -32,7 +32,27 @@ def test_index_prints_a_summary_with_the_problems(tmp_path: Path, sample_corpus:
     summary = result.stdout.splitlines()[0]
     assert summary.startswith(f"Indexed into {tmp_path / 'ix'}") and "unchanged 0" in summary
     assert "corrupt-binary.txt" in result.stderr and "empty.txt" in result.stderr
+    # world-briefs.json's {"title": "", "body": ""} is empty, not a failure; no file is skipped as not news
+    assert ", empty 1, failed " in summary and "non-news" not in summary
+    assert "world-briefs.json: item 2 has no title and no text" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_index_summary_counts_skipped_non_news_files_and_empty_records(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "README.txt").write_text("About\n\nThis collection holds wire stories.\n", encoding="utf-8")
+    (corpus / "LICENSE.md").write_text("Not a supported suffix: not even looked at.\n", encoding="utf-8")
+    (corpus / "CHANGES.json").write_text('{"title": "v2", "body": "Fixed dates."}', encoding="utf-8")
+    (corpus / "wire.jsonl").write_text('{"title": "Yen firms", "body": "The yen firmed."}\n{"body": " "}\n')
+    result = CliRunner().invoke(cli, ["index", str(corpus), "--index-dir", str(tmp_path / "ix"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].endswith(
+        "read 1, added 1, updated 0, unchanged 0, removed 0, empty 1, "
+        "skipped 2 non-news files (CHANGES.json, README.txt), failed 0."
+    )
+    assert f"not news {(corpus / 'README.txt').resolve()}: skipped" in result.stderr
+    assert "wire.jsonl: line 2 has no title and no text" in result.stderr
 
 
 def test_index_of_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:

@@ -88,7 +88,13 @@ def build_index(
     index_path = Path(index_dir)
     ensure_resources()  # fail fast, naming the missing NLTK resource, before any work
     report = IndexReport()
-    files = list(discover(roots, on_problem=lambda path, problem: report.failed.append((str(path), problem))))
+    files = list(
+        discover(
+            roots,
+            on_problem=lambda path, problem: report.failed.append((str(path), problem)),
+            on_skipped=lambda path: report.skipped.append(os.path.realpath(path)),
+        )
+    )
     check_readers(path.suffix for path, _ in files)  # ... and a reader's missing library, the same way
     index_path.mkdir(parents=True, exist_ok=True)
     with _index_lock(index_path, wait):
@@ -186,11 +192,12 @@ def _plan(
     """Read every file (``(path, root)`` pairs from ``discover``), compare with the index, and classify."""
     plan = _Plan(report=report)
     seen: set[str] = set()
-    read_paths: set[str] = set()
+    read_paths = set(report.skipped)  # files that are not news: whatever they gave before is removed
     bar = progress(len(files), "reading")
     for file_path, root in files:
         result = read_file(file_path, root)
         report.failed.extend((result.path, problem) for problem in result.problems)
+        report.empty.extend((result.path, record) for record in result.empty)
         if result.articles or not result.problems:
             read_paths.add(result.path)
         for article in result.articles:

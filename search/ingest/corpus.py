@@ -1,17 +1,20 @@
 """Corpus files -> ``Article`` records: find the files, pick a reader by suffix, apply one policy.
 
-``discover(roots)`` walks the corpus folders; ``read_file(path, root)`` reads one file and never raises
-for bad content: whatever is wrong (binary, bad encoding, empty, over ``MAX_FILE_BYTES``, invalid JSON
-line, truncated SGML, permission denied) becomes a line in ``FileResult.problems`` and the rest of the
-file is still read. The readers (text, jsonl, sgml, html) only parse; this module derives ids and dates
+``discover(roots)`` walks the corpus folders, leaving out files that are not news (README, LICENSE ...,
+see ``is_not_news``); ``read_file(path, root)`` reads one file and never raises for bad content:
+whatever is wrong (binary, bad encoding, empty, over ``MAX_FILE_BYTES``, invalid JSON line, truncated
+SGML, permission denied) becomes a line in ``FileResult.problems`` and the rest of the file is still
+read. A record with neither title nor text is no problem but nothing to index: it is listed in
+``FileResult.empty``. The readers (text, jsonl, sgml, html) only parse; this module derives ids and dates
 the same way for every format (and ``check_readers`` checks, before a run, that the readers it will
 use can import their libraries):
 
 * id: the record's own id when the data has one (Reuters ``reuters-<NEWID>``, JSON ``id``) and it is
   URL-safe, else a 16-hex-digit SHA-1 of it; without one, a SHA-1 of the file's path relative to its
   root and the record's position in the file. Re-reading the same file gives the same ids.
-* date: a metadata date (header, JSON key, Reuters DATE, HTML meta) wins; else a dateline or an
-  explicit full date in the text (``search.ingest.dates``); else none. Never the file's mtime.
+* date: a metadata date (header, JSON key, Reuters DATE, HTML meta) wins unless it is in the future;
+  else a full date in the dateline, the title or the lead, never after today (``search.ingest.dates``);
+  else none. Never the file's mtime.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from search.ingest.base import (
     shorten,
     title_from_body,
 )
-from search.ingest.dates import find_date_in_text, parse_metadata_date
+from search.ingest.dates import find_date_in_text, read_metadata_date
 from search.ingest.html import read_html
 from search.ingest.jsonl import read_json, read_jsonl
 from search.ingest.sgml import read_sgml
@@ -58,7 +61,11 @@ READERS: dict[str, Reader] = {
 }
 SUFFIXES: tuple[str, ...] = tuple(READERS)
 
+# Files that come with a collection but are not news: README.txt, LICENSE.md, readme.html, CHANGES.rst ...
+NOT_NEWS_NAMES = frozenset({"readme", "license", "licence", "copying", "changes", "changelog", "notice", "authors"})
+
 ProblemHandler = Callable[[Path, str], None]
+SkipHandler = Callable[[Path], None]
 
 
 @dataclass
@@ -68,17 +75,23 @@ class FileResult:
     path: str  # resolved absolute path
     articles: list[Article] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)  # records with no title and no text ("NEWID 12793")
 
 
-def discover(roots: Iterable[Path], on_problem: ProblemHandler | None = None) -> Iterator[tuple[Path, Path]]:
+def discover(
+    roots: Iterable[Path], on_problem: ProblemHandler | None = None, on_skipped: SkipHandler | None = None
+) -> Iterator[tuple[Path, Path]]:
     """``(file, root)`` for every supported file below each root (a root that is a file is yielded itself).
 
     Depth first, sorted by name, a folder's files before its subfolders; hidden files and folders are
     skipped; symlinks are followed, but a folder or file already seen (a symlink loop, or two links to
     one target) is skipped. Folders that can't be listed, missing roots and loops are passed to
-    ``on_problem(path, message)`` (default: logged as warnings) and skipped.
+    ``on_problem(path, message)`` (default: logged as warnings) and skipped. Supported files found in a
+    folder that are not news (``is_not_news``: README.txt, LICENSE.md ...) are passed to
+    ``on_skipped(path)`` (default: logged) instead of yielded; a root that is such a file is yielded.
     """
     report = on_problem or _log_problem
+    skipped = on_skipped or _log_skipped
     seen_files: set[tuple[int, int]] = set()
     seen_dirs: set[tuple[int, int]] = set()
     for root in roots:
@@ -89,7 +102,7 @@ def discover(roots: Iterable[Path], on_problem: ProblemHandler | None = None) ->
             report(root, f"can't open: {exc.strerror or exc}")
             continue
         if stat.S_ISDIR(info.st_mode):
-            yield from _walk(root, (info.st_dev, info.st_ino), seen_dirs, seen_files, report)
+            yield from _walk(root, (info.st_dev, info.st_ino), seen_dirs, seen_files, report, skipped)
         elif root.suffix.lower() not in READERS:
             report(root, f"unsupported file type (supported: {', '.join(SUFFIXES)})")
         elif _first_time((info.st_dev, info.st_ino), seen_files):
@@ -102,6 +115,7 @@ def _walk(
     seen_dirs: set[tuple[int, int]],
     seen_files: set[tuple[int, int]],
     report: ProblemHandler,
+    skipped: SkipHandler,
 ) -> Iterator[tuple[Path, Path]]:
     """Depth-first walk with an explicit stack (no recursion limit on deep trees)."""
     if not _first_time(key, seen_dirs):
@@ -131,8 +145,18 @@ def _walk(
                 elif _first_time(key, seen_dirs):
                     subdirs.append((path, ancestors | {key}))
             elif stat.S_ISREG(info.st_mode) and path.suffix.lower() in READERS and _first_time(key, seen_files):
-                yield path, root
+                if is_not_news(path):
+                    skipped(path)
+                else:
+                    yield path, root
         stack.extend(reversed(subdirs))
+
+
+def is_not_news(path: Path) -> bool:
+    """True for a file whose name says it documents a collection rather than holds news: README,
+    LICENSE/LICENCE, COPYING, CHANGES/CHANGELOG, NOTICE, AUTHORS, in any case and with any suffixes
+    (the name up to its first dot: ``README.txt``, ``LICENSE.md``, ``readme.en.html``)."""
+    return Path(path).name.split(".", 1)[0].lower() in NOT_NEWS_NAMES
 
 
 def _first_time(key: tuple[int, int], seen: set[tuple[int, int]]) -> bool:
@@ -144,6 +168,10 @@ def _first_time(key: tuple[int, int], seen: set[tuple[int, int]]) -> bool:
 
 def _log_problem(path: Path, message: str) -> None:
     logger.warning("%s: %s", path, message)
+
+
+def _log_skipped(path: Path) -> None:
+    logger.info("%s: not news (a README, LICENSE ... file); skipped", path)
 
 
 def check_readers(suffixes: Iterable[str]) -> None:
@@ -190,6 +218,9 @@ def read_file(path: Path, root: Path) -> FileResult:
     seen_ids: set[str] = set()
     relative = _relative(path, root)
     for record in records:
+        if is_empty(record):
+            result.empty.append(record.key or "the file")
+            continue
         article = to_article(record, relative, result.path, result.problems)
         if article is None:
             continue
@@ -232,20 +263,26 @@ def _read_bytes(path: Path) -> tuple[bytes | None, str]:
     return data, ""
 
 
+def is_empty(record: Record) -> bool:
+    """True for a record with no title and no text: nothing to index, but not a problem of the file."""
+    return not clean_line(record.title) and not record.body.strip()
+
+
 def to_article(record: Record, relative: str, path: str, problems: list[str]) -> Article | None:
-    """The Article for a Record (ids, cleaning, dates, URL check); None, with a problem, if it is empty."""
+    """The Article for a Record (ids, cleaning, dates, URL check); None if it is empty (``is_empty``)."""
     title = clean_line(record.title)
     body = record.body  # readers build bodies with base.paragraphs_by_*(), which clean them
-    if not title and not body:
-        problems.append(f"{_where(record)}no title and no text; skipped")
+    if not title and not body.strip():
         return None
     title = shorten(title, MAX_TITLE_CHARS) if title else title_from_body(body)
     published, date_source = None, ""
     if record.date.strip():
-        published = parse_metadata_date(record.date)
+        published, refused = read_metadata_date(record.date)
         date_source = "metadata" if published else ""
         if published is None:
-            problems.append(f"{_where(record)}unrecognised date {record.date.strip()[:40]!r}; ignored")
+            value = repr(record.date.strip()[:40])
+            why = f"date {value} is in the future" if refused == "in the future" else f"unrecognised date {value}"
+            problems.append(f"{_where(record)}{why}; ignored")
     if published is None:
         published, date_source = find_date_in_text(body, title)
     url = safe_url(record.url)
@@ -300,4 +337,6 @@ def iter_articles(root: Path) -> Iterator[Article]:
         result = read_file(path, base)
         for problem in result.problems:
             logger.warning("%s: %s", result.path, problem)
+        for record in result.empty:
+            logger.info("%s: %s has no title and no text; nothing to index", result.path, record)
         yield from result.articles

@@ -5,8 +5,10 @@ A regex pass over the Latin-1 text, not an SGML/XML parser: the files are not we
 Each record gives the id ``reuters-<NEWID>``, the DATE as metadata (UTC), the TITLE, and a body that
 starts with the DATELINE as the wire printed it ("SALVADOR, Feb 26 - Showers continued ...").
 Records with no BODY (``TYPE="BRIEF"`` headlines, ``TYPE="UNPROC"`` tables) use their TEXT content;
-a BRIEF's "Blah blah blah." placeholder is dropped. The editors' PLACES / PEOPLE labels are not
-indexed; ``read_reuters_labels`` exposes them to tests and benchmarks.
+a BRIEF's "Blah blah blah." placeholder is dropped. A record with no TITLE element (the UNPROC ones)
+takes its first line as the title, with the lines that continue it when the wire wrapped the headline
+(``_split_heading``: "VOLCKER REAFFIRMS G" / "-6 NEGOTIATING PROCESS" is one title). The editors'
+PLACES / PEOPLE labels are not indexed; ``read_reuters_labels`` exposes them to tests and benchmarks.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import html
 import re
 from pathlib import Path
 
-from search.ingest.base import Record, clean_line, paragraphs_by_indent, strip_controls
+from search.ingest.base import MAX_TITLE_CHARS, Record, clean_line, paragraphs_by_indent, strip_controls
 
 SOURCE = "Reuters"
 _RECORD_START = re.compile(r"<REUTERS\b([^>]*)>")
@@ -30,6 +32,12 @@ _TEXT_TYPE = re.compile(r'<TEXT\b[^>]*\bTYPE="(\w+)"')
 _D = re.compile(r"<D>(.*?)</D>", re.DOTALL)
 _ANY_TAG = re.compile(r"</?[A-Z]+\b[^>]*>")
 _PLACEHOLDER = re.compile(r"^\W*Blah blah blah\.?\W*$", re.IGNORECASE)
+_MAX_HEADING_LINES = 3
+# A line of a wrapped headline: capitals, digits and punctuation, single-spaced (a table row has lower
+# case or columns, i.e. runs of spaces).
+_HEADLINE_LINE = re.compile(r"^[^a-z\s](?:[^a-z\s]| (?! ))*$")
+_WORD_END = re.compile(r"\w$")  # "G" + "-6 NEGOTIATING": the wire broke the line before a hyphen ...
+_HYPHEN_START = re.compile(r"-\w")  # ... but "SALES" + "- OFFICIAL" is a dash between words
 
 
 def read_sgml(data: bytes) -> tuple[list[Record], list[str]]:
@@ -63,10 +71,10 @@ def split_records(text: str, problems: list[str]) -> list[tuple[str, str]]:
 def to_record(attrs: str, content: str, position: int) -> Record:
     """One Record from a ``<REUTERS>`` element's attributes and content."""
     newid = _NEWID.search(attrs)
-    title = clean_line(_unescape(_field(content, "TITLE")))
+    title = clean_line(_drop_sign_off(_unescape(_field(content, "TITLE"))))  # 2 TITLEs run on to "Reuter"
     text = _raw_body(content)
-    if not title:  # UNPROC tables: their first line is their heading
-        title, text = _split_first_line(text)
+    if not title:  # UNPROC records: their first line (or wrapped lines) is their heading
+        title, text = _split_heading(text)
     dateline = clean_line(_unescape(_field(content, "DATELINE")))
     if dateline and text.strip():
         text = f"{dateline} {text.lstrip()}"
@@ -92,10 +100,31 @@ def _raw_body(content: str) -> str:
     return "" if _PLACEHOLDER.match(body) else body
 
 
-def _split_first_line(text: str) -> tuple[str, str]:
-    """``(first non-blank line, the rest)``."""
-    lines = text.strip("\n").split("\n", 1)
-    return clean_line(lines[0]), (lines[1] if len(lines) > 1 else "")
+def _split_heading(text: str) -> tuple[str, str]:
+    """``(heading, the rest)``: the first non-blank line, joined with the lines that continue it.
+
+    The wire wraps a long headline onto a second (rarely a third) line at the left margin, while a
+    story's paragraphs start indented; so the following lines are the headline's when they are headline
+    lines (capitals, single spaces) and the next line is indented, blank or the end. Tables and a first
+    line that runs into the dateline ("... HARARE, March 3" / "- Zimbabwe's maize crop ...") do not
+    qualify and keep their first line alone. A line that starts with a hyphen glued to a word ("-6") is
+    joined without a space.
+    """
+    lines = text.strip("\n").split("\n")
+    count = 1
+    if _HEADLINE_LINE.match(lines[0].strip()):
+        while count < min(len(lines), _MAX_HEADING_LINES) and _HEADLINE_LINE.match(lines[count].rstrip()):
+            count += 1
+        ends = count == len(lines) or not lines[count].strip() or lines[count][:1].isspace()
+        if not ends:
+            count = 1
+    heading = clean_line(lines[0])
+    for line in lines[1:count]:
+        line = clean_line(line)
+        heading += line if _HYPHEN_START.match(line) and _WORD_END.search(heading) else f" {line}"
+    if len(heading) > MAX_TITLE_CHARS:
+        heading, count = clean_line(lines[0]), 1
+    return heading, "\n".join(lines[count:])
 
 
 def _drop_sign_off(body: str) -> str:

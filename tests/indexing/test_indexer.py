@@ -234,7 +234,8 @@ def test_seed_article_facets_come_out_exactly_right(tmp_path: Path) -> None:
     }
     assert {"Israel", "Russia", "Syria", "Lebanon", "Iran"} <= set(doc[schema.FACET_FIELDS["country"]].split(","))
     assert "IDF" in doc[schema.FACET_FIELDS["org"]].split(",")
-    assert doc[schema.DATE].date().isoformat() in {"2018-12-10", "2018-12-11"}
+    # its lead's "December 10th" takes its year from the quoted tweet's "December 10, 2018"
+    assert doc[schema.DATE].date().isoformat() == "2018-12-10" and doc[schema.DATE_SOURCE] == "text"
 
 
 def test_passing_full_names_still_resolve_lone_surnames_elsewhere(tmp_path: Path) -> None:
@@ -287,6 +288,22 @@ def test_a_broken_person_registry_is_started_over(tmp_path: Path, caplog) -> Non
     assert (report.added, report.unchanged, report.failed) == (1, 1, [])
     assert "persons.json is unreadable" in caplog.text
     assert json.loads((tmp_path / "ix" / "persons.json").read_text())["articles"]
+
+
+def test_non_news_files_are_skipped_and_empty_records_are_not_failures(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    readme = write(corpus / "README.txt", "About this collection\n\nStories from the 2004 summit.\n")
+    write(corpus / "LICENSE.md.txt", "Free for research use.\n")
+    write(
+        corpus / "stories.jsonl", '{"id": "s1", "title": "Treaty agreed", "body": "Leaders agreed."}\n{"title": ""}\n'
+    )
+    report = build_index([readme], tmp_path / "ix", workers=1)  # named on the command line: read
+    assert (report.added, report.skipped) == (1, [])
+    report = build_index([corpus], tmp_path / "ix", workers=1)
+    assert (report.read, report.added, report.removed, report.failed) == (1, 1, 1, [])  # README's article goes
+    assert report.skipped == [str((corpus / "LICENSE.md.txt").resolve()), str(readme.resolve())]
+    assert report.empty == [(str((corpus / "stories.jsonl").resolve()), "line 2")]
+    assert set(stored(tmp_path / "ix")) == {"s1"}
 
 
 REUTERS_000 = SHARED / "corpora" / "reuters21578" / "reut2-000.sgm"

@@ -134,6 +134,50 @@ def test_roots_that_are_files_missing_or_unsupported(tmp_path: Path, caplog: pyt
     assert read_file(story, story).articles[0].id == read_file(story, tmp_path).articles[0].id
 
 
+def test_readme_license_and_co_in_a_folder_are_skipped_not_read(tmp_path: Path, caplog) -> None:
+    for name in (
+        "README.txt",
+        "readme.html",
+        "LICENSE.md.txt",
+        "Licence.txt",
+        "COPYING.txt",
+        "CHANGES.txt",
+        "changelog.json",
+        "NOTICE.htm",
+        "sub/AUTHORS.txt",
+        "README",  # no supported suffix: never a candidate, so not counted either
+        "readme-2004.txt",  # the name is not exactly README: a story like any other
+        "licensed-exports.txt",
+        "story.txt",
+    ):
+        touch(tmp_path / name)
+    skipped: list[Path] = []
+    found = list(discover([tmp_path], on_skipped=skipped.append))
+    assert names(found, tmp_path) == ["licensed-exports.txt", "readme-2004.txt", "story.txt"]
+    assert [p.relative_to(tmp_path).as_posix() for p in skipped] == [  # in the walk's order
+        "CHANGES.txt",
+        "COPYING.txt",
+        "LICENSE.md.txt",
+        "Licence.txt",
+        "NOTICE.htm",
+        "README.txt",
+        "changelog.json",
+        "readme.html",
+        "sub/AUTHORS.txt",
+    ]
+    caplog.set_level("INFO")
+    assert len(list(discover([tmp_path]))) == 3  # without a handler: logged
+    assert "README.txt: not news" in caplog.text
+    assert corpus.is_not_news(Path("x/ReadMe.TXT")) and not corpus.is_not_news(Path("x/reader.txt"))
+
+
+def test_a_readme_named_on_the_command_line_is_read(tmp_path: Path) -> None:
+    readme = touch(tmp_path / "README.txt", "About this collection\n\nIt holds stories from 2004.")
+    skipped: list[Path] = []
+    assert list(discover([readme], on_skipped=skipped.append)) == [(readme, readme)] and skipped == []
+    assert read_file(readme, readme).articles[0].title == "About this collection"
+
+
 def test_iter_articles_over_the_shipped_samples(sample_corpus: Path, caplog: pytest.LogCaptureFixture) -> None:
     articles = list(iter_articles(sample_corpus))
     assert len(articles) == 14

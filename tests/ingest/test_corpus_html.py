@@ -97,16 +97,16 @@ def test_fallback_to_visible_text_when_trafilatura_finds_nothing(
 
 
 @pytest.mark.parametrize(
-    "content, problems",
+    "content, problems, empty",
     [
-        (b"", ["empty file"]),
-        (b"<html><head></head><body></body></html>", ["no title and no text; skipped"]),
-        (b"\x00\x00\x00\x01GIF89a", ["binary file (contains NUL bytes)"]),
+        (b"", ["empty file"], []),
+        (b"<html><head></head><body></body></html>", [], ["the file"]),  # empty, not a problem
+        (b"\x00\x00\x00\x01GIF89a", ["binary file (contains NUL bytes)"], []),
     ],
 )
-def test_empty_and_broken_pages(tmp_path: Path, content: bytes, problems: list[str]) -> None:
+def test_empty_and_broken_pages(tmp_path: Path, content: bytes, problems: list[str], empty: list[str]) -> None:
     result = read(tmp_path, content)
-    assert (result.articles, result.problems) == ([], problems)
+    assert (result.articles, result.problems, result.empty) == ([], problems, empty)
 
 
 def test_malformed_markup_still_reads(tmp_path: Path) -> None:

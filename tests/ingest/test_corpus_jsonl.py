@@ -90,8 +90,8 @@ def test_invalid_lines_are_reported_and_the_others_read(tmp_path: Path) -> None:
         "line 6: 'title' must be a string, got a list; ignored",
         "line 6: 'url' must be a string, got a number; ignored",
         "line 6: 'id' must be a string, got an object; ignored",
-        "line 7: no title and no text; skipped",
     ]
+    assert result.empty == ["line 7"]  # nothing to index, but nothing wrong with the file either
 
 
 @pytest.mark.parametrize(
@@ -187,4 +187,16 @@ def test_shipped_samples() -> None:
         "Mexico City hosts climate summit",
     ]
     assert briefs.articles[0].published == datetime(2020, 1, 1, tzinfo=timezone.utc)
-    assert len(briefs.problems) == 3
+    assert len(briefs.problems) == 2 and briefs.empty == ["item 2"]  # {"title": "", "body": ""}
+
+
+def test_future_metadata_date_is_refused_and_the_lead_date_is_used(tmp_path: Path) -> None:
+    record = {
+        "title": "Treaty signed",
+        "body": "Leaders signed the treaty on 29 October 2004 in Rome.",
+        "date": "2999-01-01",
+    }
+    result = read(tmp_path, json.dumps(record), "one.jsonl")
+    [article] = result.articles
+    assert (article.published, article.date_source) == (datetime(2004, 10, 29, tzinfo=timezone.utc), "text")
+    assert result.problems == ["line 1: date '2999-01-01' is in the future; ignored"]

@@ -12,6 +12,7 @@ from search.ingest import read_file
 from search.ingest.sgml import read_reuters_labels, read_sgml
 from search.models import Article
 
+from sgml_samples import REUTERS_UNPROC
 from support import REUTERS
 
 RECORD = """<REUTERS TOPICS="YES" LEWISSPLIT="TRAIN" CGISPLIT="TRAINING-SET" OLDID="1" NEWID="{newid}">
@@ -68,6 +69,29 @@ def test_brief_and_unproc_records_and_latin1(sample_corpus: Path) -> None:
     )
 
 
+def test_wrapped_unproc_headlines_are_joined_and_the_empty_record_is_listed(tmp_path: Path) -> None:
+    path = tmp_path / "unproc.sgm"
+    path.write_bytes(REUTERS_UNPROC.encode("latin-1"))
+    result = read_file(path, tmp_path)
+    assert result.problems == [] and result.empty == ["NEWID 900105"]
+    assert [(a.id, a.title, a.body) for a in result.articles] == [
+        (
+            "reuters-900101",
+            "BAKER REAFFIRMS G-7 EXCHANGE RATE ACCORD",  # wrapped before the hyphen: glued back, no space
+            "WASHINGTON, March 26 - Treasury Secretary James Baker told Congress the accord reached in Paris "
+            "was working.\n\nHe gave no details.",
+        ),
+        ("reuters-900102", "S/P DOWNGRADES SWEDEN'S 12.5 BILLION U.S. DLRS OF LONG-TERM EXTERNAL DEBT", ""),
+        (  # the headline runs into the dateline: the next line is story text, not headline
+            "reuters-900103",
+            "COTTON CROP SEEN LOWER AFTER DROUGHT LUSAKA, March 26",
+            "- Zambia's cotton crop is likely to be smaller this year, the ministry said.",
+        ),
+        ("reuters-900104", "CBT 10:50 EDT", "WHEAT MAY7 287 3/4 UP 1 1/2 JUL7 273 1/2 UP 3/4"),  # a table
+        ("reuters-900106", "U.K. CAR SALES ROSE IN MARCH - OFFICIAL", "LONDON, April 3 - Car sales rose."),
+    ]
+
+
 def test_truncated_file_keeps_complete_records(sample_corpus: Path) -> None:
     result = read_file(sample_corpus / "reuters-truncated.sgm", sample_corpus)
     assert [a.id for a in result.articles] == ["reuters-900011", "reuters-900012"]
@@ -115,9 +139,10 @@ def test_shared_reuters_collection() -> None:
     records = sum(len(read_sgml(path.read_bytes())[0]) for path in files)
     assert records == 21578
     articles = {a.id: a for r in results for a in r.articles}
-    # one record (NEWID 12793, an UNPROC with no text at all) is empty and reported
+    # one record (NEWID 12793, an UNPROC with no text at all) is empty: listed as such, not a problem
     assert len(articles) == 21577
-    assert [p for r in results for p in r.problems] == ["NEWID 12793: no title and no text; skipped"]
+    assert [p for r in results for p in r.problems] == []
+    assert [e for r in results for e in r.empty] == ["NEWID 12793"]
     assert seconds < 5, f"parsing took {seconds:.1f} s"
 
     first = articles["reuters-1"]
@@ -130,6 +155,12 @@ def test_shared_reuters_collection() -> None:
     assert articles["reuters-30"].title == "ASSETS OF MONEY MARKET MUTUAL FUNDS ROSE 720.4 MLN DLRS IN LATEST WEEK"
     assert articles["reuters-30"].body == ""
     assert all(a.published is not None and a.published.year == 1987 for a in articles.values())
+    assert {a.date_source for a in articles.values()} == {"metadata"}
+    # an UNPROC headline the wire wrapped before a hyphen, and a TITLE that runs on to the sign-off
+    volcker = articles["reuters-10136"]
+    assert volcker.title == "VOLCKER REAFFIRMS G-6 NEGOTIATING PROCESS"
+    assert volcker.body.startswith("WASHINGTON, March 26 - Federal Reserve Board Chairman Paul Volcker urged")
+    assert articles["reuters-19010"].title == "CANADA BUDGET DEFICIT DECLINE TO SLOW IN LATE 1980S - OFFICIAL"
     # its DATE is "31-MAR-1987 605:12:19.12": the broken time is dropped, the day kept
     assert articles["reuters-17192"].published == datetime(1987, 3, 31, tzinfo=timezone.utc)
     assert not any(ch in a.body + a.title for a in articles.values() for ch in "\x02\x03\x05\x1f\x7f")

@@ -95,7 +95,8 @@ def test_seed_article(tmp_path: Path) -> None:
         "with the Russian side, the Israeli Defense Forces announced over Twitter on "
         "December 10th."
     )
-    assert (article.published, article.date_source) == (datetime(2018, 12, 10, tzinfo=timezone.utc), "text")
+    # the lead's "December 10th" takes its year from the quoted tweet's "December 10, 2018" further down
+    assert (article.published.date().isoformat(), article.date_source) == ("2018-12-10", "text")
     assert article.id == hashed_id("000_f00f6371fd1e7e98.txt", "") == read_file(seed, seed.parent).articles[0].id
     assert article.body.count("\n\n") == seed.read_text(encoding="utf-8").strip().count("\n")
 
@@ -184,3 +185,15 @@ def test_ids_are_stable_and_depend_on_the_path_below_the_root(tmp_path: Path) ->
     assert first == read_file(tmp_path / "a" / "same.txt", tmp_path).articles[0].id == hashed_id("a/same.txt", "")
     assert first != read_file(tmp_path / "b" / "same.txt", tmp_path).articles[0].id
     assert len(first) == 16 and first.isalnum()
+
+
+def test_undated_story_takes_no_date_from_deep_in_its_body(tmp_path: Path) -> None:
+    story = (
+        "Leaders agree on treaty text\n\n"
+        "European Union leaders agreed on the text of a new constitutional treaty on Friday after two days "
+        "of talks, diplomats said.\n\n"
+        "Member states must ratify the treaty by July 15, 2006.\n\n"
+        "The European Movement, founded on March 3, 1920, called the deal a victory.\n"
+    )
+    [article] = read(tmp_path, story).articles
+    assert (article.published, article.date_source) == (None, "")  # unknown, not the deadline or 1920

@@ -4,7 +4,8 @@ One corpus holds valid articles in every format beside every kind of broken inpu
 encoding, empty, a 100 MB file (sparse, so it costs no disk), malformed JSON lines, truncated SGML, a
 symlink loop, and a file and a folder that can't be read (the tests run as root, so permission errors
 are simulated). The number of documents in the index must equal the number of valid articles put in,
-counted by construction here, not by asking the readers.
+counted by construction here, not by asking the readers. A README (not news) and a record with no title
+and no text are neither indexed nor failures: they are counted as skipped and empty.
 """
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ def build_corpus(root: Path) -> tuple[int, dict[str, str]]:
     valid += 3
     write(root / "good" / "reuters.sgm", b"".join(reuters_records(0, 5)))
     valid += 5
+    write(root / "good" / "README.txt", "About this corpus\n\nTest stories, written for this test.\n")
+    write(root / "good" / "briefs.json", json.dumps([{"title": "Brief", "body": "Oil rose."}, {"title": " "}]))
+    valid += 1
     truncated = b"".join(reuters_records(5, 8))
     write(root / "broken" / "truncated.sgm", truncated[: truncated.rindex(b"<BODY>") + 40])  # 2 whole records
     valid += 2
@@ -142,6 +146,11 @@ def test_broken_files_are_reported_and_every_valid_article_is_indexed(tmp_path: 
     bad_lines = {reason.split(":")[0] for reason in wire_problems}
     assert bad_lines == {"line 2", "line 4", "line 5", "line 7"}  # "{not json", "[1, 2", "42", title 7
     assert not any(path.endswith(("budget.txt", "cafe.txt", "reuters.sgm")) for path, _ in report.failed)
+    assert not any(path.endswith(("README.txt", "briefs.json")) for path, _ in report.failed)
+    assert report.skipped == [str((corpus / "good" / "README.txt").resolve())]
+    # briefs.json's {"title": " "} and wire.jsonl's line 7 (its title, 7, dropped as not a string) are empty
+    good = (corpus / "good").resolve()
+    assert report.empty == [(str(good / "briefs.json"), "item 2"), (str(good / "wire.jsonl"), "line 7")]
 
 
 def test_broken_files_through_the_cli_exit_cleanly_and_list_each_problem(tmp_path: Path, no_permission) -> None:
@@ -154,6 +163,7 @@ def test_broken_files_through_the_cli_exit_cleanly_and_list_each_problem(tmp_pat
     result = CliRunner().invoke(cli, ["index", str(corpus), "--index-dir", str(tmp_path / "ix"), "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert f"added {valid}," in result.stdout
+    assert ", empty 2, skipped 1 non-news file (README.txt), failed " in result.stdout
     assert "Traceback" not in result.output
     for name in broken:
         assert f"/{name}: " in result.stderr
