@@ -4,7 +4,8 @@ Usage:  NLTK_DATA=../shared/nltk_data .venv/bin/python bench/entity_quality.py [
 
 Reads every story with ``search.ingest.read_file`` (exactly what the indexer indexes: the body starts
 with the dateline), extracts entities in worker processes (each builds its own EntityExtractor), builds
-the corpus-wide PersonRegistry, resolves lone surnames, then scores at document level:
+the corpus-wide PersonRegistry (and its FirmRegistry), resolves lone surnames and drops names other stories show
+to be firms, then scores at document level:
 
 The editors coded what a story is about, so the headline figures score the ``about`` subsets
 (``mentions=about``); the figures for everything a story names (``mentions=any``) follow, for reference.
@@ -27,6 +28,7 @@ import pickle
 import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from unidecode import unidecode
@@ -205,13 +207,23 @@ def main() -> None:
     if args.dump:
         with args.dump.open("wb") as fh:
             pickle.dump((articles, labels, results), fh)
+    no_firms = PersonRegistry()
     registry = PersonRegistry()
     for doc_id, ents in results.items():
-        registry.add(doc_id, ents.persons)
+        no_firms.add(doc_id, ents.persons)
+        registry.add(doc_id, ents.persons, ents.firm_evidence)
     print("-- what the stories are about (mentions=about), within each article only (no registry):")
     score(results, labels)
+    plain = {doc_id: resolve_persons(ents, no_firms) for doc_id, ents in results.items()}
+    print(f"-- what the stories are about, with the registry's surnames only ({len(no_firms)} surnames):")
+    score_persons(plain, labels)
     resolved = {doc_id: resolve_persons(ents, registry) for doc_id, ents in results.items()}
-    print(f"-- what the stories are about, with the corpus-wide registry ({len(registry)} surnames):")
+    dropped = Counter(p for doc_id, ents in plain.items() for p in set(ents.persons) - set(resolved[doc_id].persons))
+    print(
+        f"-- what the stories are about, with the corpus-wide registry ({len(registry)} surnames, "
+        f"{len(registry.firms)} firm names): the firms drop {sum(dropped.values())} person values of "
+        f"{len(dropped)} names, commonest {dropped.most_common(15)}"
+    )
     score_persons(resolved, labels)
     print("-- everything the stories name (mentions=any), with the registry:")
     score(resolved, labels, about=False)

@@ -51,7 +51,9 @@ class Entities:
     :mod:`search.entities.salience`): a person named once, late, in passing is in ``persons`` only.
     ``surnames`` are lone surname mentions ("Volcker") that the article itself could not resolve to a full
     name, and ``surnames_about`` those of them the story is about; the indexer resolves them against the
-    corpus-wide person registry.
+    corpus-wide person registry. ``firm_evidence`` tells the indexer's corpus-wide firm registry what the article
+    shows person-like names to be: True a firm ("Eli Lilly and Co", "brokers Hoare Govett"), False a person (named
+    after a person's title: "trader Ivan Boesky").
     """
 
     persons: tuple[str, ...] = ()
@@ -61,6 +63,7 @@ class Entities:
     surnames: tuple[str, ...] = ()
     surnames_about: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    firm_evidence: Mapping[str, bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # one representation: facets the story is about nothing of are left out of ``about``

@@ -7,10 +7,13 @@ process); this module decides *what* it is:
   capitals, big cities, the dateline), with historical states chosen by the article's date
   (:mod:`search.entities.countries`);
 - persons from runs of capitalised words: titles and affiliations stripped ("Maj. Gen.", "Israeli
-  Prime Minister") by the name-shape rules of :mod:`search.entities.names`, a known first name or a title as
-  evidence, else the NE chunker's verdict; later
-  surname-only mentions folded into the full name, and only the people the article is about or quotes
-  kept as facet values; names met once in passing go to ``Entities.passing`` (:mod:`search.entities.persons`).
+  Prime Minister") by the name-shape rules of :mod:`search.entities.names`, a known first name, a title or
+  the context (an initial, results copy, an age, an apposition) as evidence, else the NE chunker's verdict;
+  later surname-only and misspelt mentions folded into the full name (:mod:`search.entities.persons`);
+  ``persons`` holds everyone named, ``about`` the people the article is about or quotes. Lone surnames it
+  cannot resolve, and what it shows of firms, are left to the indexer's corpus-wide registry.
+
+A line break always ends a sentence (:func:`search.entities.nlp.sentences`).
 
 Speed: the tagger and chunker (the costly part) run lazily, at most once per sentence, and only when a
 sentence has a doubtful name (no first name, no title). ALL-CAPS headlines (Reuters titles) never go
@@ -36,6 +39,7 @@ from search.entities.names import NameRules
 from search.entities.persons import (
     canonical_name,
     capital_runs,
+    firm_evidence,
     firm_names,
     fold_key,
     fold_persons,
@@ -86,7 +90,6 @@ class EntityExtractor:
 
     def __init__(self) -> None:
         nlp.ensure_resources()
-        self._splitter = nlp.sentence_splitter()
         self._tagger = nlp.pos_tagger()
         self._chunker = nlp.ne_chunker()
         self._rules = CountryRules()
@@ -112,7 +115,7 @@ class EntityExtractor:
         caps_title = article.title and not any(c.islower() for c in article.title)
         if article.title and not caps_title:
             self._sentence(nlp.tokenize(article.title), when, found)
-        for number, sentence in enumerate(self._splitter.tokenize(body)):
+        for number, sentence in enumerate(nlp.sentences(body)):
             found.sentence = number
             self._sentence(nlp.tokenize(sentence), when, found)
         found.sentences = found.sentence + 1
@@ -128,7 +131,7 @@ class EntityExtractor:
         spans = self._rules.spans(tokens)
         runs = capital_runs(tokens)
         found.firms.update(firm_names(tokens, runs))
-        blocked = {j for s, e, kind, _ in spans if kind == "org" for j in range(s, e)}
+        blocked = {j for s, e, kind, _ in spans if kind == "org" or e - s > 1 for j in range(s, e)}  # "Hong Kong Open"
         person_spans = self._persons(tokens, runs, blocked, found)
         in_person = {j for s, e in person_spans for j in range(s, e)}
         for start, end, kind, value in spans:
@@ -176,12 +179,7 @@ class EntityExtractor:
             titled = self._names.titled(tokens, cut)
             if cut > start and tokens[cut - 1] in self._institution:
                 continue  # "Banca Commerciale Italiana", "Samuel Montagu Ltd": the rest names the body too
-            if (
-                cut == 0
-                and tokens[0].lower() in self._words
-                and tokens[0] not in self._first
-                and not self._known_speaker(tokens, found)
-            ):
+            if cut == 0 and self._names.initial_common_word(tokens, end) and not self._known_speaker(tokens, found):
                 cut = 1  # sentence-initial common word ("Sales", "Following", "Young people")
             name = [t for t in tokens[cut:end] if t != "."]
             if not name or not self._names.name_words(name) or self._names.attributive(tokens, name, end):
@@ -191,7 +189,7 @@ class EntityExtractor:
             if len(name) >= 2:
                 if not titled and self._names.place(tokens, start, cut, end):
                     continue
-                sure = name[0] in self._first or titled
+                sure = name[0] in self._first or titled or self._names.person_context(tokens, cut, end)
                 if not sure:
                     ne = self._ne_tokens(tokens) if ne is None else ne
                     sure = set(range(cut, end)) <= ne and not any(t.lower() in self._words for t in name)
@@ -207,13 +205,14 @@ class EntityExtractor:
                 found.mentions.append(Mention(" ".join(tokens[cut:end]), "person", canonical))
                 found.add_person_hit(canonical, speaking(tokens, start, end))
             else:
-                if not titled and fold_key(name[0]) not in found.known_surnames:
+                evidence = "titled" if titled else self._names.lone_evidence(tokens, cut, end)
+                if evidence == "surname" and fold_key(name[0]) not in found.known_surnames:
                     if not self._names.lone_candidate(tokens, cut, end):
                         continue
                     ne = self._ne_tokens(tokens) if ne is None else ne
                     if cut not in ne:
                         continue
-                found.add_lone(name[0], "titled" if titled else "surname")
+                found.add_lone(name[0], evidence)
                 found.mentions.append(Mention(name[0], "person", name[0]))
                 found.add_person_hit(name[0], speaking(tokens, start, end))
             spans.append((cut, end))
@@ -225,10 +224,11 @@ class EntityExtractor:
         return not any(word in m.text.split() or word in m.value.split() for m in found.mentions if m.kind != "person")
 
     def _mononym(self, word: str, hits: list[tuple[int, str]]) -> bool:
-        """A titled single name that is no common word or first name ("Energy Minister Subroto"): kept as a
-        person even when no full name resolves it; resolve_persons replaces it when the registry can."""
-        titled = any(evidence == "titled" for _, evidence in hits)
-        return titled and word.lower() not in self._words and word not in self._first
+        """A single name kept as a person even when no full name resolves it (resolve_persons replaces it when
+        the registry can): titled and no common word or first name ("Energy Minister Subroto"), or written
+        where only people stand ("Klinsmann 15th", "c Cork b Croft")."""
+        kinds = {evidence for _, evidence in hits}
+        return "context" in kinds or ("titled" in kinds and word.lower() not in self._words and word not in self._first)
 
     # -- ALL-CAPS headline --------------------------------------------------------------------------
     def _caps_title(self, title: str, when: date | None, found: _Found) -> None:
@@ -292,12 +292,12 @@ class EntityExtractor:
             hits.setdefault(mapping.get(surface, surface), []).extend(surface_hits)
         about_persons = [p for p in persons if salient_person(hits.get(p, []), found.sentences)]
         passing = [p for p in persons if p not in about_persons]
-        surnames = [
-            w
-            for w in dict.fromkeys(found.lone)
-            if w not in mapping and salient_surname(found.lone_hits[w]) and self._plausible_lone(w, found)
-        ]
-        about_persons += [w for w in surnames if self._mononym(w, found.lone_hits[w])]
+        # lone surnames the article cannot resolve: the registry may; titled mononyms are persons in their own right
+        lone = [w for w in dict.fromkeys(found.lone) if w not in mapping and self._plausible_lone(w, found)]
+        surnames = [w for w in lone if salient_surname(found.lone_hits[w])]
+        mononyms = [w for w in lone if self._mononym(w, found.lone_hits[w])]
+        about_persons += [w for w in mononyms if w in surnames]
+        passing += [w for w in mononyms if w not in surnames]
         mentions = []
         for m in found.mentions:
             if m.kind == "person":
@@ -308,7 +308,7 @@ class EntityExtractor:
         persons = about_persons + passing
         countries = about_countries + [c for c in named_countries if c not in about_countries]
         orgs = tuple(dict.fromkeys(found.orgs))
-        kept = {"person": set(persons) | set(surnames), "country": set(countries)}
+        kept = {"person": set(persons) | set(lone), "country": set(countries)}
         unique: dict[tuple[str, str], Mention] = {}
         for m in mentions:  # only mentions of values the article keeps, once per (text, kind)
             if m.kind not in kept or m.value in kept[m.kind]:
@@ -318,9 +318,10 @@ class EntityExtractor:
             countries=tuple(countries),
             orgs=orgs,
             about={"person": tuple(about_persons), "country": tuple(about_countries), "org": orgs},
-            surnames=tuple(surnames),
+            surnames=tuple(lone),
             surnames_about=tuple(surnames),
             mentions=tuple(unique.values()),
+            firm_evidence=firm_evidence(found.firms, found.titled),
         )
 
 

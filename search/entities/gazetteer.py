@@ -166,10 +166,11 @@ def org_keys() -> dict[tuple[str, ...], str]:
 def first_names() -> frozenset[str]:
     """Capitalised first names (gender-guesser's ~60k plus NLTK's names), without common English words.
 
-    A common word ("The", "Said", "Will") is kept only if NLTK's curated names list has it too.
+    A common word ("The", "Said", "Will") is kept only if NLTK's curated names list has it too; the proper
+    names the English word list also holds ("Cedric", "Kieran", "Jiri") are no common words.
     """
     nltk_names = nlp.nltk_first_names()
-    words, stops = nlp.english_words(), nlp.stop_words()
+    words, stops = nlp.common_words(), nlp.stop_words()
     detector = gender_guesser.detector.Detector(case_sensitive=False)
     names = set(nltk_names)
     for name in detector.names:

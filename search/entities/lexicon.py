@@ -67,6 +67,22 @@ WEAK_TITLES = _words(
     """
 )
 
+# Lower-case nouns for a person that stand right before a name as a title does: "midfielder Wim Jonk", "his wife
+# Jetty Kors", "forecaster Lixion Avila" (sports and general copy; only the lower-case word counts).
+PERSON_NOUNS = _words(
+    """
+    midfielder defender striker forward goalkeeper keeper winger fullback full-back flanker hooker scrum-half
+    fly-half opener batsman bowler spinner all-rounder wicketkeeper pitcher catcher outfielder infielder
+    shortstop slugger quarterback jockey trainer coach manager skipper driver rider cyclist sprinter
+    runner hurdler jumper thrower swimmer golfer boxer wrestler player veteran rookie newcomer teammate
+    compatriot countryman wife husband son daughter widow girl boy forecaster scholar novelist poet writer
+    author playwright actor actress singer composer conductor dancer painter sculptor producer
+    lawyer prosecutor dissident activist strongman businessman nun priest pastor cleric lecturer
+    researcher scientist journalist reporter correspondent photographer columnist editor insurer aide
+    adviser advisor colleague counterpart developer
+    """
+)
+
 # Roles whose "with/at/for X" names an employer: "analyst with Elders Futures", "economist at James Capel".
 EMPLOYEE_ROLES = _words(
     """
@@ -81,7 +97,8 @@ ROLES_AFTER_FIRM = _words("analyst analysts economist economists strategist stra
 # After a surname these name the government, not the person: "the Reagan administration".
 ATTRIBUTIVE_NOUNS = _words("administration government cabinet era doctrine plan")
 
-# Capitalised words never part of a person's name: org heads, places, calendar, currencies, table words.
+# Capitalised words never part of a person's name: org heads, places, calendar, currencies, table words (not
+# "Jan" or "Christian", first names as often as a month or a faith: "Jan Siemerink", "Christian Ziege").
 NAME_STOPWORDS_OWN = _words(
     """
     Inc Corp Corporation Co Company Ltd Limited Plc PLC AG SA NV BV GmbH Group Holdings Holding Bank Bancorp
@@ -93,13 +110,13 @@ NAME_STOPWORDS_OWN = _words(
     News Times Post Journal Street Avenue Road Square Bridge River Valley Sea Ocean Gulf Bay Lake Island
     Islands Mountains Hills Peninsula Canal Coast Strait North South East West Northern Southern Eastern
     Western Central Middle New Old Great Upper Lower January February March April May June July August
-    September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday
+    September October November December Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday
     Wednesday Thursday Friday Saturday Sunday Minister President Chairman Secretary Governor Premier
     Chancellor Spokesman General Director Officer Chief Oil Gas Energy Petroleum Steel Motors Motor Electric
     Chemical Chemicals Foods Products Systems Technologies Technology Communications Resources Mining Minerals
     Partners Associates Brothers Bros Stores Services Enterprises Investment Investments Dollar Dollars Yen
     Marks Franc Francs Sterling Pound Lira Peso Prime Rate Index Average Dow Jones Standard War World Cup Day
-    Christmas Easter God Islamic Moslem Muslim Catholic Christian Jewish Arab Arabs Communist Socialist
+    Christmas Easter God Islamic Moslem Muslim Catholic Jewish Arab Arabs Communist Socialist
     Democrat Democrats Republican Republicans Democratic Conservative Labour Liberal Senator Representative
     Congressman Mln Dlrs Dlr Pct Cts Shr Net Revs Qtr Avg Shrs Oper Vs Note Year Tonnes Tonne Nil Europe
     European Asia Asian Africa African Americas Latin Pacific Atlantic Mideast Mediterranean Caribbean
@@ -118,8 +135,28 @@ INSTITUTION_WORDS = _words(
     """
 )
 
+# Words of administrative divisions and of team names, never part of a person's name: "Yaren District", "the
+# Federated States", "Ross County", "Sheffield United", "Queens Park Rangers", "Major League Baseball".
+DIVISION_AND_TEAM_WORDS = _words(
+    """
+    District Districts Province Provinces County Counties State States Region Regions Prefecture Prefectures
+    Municipality Territory Territories Republic Kingdom Emirate Emirates Oblast Governorate Parish Borough
+    Township Canton Atoll City United Rovers Rangers Wanderers Athletic Atletico Albion Palace Hotspur League
+    Sox
+    """
+)
+
 # Every capitalised word that is never part of a person's name.
-NAME_STOPWORDS = NAME_STOPWORDS_OWN | INSTITUTION_WORDS
+NAME_STOPWORDS = NAME_STOPWORDS_OWN | INSTITUTION_WORDS | DIVISION_AND_TEAM_WORDS
+
+# Plurals for a group of people: a name ending in one names the group ("Lib Dem MPs", "Labour Members"); so does
+# a plural acronym ("MPs", "CEOs") or the plural of a title or a noun for a person ("Tory Senators").
+GROUP_PLURALS = _words(
+    """
+    members supporters rebels voters lawmakers legislators deputies backbenchers loyalists militants fighters
+    troops fans delegates activists
+    """
+)
 
 
 # -- firms ----------------------------------------------------------------------------------------

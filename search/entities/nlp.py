@@ -89,6 +89,13 @@ def sentence_splitter() -> nltk.tokenize.PunktSentenceTokenizer:
     return nltk.tokenize.PunktTokenizer("english")
 
 
+def sentences(text: str) -> list[str]:
+    """The sentences of a body. A line break always ends one: ingested bodies keep only paragraph breaks, and a
+    line without a final stop (a byline, a table row, a heading) must not run into the next line's names."""
+    splitter = sentence_splitter()
+    return [s for line in text.split("\n") if line.strip() for s in splitter.tokenize(line)]
+
+
 @lru_cache(maxsize=1)
 def pos_tagger() -> nltk.tag.PerceptronTagger:
     """The averaged perceptron POS tagger, loaded once per process."""
@@ -210,6 +217,14 @@ def english_words() -> frozenset[str]:
     """Lower-cased words of NLTK's English word list (common words are weak evidence of a name)."""
     ensure_resources()
     return frozenset(w.lower() for w in nltk.corpus.words.words())
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The word list's lower-case entries only: "rose" and "will", not the proper names it also lists ("Cedric",
+    "Kieran")."""
+    ensure_resources()
+    return frozenset(w for w in nltk.corpus.words.words() if w.islower())
 
 
 @lru_cache(maxsize=1)

@@ -20,15 +20,19 @@ from search.entities.lexicon import (
 
 
 def canonical_name(tokens: list[str]) -> str:
-    """Join name tokens, dropping middle initials and dots ("James A. Baker" -> "James Baker")."""
+    """Join name tokens, dropping middle initials and dots ("James A. Baker" -> "James Baker"); a leading
+    initial keeps its dot ("G. Thorpe")."""
     kept = [t for t in tokens if t != "."]
     if len(kept) > 2:
         kept = [kept[0]] + [t for t in kept[1:-1] if len(t) > 1] + [kept[-1]]
+    if len(kept) > 1 and len(kept[0]) == 1 and kept[0].isupper():
+        kept[0] += "."
     return " ".join(kept)
 
 
 def capital_runs(tokens: list[str]) -> list[tuple[int, int]]:
-    """Maximal runs of capitalised tokens, with name particles ("de") and abbreviation dots ("Maj.") inside."""
+    """Maximal runs of capitalised tokens, with name particles ("de", "al-Turabi") and abbreviation dots ("Maj.")
+    inside."""
     runs, start = [], None
     for i, t in enumerate(tokens):
         inside = t[:1].isupper() or (
@@ -36,6 +40,7 @@ def capital_runs(tokens: list[str]) -> list[tuple[int, int]]:
             and (
                 (t == "." and len(tokens[i - 1]) <= 4)
                 or (t in PARTICLES and i + 1 < len(tokens) and tokens[i + 1][:1].isupper())
+                or particle_name(t)
             )
         )
         if inside and start is None:
@@ -71,6 +76,13 @@ def firm_names(tokens: list[str], runs: list[tuple[int, int]]) -> set[str]:
             if n > 0 and start > 1 and tokens[start - 1] == "," and runs[n - 1][1] == start - 1:
                 firms.update(_parts(tokens[runs[n - 1][0] : start - 1] + tokens[start:end]))  # "Bear, Stearns"
     return firms
+
+
+def firm_evidence(firms: set[str], titled: set[str]) -> dict[str, bool]:
+    """What an article shows person-like names to be, for the corpus-wide firm registry: True a firm (names of
+    two to four words, as a person's are), False a person named after a title, which wins ("Ivan Boesky and
+    Co" / "trader Ivan Boesky")."""
+    return {name: True for name in sorted(firms) if len(name.split()) <= 4} | dict.fromkeys(sorted(titled), False)
 
 
 def _firm_context(tokens: list[str], start: int, end: int, following: tuple[int, int] | None) -> bool:
@@ -112,7 +124,15 @@ def speaking(tokens: list[str], start: int, end: int) -> bool:
 
 
 def surname_of(name: str) -> str:
-    return name.split()[-1]
+    """The word a lone mention of the person would be: "Baker"; "Turabi" of "Hassan al-Turabi"."""
+    last = name.split()[-1]
+    return last.partition("-")[2] if particle_name(last) else last
+
+
+def particle_name(token: str) -> bool:
+    """A family name joined to its lower-case particle by a hyphen: "al-Turabi", "el-Sayed", "bin-Laden"."""
+    head, _, rest = token.partition("-")
+    return head in PARTICLES and rest[:1].isupper()
 
 
 def fold_key(name: str) -> str:
@@ -121,7 +141,8 @@ def fold_key(name: str) -> str:
 
 
 def fold_persons(full_names: list[str], lone: list[str], family_first: set[str]) -> tuple[list[str], dict[str, str]]:
-    """Fold partial names into the article's full names.
+    """Fold partial names into the article's full names, and a misspelt full name into the one named first
+    ("Igor Konashenko" into "Igor Konashenkov").
 
     :param full_names: multi-token names in order of first mention.
     :param lone: single-token mentions (surnames, possibly titled) in order of first mention.
@@ -132,11 +153,11 @@ def fold_persons(full_names: list[str], lone: list[str], family_first: set[str])
     persons: list[str] = []
     mapping: dict[str, str] = {}
     for name in sorted(dict.fromkeys(full_names), key=lambda n: -len(n.split())):
-        target = _longer_match(name, persons)
+        target = _longer_match(name, persons) or _misspelling_of(name, persons)
         mapping[name] = target or name
+        by_surname.setdefault(fold_key(surname_of(name)), target or name)
         if target is None:
             persons.append(name)
-            by_surname.setdefault(fold_key(surname_of(name)), name)
             if name in family_first:
                 by_surname.setdefault(fold_key(name.split()[0]), name)
     order = {name: i for i, name in enumerate(dict.fromkeys(full_names))}
@@ -157,3 +178,34 @@ def _longer_match(name: str, persons: list[str]) -> str | None:
         if len(other_tokens) > len(tokens) and same_surname and tokens[0] in other_tokens:
             return other
     return None
+
+
+def _misspelling_of(name: str, persons: list[str]) -> str | None:
+    """A kept name this one misspells: same first name, a surname one letter apart (two for surnames of eight
+    letters or more): "Igor Konashenko" -> "Igor Konashenkov". Surnames under five letters never fold ("Ali
+    Khan", "Ali Kazan")."""
+    tokens = name.split()
+    for other in persons:
+        other_tokens = other.split()
+        if len(other_tokens) != len(tokens) or fold_key(other_tokens[0]) != fold_key(tokens[0]):
+            continue
+        a, b = fold_key(tokens[-1]), fold_key(other_tokens[-1])
+        shorter = min(len(a), len(b))
+        if shorter >= 5 and _edit_distance(a, b, 2) <= (2 if shorter >= 8 else 1):
+            return other
+    return None
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of two words, or ``limit + 1`` as soon as it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]

@@ -295,7 +295,7 @@ def _write(
             out.writer.delete_by_term(schema.ID_FIELD, article_id)
             registry.remove(article_id)
         deferred = _write_extracted(out, plan, registry, workers, rebuild, progress)
-        for article, entities, doc in deferred:  # lone surnames: resolved against the whole corpus
+        for article, entities, doc in deferred:  # lone surnames and firms: resolved against the whole corpus
             doc.update(entity_fields(resolve_persons(entities, registry)))
             _write_one(out, article.id, doc, plan, rebuild)
         out.commit()
@@ -307,7 +307,7 @@ def _write(
 def _write_extracted(
     out: _Writer, plan: _Plan, registry: PersonRegistry, workers: int | None, rebuild: bool, progress: ProgressFactory
 ) -> list[tuple[Article, Entities, dict]]:
-    """Write each article as its entities arrive; hold back those with unresolved lone surnames."""
+    """Write each article as its entities arrive; hold back those with persons or unresolved lone surnames."""
     deferred: list[tuple[Article, Entities, dict]] = []
     bar = progress(len(plan.to_extract), "indexing")
     for article, prepared, error in extract_entities(plan.to_extract, workers):
@@ -316,8 +316,8 @@ def _write_extracted(
             plan.report.failed.append((article.path, f"{article.id}: entity extraction failed: {error}"))
             continue
         entities, doc = prepared
-        registry.add(article.id, entities.persons)
-        if entities.surnames:
+        registry.add(article.id, entities.persons, entities.firm_evidence)
+        if entities.surnames or entities.persons:  # its lone surnames and firm-like names need the whole corpus
             deferred.append((article, entities, doc))
         else:
             _write_one(out, article.id, doc, plan, rebuild)

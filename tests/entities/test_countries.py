@@ -56,6 +56,37 @@ def test_split_dateline_none_in_a_plain_body(country_rules: CountryRules) -> Non
 
 
 @pytest.mark.parametrize(
+    ("body", "place", "rest"),
+    [
+        ("LONDON 1996-08-30\nWest Indian all-rounder Phil Simmons took four.", "LONDON", "West Indian"),  # ISO date
+        ("MONTGOMERY, Ala.\n1996-08-22\nThe state said so.", "MONTGOMERY, Ala.", "The state"),
+        ("Colleen Siegel\nJERUSALEM 1996-08-22\nIsrael said so.", "JERUSALEM", "Colleen Siegel\n"),  # a byline
+    ],
+)
+def test_split_dateline_iso_dates_and_a_byline_before(
+    country_rules: CountryRules, body: str, place: str, rest: str
+) -> None:
+    found, after = country_rules.split_dateline(body)
+    assert found == place and after.lstrip().startswith(rest)
+
+
+@pytest.mark.parametrize(
+    ("body", "place"),
+    [
+        ("Jan Siemerink beat Jiri Novak 6-3 6-4.", None),  # a mixed-case place needs a comma before the date
+        ("Mayor Smith 5 said so.", None),
+        ("Two weeks ended Feb 25 daily avgs.", None),
+        ("JOHANNESBURG March 13 - Shr 516 cts", "JOHANNESBURG"),  # an ALL-CAPS one does not
+        ("RICHMOND, Va., Marc 16 - Investors Savings Bank said.", "RICHMOND, Va."),  # the wire's typos
+    ],
+)
+def test_split_dateline_month_dates_need_a_comma_or_an_all_caps_place(
+    country_rules: CountryRules, body: str, place: str | None
+) -> None:
+    assert country_rules.split_dateline(body)[0] == place
+
+
+@pytest.mark.parametrize(
     ("dateline", "found"),
     [
         ("TOKYO", ("TOKYO", "Japan")),
@@ -147,6 +178,35 @@ def test_not_the_country_keeps_the_country(country_rules: CountryRules, sentence
     assert not country_rules.not_the_country(tokens, *span(tokens, word))
 
 
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        ("Latin American debt rose sharply.", "American"),  # a demonym inside a longer name
+        ("Latin Americans voted on Sunday.", "Americans"),
+        ("Southeast Asian nations met.", "Asian"),
+        ("West Texas Intermediate crude rose 50 cents.", "Texas"),  # a place inside a product or index name
+        ("Texas Instruments shares fell.", "Texas"),
+    ],
+)
+def test_inside_a_name_a_region_adjective_or_a_product(country_rules: CountryRules, sentence: str, word: str) -> None:
+    tokens = tokenize(sentence)
+    assert country_rules._inside_a_name(tokens, *span(tokens, word))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        ("American investors bought.", "American"),
+        ("Prices in Texas rose.", "Texas"),
+        ("Texas Governor Bill Clements spoke.", "Texas"),  # a title after it
+        ("Israel Radio said so.", "Israel"),  # a country's name is always the country
+    ],
+)
+def test_inside_a_name_not_for_the_place_itself(country_rules: CountryRules, sentence: str, word: str) -> None:
+    tokens = tokenize(sentence)
+    assert not country_rules.not_the_country(tokens, *span(tokens, word))
+
+
 def test_company_word_part_of_a_firms_name(country_rules: CountryRules) -> None:
     assert country_rules._company_word("Texaco")
 
@@ -220,6 +280,21 @@ def test_names_aliases_demonyms_cities(extract: Extract, body: str, countries: t
 )
 def test_datelines(extract: Extract, body: str, countries: tuple[str, ...]) -> None:
     assert extract(body, when=D1987).countries == countries
+
+
+@pytest.mark.parametrize(
+    ("body", "countries"),
+    [
+        ("Colleen Siegel\nJERUSALEM 1996-08-22\nThe cabinet met on Thursday.", ("Israel",)),
+        ("Latin American debt rose sharply, bankers said.", ()),
+        ("West Texas Intermediate crude rose 50 cents in New York.", ("United States",)),  # New York, not Texas
+        ("West Texas Intermediate crude rose 50 cents.", ()),
+    ],
+)
+def test_iso_datelines_region_adjectives_and_products(extract: Extract, body: str, countries: tuple[str, ...]) -> None:
+    ents = extract(body)
+    assert ents.countries == countries
+    assert all(m.text not in ("American", "Texas") for m in ents.mentions)
 
 
 def test_historical_states_by_date(extract: Extract) -> None:

@@ -445,3 +445,130 @@ def test_acronyms_before_names_and_employers_only_after_employee_roles(
     extract: Extract, body: str, persons: tuple[str, ...]
 ) -> None:
     assert extract(body, when=D1987).persons == persons
+
+
+# -- people in results copy and general copy without a known first name (bench/entity_mentions.py) ------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Somerset 83 and 174 (P. Simmons 4-38).", "P. Simmons"),  # an initial
+        ("Mats Lanner (Sweden) 64 71, Jeff Hawksworth 67 68.", "Mats Lanner"),  # a country in brackets
+        ("Jiri Novak (Czech Republic) beat him.", "Jiri Novak"),
+        ("Tarak Das, 70, was picked up.", "Tarak Das"),  # an age
+        ("Xinhua quoted Tang Shubei, executive vice chairman of the body.", "Tang Shubei"),  # a title in apposition
+        ("Abyss DeJesus, the girl, is two.", "Abyss DeJesus"),
+        ("Saeed Anwar c Inzamam-ul-Haq b Wasim Akram 176", "Wasim Akram"),  # results copy
+    ],
+)
+def test_person_context_shows_a_person(name_rules: NameRules, sentence: str, name: str) -> None:
+    tokens, _, cut, end = locate(sentence, name)
+    assert name_rules.person_context(tokens, cut, end)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Sheep could contract Bovine Spongiform Encephalopathy (BSE) too.", "Bovine Spongiform Encephalopathy"),
+        ("In Tirana: Flamurtari Vlore (Albania) 0.", "Albania"),  # a country is no person
+        ("Profits at Acme Widgets, the unit, rose.", "Acme Widgets"),  # no title in the apposition
+        ("Sales at Acme Widgets, 1996, rose.", "Acme Widgets"),
+        ("O Globo daily said so.", "O Globo"),  # a one-letter word without a dot is no initial
+    ],
+)
+def test_person_context_not_for_acronyms_firms_and_dates(name_rules: NameRules, sentence: str, name: str) -> None:
+    tokens, _, cut, end = locate(sentence, name)
+    assert not name_rules.person_context(tokens, cut, end)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Guus Hiddink recalled midfielder Wim Jonk.", "Wim Jonk"),
+        ("The kidnappers seized his wife Jetty Kors.", "Jetty Kors"),
+        ("The shopping center developer Edward DeBartolo made a bid.", "Edward DeBartolo"),
+    ],
+)
+def test_titled_by_a_lower_case_noun_for_a_person(name_rules: NameRules, sentence: str, name: str) -> None:
+    tokens, _, cut, _ = locate(sentence, name)
+    assert name_rules.titled(tokens, cut)
+
+
+def test_titled_not_by_a_capitalised_noun_for_a_person(name_rules: NameRules) -> None:
+    """Only the lower-case word counts: a capitalised "Centre" may be a place or the start of a sentence."""
+    tokens, _, cut, _ = locate("Centre Point Mulder opened.", "Point Mulder")
+    assert not name_rules.titled(tokens, cut)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "evidence"),
+    [
+        ("Bayern Munich 4 (Klinsmann 15th, Zieger 24th)", "Klinsmann", "context"),  # a scorer's minute
+        ("Lens 3 (Vairelles 8th, Smicer 90th) Montpellier 2", "Smicer", "context"),
+        ("Aamir Sohail c Cork b Croft 46", "Cork", "context"),  # a cricket catcher and bowler
+        ("Aamir Sohail c Cork b Croft 46", "Croft", "context"),
+        ("Volcker said the dollar fell.", "Volcker", "surname"),
+        ("Prices rose on Friday 13th March.", "March", "surname"),
+    ],
+)
+def test_lone_evidence_of_results_copy(name_rules: NameRules, sentence: str, word: str, evidence: str) -> None:
+    tokens, _, cut, end = locate(sentence, word)
+    assert name_rules.lone_evidence(tokens, cut, end) == evidence
+
+
+@pytest.mark.parametrize(
+    ("word", "plural"),
+    [("MPs", True), ("CEOs", True), ("Members", True), ("Senators", True), ("Ministers", True), ("Jones", False)],
+)
+def test_group_plural(name_rules: NameRules, word: str, plural: bool) -> None:
+    assert name_rules.group_plural(word) is plural
+
+
+def test_initial_common_word_keeps_initials_and_names_in_results(name_rules: NameRules) -> None:
+    assert name_rules.initial_common_word(tokenize("Following the talks, prices rose."), 1)
+    assert not name_rules.initial_common_word(tokenize("G. Thorpe lbw b Mushtaq Ahmed 54"), 3)
+    tokens = tokenize("Sun Jian (China) beat Gong Zhichao (China) 11-2 11-5")
+    assert not name_rules.initial_common_word(tokens, 2)  # "Sun" opens a name its context shows
+    assert name_rules.initial_common_word(tokenize("But Weizman, a former defence minister, agreed."), 2)
+    assert name_rules.initial_common_word(tokenize("Left-back Hinchcliffe, 27, replaces him."), 2)
+
+
+@pytest.mark.parametrize(
+    ("body", "persons"),
+    [
+        ("England 326 (J. Crawley 106, G. Thorpe 54; Waqar Younis 4-95).", ("J. Crawley", "G. Thorpe", "Waqar Younis")),
+        ("A. Stewart b Mushtaq Ahmed 44", ("A. Stewart", "Mushtaq Ahmed")),  # "A." is an initial, not the article
+        ("Dally Randriantefy (Madagascar) beat Jane Chi (U.S.) 6-3 6-1", ("Dally Randriantefy", "Jane Chi")),
+        ("Guus Hiddink on Monday recalled midfielder Wim Jonk.", ("Guus Hiddink", "Wim Jonk")),
+        ("Jan Siemerink (Netherlands) beat Jiri Novak (Czech Republic)", ("Jan Siemerink", "Jiri Novak")),  # "Jan"
+        ("He beat Cedric Pioline of France and Christian Ziege.", ("Cedric Pioline", "Christian Ziege")),
+        ("Prime Minister Abdul-Karim al-Kabariti spoke. Kabariti said so.", ("Abdul-Karim al-Kabariti",)),
+    ],
+)
+def test_people_in_results_and_general_copy(extract: Extract, body: str, persons: tuple[str, ...]) -> None:
+    assert extract(body).persons == persons
+
+
+def test_scorers_and_scorecards_name_people_by_surname(extract: Extract) -> None:
+    """A single name where results copy writes only people is a person even though no full name resolves it."""
+    ents = extract("St Pauli 4 (Driller 15th, Trulsen 54th) Schalke 4 (Max 11th).")
+    assert set(ents.persons) == {"Driller", "Trulsen", "Max"}
+    assert set(extract("Saeed Anwar c Croft b Cork 176").persons) == {"Saeed Anwar", "Croft", "Cork"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Several Lib Dem MPs voted against the bill.",  # a party or group plus a plural noun
+        "Labour Members met Tory Senators on Monday.",
+        "The Federated States and Palau signed the accord.",  # gazetteer-like names
+        "Officials in Yaren District said the plant would open.",
+        "Ross County beat Sheffield United 2-1 and Queens Park Rangers drew.",  # teams
+        "Major League Baseball owners met on Thursday.",
+        "He won the Hong Kong Open on Sunday.",  # a multi-word place opens no name
+    ],
+)
+def test_groups_divisions_and_teams_are_not_persons(extract: Extract, body: str) -> None:
+    ents = extract(body)
+    assert ents.persons == () and ents.surnames == ()

@@ -99,6 +99,18 @@ def test_tokenize(text, tokens):
     assert nlp.tokenize(text) == tokens
 
 
+def test_sentences_end_at_a_line_break():
+    """A byline, a dateline or a table row without a final stop never runs into the next line."""
+    body = "Colleen Siegel\nJERUSALEM 1996-08-22\nIsrael said so. Syria did not.\n\nGoran Ivanisevic (Croatia)"
+    assert nlp.sentences(body) == [
+        "Colleen Siegel",
+        "JERUSALEM 1996-08-22",
+        "Israel said so.",
+        "Syria did not.",
+        "Goran Ivanisevic (Croatia)",
+    ]
+
+
 def test_fast_chunker_makes_the_same_decisions_as_nltk():
     sentences = [
         "Treasury Secretary James Baker met West German Finance Minister Gerhard Stoltenberg in Paris.",

@@ -18,6 +18,7 @@ from search.entities.persons import (
     _longer_match,
     canonical_name,
     capital_runs,
+    firm_evidence,
     firm_names,
     fold_key,
     fold_persons,
@@ -61,6 +62,7 @@ def firm_context_of(sentence: str, run: str) -> bool:
     [
         ("James A. Baker", "James Baker"),  # a middle initial and its dot
         ("Javier Perez de Cuellar", "Javier Perez de Cuellar"),  # nothing to drop
+        ("G. Thorpe", "G. Thorpe"),  # a leading initial keeps its dot
     ],
 )
 def test_canonical_name_drops_middle_initials(name: str, canonical: str) -> None:
@@ -72,6 +74,7 @@ def test_canonical_name_drops_middle_initials(name: str, canonical: str) -> None
     [
         ("The unit is led by Maj. Gen. Aharon Haliva.", [["The"], ["Maj", ".", "Gen", ".", "Aharon", "Haliva"]]),
         ("He wrote to Javier Perez de Cuellar.", [["He"], ["Javier", "Perez", "de", "Cuellar"]]),
+        ("He met Hassan al-Turabi.", [["He"], ["Hassan", "al-Turabi"]]),  # a particle hyphened to the name
     ],
 )
 def test_capital_runs_keep_particles_and_abbreviation_dots_inside(sentence: str, runs: list[list[str]]) -> None:
@@ -174,7 +177,10 @@ def test_speaking_not_a_name_that_is_not_quoted(sentence: str, name: str) -> Non
     assert not speaking(tokens, *span(tokens, name))
 
 
-@pytest.mark.parametrize(("name", "surname"), [("Paul Volcker", "Volcker"), ("Javier Perez de Cuellar", "Cuellar")])
+@pytest.mark.parametrize(
+    ("name", "surname"),
+    [("Paul Volcker", "Volcker"), ("Javier Perez de Cuellar", "Cuellar"), ("Hassan al-Turabi", "Turabi")],
+)
 def test_surname_of_is_the_last_word(name: str, surname: str) -> None:
     assert surname_of(name) == surname
 
@@ -207,6 +213,37 @@ def test_fold_persons_a_shorter_full_name_folds_into_the_longer_one() -> None:
         "Otto Poehl": "Karl Otto Poehl",
         "poehl": "Karl Otto Poehl",
     }
+
+
+def test_fold_persons_a_misspelt_full_name_folds_into_the_one_named_first() -> None:
+    """Same first name, a surname one letter apart (two from eight letters), same story: one person."""
+    persons, mapping = fold_persons(["Igor Konashenkov", "Vladimir Putin", "Igor Konashenko"], ["Konashenko"], set())
+    assert persons == ["Igor Konashenkov", "Vladimir Putin"]
+    assert mapping["Igor Konashenko"] == mapping["Konashenko"] == "Igor Konashenkov"
+    assert fold_persons(["Anatoly Karpov", "Anatoly Kasparov"], [], set())[0] == ["Anatoly Karpov", "Anatoly Kasparov"]
+
+
+@pytest.mark.parametrize(
+    ("names", "kept"),
+    [
+        (["Ali Khan", "Ali Kazan"], 2),  # surnames under five letters never fold
+        (["Mark Waugh", "Steve Waugh"], 2),  # another first name
+        (["John Smith", "John Smyth"], 1),  # one letter apart
+        (["Igor Ivanov", "Igor Ivanenko"], 2),  # three letters apart
+    ],
+)
+def test_misspelling_of_needs_the_first_name_and_a_close_long_surname(names: list[str], kept: int) -> None:
+    assert len(fold_persons(names, [], set())[0]) == kept
+
+
+def test_fold_persons_a_lone_surname_folds_past_a_hyphened_particle() -> None:
+    assert fold_persons(["Hassan al-Turabi"], ["Turabi"], set())[1]["Turabi"] == "Hassan al-Turabi"
+
+
+def test_firm_evidence_firms_and_titled_persons() -> None:
+    """Firm names of two to four words as True, names after a person's title as False (which wins)."""
+    evidence = firm_evidence({"Bear Stearns", "Ivan Boesky", "A B C D E"}, {"Ivan Boesky"})
+    assert evidence == {"Bear Stearns": True, "Ivan Boesky": False}
 
 
 def test_fold_persons_an_unknown_lone_surname_is_not_mapped() -> None:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from search.indexing.registry import REGISTRY_FILE, PersonRegistry, load_registry, resolve_persons, save_registry
+from search.indexing.registry import (
+    FIRMS_FILE,
+    REGISTRY_FILE,
+    PersonRegistry,
+    load_registry,
+    resolve_persons,
+    save_registry,
+)
 from search.models import Entities, Mention
 
 
@@ -91,7 +98,7 @@ def test_save_registry_then_load_registry_gives_it_back(tmp_path: Path) -> None:
     registry.add("a", ["Paul Volcker"])
     registry.add("b", ["Paul Volcker"])
     save_registry(tmp_path, registry)
-    assert [p.name for p in tmp_path.iterdir()] == [REGISTRY_FILE]  # no temporary file left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([REGISTRY_FILE, FIRMS_FILE])  # no temporary file
     loaded = load_registry(tmp_path)
     assert loaded.to_json() == registry.to_json()
     assert loaded.resolve("Volcker") == "Paul Volcker"
