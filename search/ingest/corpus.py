@@ -5,9 +5,9 @@ see ``is_not_news``); ``read_file(path, root)`` reads one file and never raises 
 whatever is wrong (binary, bad encoding, empty, over ``MAX_FILE_BYTES``, invalid JSON line, truncated
 SGML, permission denied) becomes a line in ``FileResult.problems`` and the rest of the file is still
 read. A record with neither title nor text is no problem but nothing to index: it is listed in
-``FileResult.empty``. The readers (text, jsonl, sgml, html) only parse; this module derives ids and dates
-the same way for every format (and ``check_readers`` checks, before a run, that the readers it will
-use can import their libraries):
+``FileResult.empty``. The readers (text, jsonl, sgml, html, newsml, nitf, feed, warc; picked by
+``search.ingest.readers``) only parse; this module derives ids and dates the same way for every format
+(and ``check_readers`` checks, before a run, that the readers it will use can import their libraries):
 
 * id: the record's own id when the data has one (Reuters ``reuters-<NEWID>``, JSON ``id``) and it is
   URL-safe, else a 16-hex-digit SHA-1 of it; without one, a SHA-1 of the file's path relative to its
@@ -19,16 +19,13 @@ use can import their libraries):
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import stat
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from search.errors import MissingDependency
 from search.ingest.base import (
     MAX_TITLE_CHARS,
     Record,
@@ -40,26 +37,13 @@ from search.ingest.base import (
     title_from_body,
 )
 from search.ingest.dates import find_date_in_text, read_metadata_date
-from search.ingest.html import read_html
-from search.ingest.jsonl import read_json, read_jsonl
-from search.ingest.sgml import read_sgml
-from search.ingest.text import read_text
+from search.ingest.readers import READERS, SUFFIXES, Reader, reader_suffix
 from search.models import Article
 
 logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # larger files are reported and skipped: a news file is never this big
 
-Reader = Callable[[bytes], tuple[list[Record], list[str]]]
-READERS: dict[str, Reader] = {
-    ".txt": read_text,
-    ".json": read_json,
-    ".jsonl": read_jsonl,
-    ".sgm": read_sgml,
-    ".html": read_html,
-    ".htm": read_html,
-}
-SUFFIXES: tuple[str, ...] = tuple(READERS)
 
 # Files that come with a collection but are not news: README.txt, LICENSE.md, readme.html, CHANGES.rst ...
 NOT_NEWS_NAMES = frozenset({"readme", "license", "licence", "copying", "changes", "changelog", "notice", "authors"})
@@ -103,7 +87,7 @@ def discover(
             continue
         if stat.S_ISDIR(info.st_mode):
             yield from _walk(root, (info.st_dev, info.st_ino), seen_dirs, seen_files, report, skipped)
-        elif root.suffix.lower() not in READERS:
+        elif reader_suffix(root) not in READERS:
             report(root, f"unsupported file type (supported: {', '.join(SUFFIXES)})")
         elif _first_time((info.st_dev, info.st_ino), seen_files):
             yield root, root
@@ -144,7 +128,7 @@ def _walk(
                     report(path, "symlink loop (links back to a parent folder); skipped")
                 elif _first_time(key, seen_dirs):
                     subdirs.append((path, ancestors | {key}))
-            elif stat.S_ISREG(info.st_mode) and path.suffix.lower() in READERS and _first_time(key, seen_files):
+            elif stat.S_ISREG(info.st_mode) and reader_suffix(path) in READERS and _first_time(key, seen_files):
                 if is_not_news(path):
                     skipped(path)
                 else:
@@ -174,36 +158,11 @@ def _log_skipped(path: Path) -> None:
     logger.info("%s: not news (a README, LICENSE ... file); skipped", path)
 
 
-def check_readers(suffixes: Iterable[str]) -> None:
-    """Raise MissingDependency, naming the pip package, when the reader of one of these suffixes can't
-    import its third-party library (a reader module's ``REQUIRES``: ``(module, package)`` pairs).
-
-    Call it once before reading, with the suffixes of the files a run will read: ``read_file`` would
-    otherwise report the ImportError as a problem of every file of that format, and skip them all.
-    Formats not among ``suffixes`` are not checked, so a missing HTML library never stops a run
-    without HTML files.
-    """
-    checked: set[str] = set()
-    for suffix in suffixes:
-        suffix = suffix.lower()
-        reader = READERS.get(suffix)
-        if reader is None or reader.__module__ in checked:
-            continue
-        checked.add(reader.__module__)
-        for module, package in getattr(sys.modules[reader.__module__], "REQUIRES", ()):
-            try:
-                importlib.import_module(module)
-            except ImportError as exc:
-                formats = "/".join(s for s, r in READERS.items() if r.__module__ == reader.__module__)
-                detail = (str(exc).splitlines() or [f"no module named {module!r}"])[0].rstrip(".")
-                raise MissingDependency(f"Reading {formats} files", package, f"{type(exc).__name__}: {detail}") from exc
-
-
 def read_file(path: Path, root: Path) -> FileResult:
     """Every article in one corpus file; problems are reported in the result, never raised."""
     path = Path(path)
     result = FileResult(path=_resolved(path))
-    reader = READERS.get(path.suffix.lower())
+    reader = READERS.get(reader_suffix(path))
     if reader is None:
         result.problems.append(f"unsupported file type '{path.suffix}' (supported: {', '.join(SUFFIXES)})")
         return result

@@ -51,7 +51,9 @@ def test_sorted_recursive_supported_only_no_hidden(tmp_path: Path) -> None:
         "sub/deeper/y.sgm",
     ]
     assert all(root == tmp_path for _, root in found)
-    assert set(SUFFIXES) == {".txt", ".json", ".jsonl", ".sgm", ".html", ".htm"}
+    assert set(SUFFIXES) == {".txt", ".json", ".jsonl", ".sgm", ".html", ".htm"} | {
+        ".xml", ".nitf", ".rss", ".atom", ".warc", ".warc.gz"  # news XML (sniffed) and web archives
+    }  # fmt: skip
 
 
 def test_symlink_loop_is_reported_and_does_not_hang(tmp_path: Path) -> None:
@@ -127,7 +129,11 @@ def test_roots_that_are_files_missing_or_unsupported(tmp_path: Path, caplog: pyt
     assert found == [(story, story)]
     assert problems == [
         (tmp_path / "missing", "can't open: No such file or directory"),
-        (tmp_path / "notes.md", "unsupported file type (supported: .txt, .json, .jsonl, .sgm, .html, .htm)"),
+        (
+            tmp_path / "notes.md",
+            "unsupported file type (supported: .txt, .json, .jsonl, .sgm, .html, .htm, "
+            ".xml, .nitf, .rss, .atom, .warc, .warc.gz)",
+        ),
     ]
     assert list(discover([tmp_path / "missing"])) == []  # without a handler: logged
     assert "missing: can't open: No such file or directory" in caplog.text

@@ -172,7 +172,8 @@ def test_missing_and_unsupported_files(tmp_path: Path) -> None:
     assert read_file(tmp_path / "gone.txt", tmp_path).problems == ["can't read: No such file or directory"]
     (tmp_path / "notes.docx").write_bytes(b"PK")
     assert read_file(tmp_path / "notes.docx", tmp_path).problems == [
-        "unsupported file type '.docx' (supported: .txt, .json, .jsonl, .sgm, .html, .htm)"
+        "unsupported file type '.docx' (supported: .txt, .json, .jsonl, .sgm, .html, .htm, "
+        ".xml, .nitf, .rss, .atom, .warc, .warc.gz)"
     ]
 
 
