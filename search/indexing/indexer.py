@@ -78,6 +78,7 @@ def build_index(
     rebuild: bool = False,
     wait: float = 0,
     progress: ProgressFactory = no_progress,
+    cluster: str | None = None,  # a Dask scheduler's address (tcp://HOST:8786): extract entities on its workers
 ) -> IndexReport:
     """Index every article below ``paths`` into ``index_dir``; return what was done.
 
@@ -104,7 +105,7 @@ def build_index(
             plan = _plan(files, roots, existing, rebuild, progress, report)
             if plan.to_extract or plan.to_delete or rebuild:
                 registry = PersonRegistry() if rebuild else load_registry(index_path)
-                _write(ix, index_path, plan, registry, workers, rebuild, progress)
+                _write(ix, index_path, plan, registry, workers, rebuild, progress, cluster)
                 save_registry(index_path, registry)
         finally:
             ix.close()
@@ -288,13 +289,14 @@ def _write(
     workers: int | None,
     rebuild: bool,
     progress: ProgressFactory,
+    cluster: str | None,
 ) -> None:
     out = _Writer(ix, index_path, registry, rebuild)
     try:
         for article_id in plan.to_delete:
             out.writer.delete_by_term(schema.ID_FIELD, article_id)
             registry.remove(article_id)
-        deferred = _write_extracted(out, plan, registry, workers, rebuild, progress)
+        deferred = _write_extracted(out, plan, registry, workers, rebuild, progress, cluster)
         for article, entities, doc in deferred:  # lone surnames and firms: resolved against the whole corpus
             doc.update(entity_fields(resolve_persons(entities, registry)))
             _write_one(out, article.id, doc, plan, rebuild)
@@ -305,12 +307,18 @@ def _write(
 
 
 def _write_extracted(
-    out: _Writer, plan: _Plan, registry: PersonRegistry, workers: int | None, rebuild: bool, progress: ProgressFactory
+    out: _Writer,
+    plan: _Plan,
+    registry: PersonRegistry,
+    workers: int | None,
+    rebuild: bool,
+    progress: ProgressFactory,
+    cluster: str | None,
 ) -> list[tuple[Article, Entities, dict]]:
     """Write each article as its entities arrive; hold back those with persons or unresolved lone surnames."""
     deferred: list[tuple[Article, Entities, dict]] = []
     bar = progress(len(plan.to_extract), "indexing")
-    for article, prepared, error in extract_entities(plan.to_extract, workers):
+    for article, prepared, error in extract_entities(plan.to_extract, workers, cluster):
         bar.update()
         if prepared is None:
             plan.report.failed.append((article.path, f"{article.id}: entity extraction failed: {error}"))
