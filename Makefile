@@ -7,12 +7,12 @@ PORT ?= 8000
 REUTERS_FROM ?=
 PYTEST_ARGS ?=
 
-.PHONY: install run index serve shell test test-fast lint bench clean package-smoke
+.PHONY: install run index serve shell test test-fast lint bench clean package-smoke api-check
 
 $(BIN)/news-search: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,lint]'
+	$(BIN)/pip install --quiet -e '.[test,lint,cluster]'
 	touch $@
 
 install: $(BIN)/news-search
@@ -46,6 +46,11 @@ lint: install
 	$(BIN)/ruff check search web tests bench
 	$(BIN)/ruff format --check search web tests bench
 	$(BIN)/mypy
+
+# schemathesis (all its checks) against /api/openapi.json on the Procfile's gunicorn over the web test index;
+# part of `make test` too. SCHEMATHESIS_SEED=<n> explores other requests than CI's.
+api-check: install
+	$(BIN)/python -m pytest tests/web/test_api_conformance.py $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/entity_quality.py

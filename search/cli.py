@@ -1,16 +1,15 @@
-"""The ``news-search`` command: setup, corpus fetch, index, search, serve.
+"""The ``news-search`` command: setup, corpus fetch, index, search, serve, follow.
 
-The only module that prints. Domain errors (``SearchError``) become a one-line message and exit code 1
-(2 for usage errors, as click does); never a traceback.
+With :mod:`search.console` (what it prints), the only module that writes to the terminal. Domain errors
+(``SearchError``) become a one-line message and exit code 1 (2 for usage errors, as click does); never a
+traceback.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
-import re
 import shutil
 import sys
 from datetime import date
@@ -20,12 +19,13 @@ from typing import Any
 import click
 
 from search import settings
+from search.console import echo_page, echo_report, progress_factory
 from search.errors import SearchError
 from search.facets import FACETS, MENTIONS
-from search.models import SORTS, IndexReport, SearchPage, SearchRequest
+from search.models import SORTS, SearchRequest
 from search.settings import Limits
 
-CHIPS_PER_FACET = 4  # entity values shown under each hit, per facet
+CLUSTER_HELP = "Extract entities on the Dask cluster whose scheduler is at TCP_ADDRESS [env NEWS_SEARCH_CLUSTER]."
 
 
 class _Group(click.Group):
@@ -127,62 +127,26 @@ def corpus_fetch(name: str, source: Path | None, dest: Path | None) -> None:
     default=0.0,
     help="Seconds to wait for another running indexer before giving up [default: 0].",
 )
-def index(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None, wait: float) -> None:
+@click.option("--cluster", metavar="TCP_ADDRESS", default=lambda: str(settings.get("CLUSTER")), help=CLUSTER_HELP)
+def index(
+    paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None, wait: float, cluster: str
+) -> None:
     """Index the articles below PATHS (default: the corpus folder), incrementally."""
+    from search.indexing.cluster import check_cluster
     from search.indexing.indexer import build_index
 
     roots = list(paths) or [settings.corpus_dir()]
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
         raise click.BadParameter(f"no such file or folder: {', '.join(missing)}", param_hint="PATHS")
+    if cluster and workers:
+        raise click.UsageError("--workers sets local processes; leave it out with --cluster or NEWS_SEARCH_CLUSTER.")
+    address = check_cluster(cluster) if cluster else None  # before reading the corpus: fail at once if unusable
     target = index_dir or settings.index_dir()
-    report = build_index(roots, target, workers=workers, rebuild=rebuild, wait=wait, progress=_progress_factory())
-    _echo_report(report, target)
-
-
-def _progress_factory():
-    """tqdm bars on a terminal; nothing when output is piped or logged."""
-    from tqdm import tqdm
-
-    enabled = sys.stderr.isatty()
-
-    def make(total: int, desc: str):
-        return tqdm(
-            total=total,
-            desc=desc,
-            unit=" files" if desc == "reading" else " articles",
-            disable=not enabled,
-            leave=False,
-            dynamic_ncols=True,
-        )
-
-    return make
-
-
-def _echo_report(report: IndexReport, target: Path) -> None:
-    skipped = ""
-    if report.skipped:
-        names = ", ".join(Path(path).name for path in report.skipped[:3]) + (", ..." if len(report.skipped) > 3 else "")
-        plural = "s" if len(report.skipped) != 1 else ""
-        skipped = f"skipped {len(report.skipped)} non-news file{plural} ({names}), "
-    click.echo(
-        f"Indexed into {target} in {report.seconds:.1f} s: read {report.read}, added {report.added}, "
-        f"updated {report.updated}, unchanged {report.unchanged}, removed {report.removed}, "
-        f"empty {len(report.empty)}, {skipped}failed {len(report.failed)}."
+    report = build_index(
+        roots, target, workers=workers, rebuild=rebuild, wait=wait, progress=progress_factory(), cluster=address
     )
-    notes = [f"  empty {path}: {record} has no title and no text" for path, record in report.empty]
-    notes += [f"  not news {path}: skipped (name the file itself to index it)" for path in report.skipped]
-    for note in notes[:50]:
-        click.echo(note, err=True)
-    if len(notes) > 50:
-        click.echo(f"  ... and {len(notes) - 50} more", err=True)
-    for path, reason in report.failed[:50]:
-        click.secho(f"  skipped {path}: {reason}", fg="yellow", err=True)
-    if len(report.failed) > 50:
-        click.secho(f"  ... and {len(report.failed) - 50} more problems", fg="yellow", err=True)
-
-
-# -- search ----------------------------------------------------------------------------------------
+    echo_report(report, target)
 
 
 def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -268,42 +232,7 @@ def search_command(
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
-        _echo_page(result)
-
-
-def _echo_page(page: SearchPage) -> None:
-    first = (page.page - 1) * page.per_page + 1
-    last = first + len(page.hits) - 1
-    click.echo(
-        f"{page.total} articles ({page.took_ms:.1f} ms)"
-        + (f"; showing {first}-{last}, page {page.page}" if page.hits else "")
-    )
-    if page.suggestion:
-        click.secho(f"Did you mean: {page.suggestion}", fg="yellow")
-    for hit in page.hits:
-        click.echo("")
-        click.secho(hit.title or "(untitled)", bold=True)
-        meta = " | ".join(x for x in (hit.date or "undated", hit.source, hit.id) if x)
-        click.secho(f"  {meta}", dim=True)
-        click.echo(f"  {_snippet_text(hit.snippet, highlight=sys.stdout.isatty())}")
-        chips = ", ".join(value for facet in FACETS for value in hit.entities.get(facet.name, ())[:CHIPS_PER_FACET])
-        if chips:
-            click.secho(f"  [{chips}]", fg="cyan")
-    for facet in FACETS:
-        values = page.facets.get(facet.name, ())
-        if values:
-            click.echo("")
-            click.echo(f"{facet.name}: " + ", ".join(f"{v.value} ({v.count})" for v in values))
-
-
-def _snippet_text(snippet: str, highlight: bool) -> str:
-    """The HTML snippet as terminal text: <mark> becomes bold (or nothing when piped), entities unescaped."""
-    on, off = ("\033[1m", "\033[0m") if highlight else ("", "")
-    text = snippet.replace("<mark>", on).replace("</mark>", off)
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
-
-
-# -- serve -----------------------------------------------------------------------------------------
+        echo_page(result)
 
 
 @cli.command()
@@ -330,3 +259,27 @@ def serve(host: str, port: int, workers: int, index_dir: Path | None) -> None:
         "web:create_app()",
     ]
     os.execv(gunicorn, args)
+
+
+# -- follow ----------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("feeds", nargs=-1, required=True, metavar="FEED_URL...")
+@click.option("--every", default="10m", show_default=True, metavar="DURATION", help="How often to poll (30s, 1h).")
+@click.option("--once", is_flag=True, help="Poll the feeds that are due once, index, exit (for cron).")
+@click.option("--fetch-pages", is_flag=True, help="Also index the full text of each new item's page.")
+@click.option("--spool", type=click.Path(file_okay=False, path_type=Path), help="[default: <corpus folder>/feeds]")
+@click.option("--timeout", default="20s", show_default=True, metavar="DURATION", help="Give up on a silent server.")
+@_index_dir_option
+def follow(feeds: tuple[str, ...], index_dir: Path | None, **options: Any) -> None:
+    """Poll RSS/Atom feeds; index new items (written to --spool) as they appear; state beside the index."""
+    from search.indexing.indexer import build_index
+    from search.ingest.follow import follow_feeds
+
+    target = index_dir or settings.index_dir()
+
+    def index_new(paths: list[Path]) -> None:
+        echo_report(build_index(paths, target, workers=1, wait=30, progress=progress_factory()), target)
+
+    follow_feeds(feeds, target, settings.corpus_dir(), index_new, click.echo, **options)

@@ -291,3 +291,41 @@ class IndexReport:
     seconds: float = 0.0
     empty: list[tuple[str, str]] = field(default_factory=list)  # (path, record): no title, no text; not a failure
     skipped: list[str] = field(default_factory=list)  # resolved paths of files in folders that are not news (README)
+
+
+# -- timelines (results over time: the results page, /compare, entity pages, /api/timeline) ----------------
+
+TIMELINE_INTERVALS = ("day", "week", "month", "year")  # weeks start on Monday
+
+
+@dataclass(frozen=True)
+class TimelineBucket:
+    start: str  # ISO date, inclusive
+    end: str  # ISO date, inclusive
+    label: str  # 1987-03-02 (day), 1987-W10 (ISO week), 1987-03 (month), 1987 (year)
+    count: int
+    share: float | None = None  # normalised: count / stories (0 when no story is dated then), else None
+    stories: int = 0  # every story dated in the bucket (near-duplicates once), the share's denominator
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Results over time: contiguous buckets, empty ones included; ``undated`` results are in no bucket."""
+
+    interval: str
+    normalized: bool
+    total: int
+    undated: int
+    buckets: tuple[TimelineBucket, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        buckets = [
+            {"start": b.start, "end": b.end, "label": b.label, "count": b.count, "share": b.share} for b in self.buckets
+        ]
+        return {
+            "interval": self.interval,
+            "normalize": self.normalized,
+            "total": self.total,
+            "undated": self.undated,
+            "buckets": buckets,
+        }

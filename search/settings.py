@@ -25,6 +25,12 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("INDEX_DIR", "instance/index", "Where the Whoosh index lives (relative to the working directory)."),
     Setting("CORPUS_DIR", "corpus", "Folder indexed when `news-search index` is given no path."),
+    Setting(
+        "CLUSTER",
+        "",
+        "Dask scheduler address (tcp://HOST:8786) `news-search index` sends entity extraction to; "
+        "empty: local worker processes.",
+    ),
     Setting("PER_PAGE", 10, "Hits per page when the request does not say."),
     Setting("MAX_PER_PAGE", 100, "Largest per_page a request may ask for."),
     Setting("MAX_DEPTH", 1000, "Deepest hit a page may reach (page * per_page); deeper pages are refused."),

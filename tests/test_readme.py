@@ -20,7 +20,7 @@ def test_every_setting_is_in_the_readme_with_its_default_and_meaning() -> None:
     for setting in SETTINGS:
         assert rows[setting.name] == str(setting.default), setting.name
         first_words = " ".join(setting.help.replace("`", "").split()[:3]).rstrip(".").lower()
-        row = next(line for line in README.splitlines() if f"`NEWS_SEARCH_{setting.name}`" in line)
+        row = next(line for line in README.splitlines() if line.startswith(f"| `NEWS_SEARCH_{setting.name}` |"))
         assert first_words in row.replace("`", "").lower(), (
             f"README row for {setting.name} does not say: {setting.help}"
         )

@@ -1,4 +1,5 @@
-"""The Flask front end: search page, article page and JSON API over a news-search index.
+"""The Flask front end over a news-search index: the search page with its timeline, article pages, comparisons
+(``/compare``), entity pages (``/person/<name>`` ...), an Atom feed of every search and the JSON API.
 
 Run it with ``gunicorn "web:create_app()"`` (see Procfile), ``news-search serve`` or
 ``flask --app web run``. Configuration, later sources winning: defaults from ``search.settings``,
@@ -14,7 +15,7 @@ from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 
 from search import settings
-from web import api, errors, params, security, ui, worker_index
+from web import api, assets, errors, explore, feeds, params, security, ui, worker_index
 
 CONFIG_NAMES = (
     "INDEX_DIR",
@@ -42,8 +43,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     worker_index.init_app(app)
     app.before_request(check_query_string)
     security.init_app(app)
+    assets.init_app(app)
     errors.register_error_handlers(app)
     app.register_blueprint(ui.bp)
+    app.register_blueprint(explore.bp)
+    app.register_blueprint(feeds.bp)
     app.register_blueprint(api.bp)
     return app
 

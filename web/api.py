@@ -1,7 +1,9 @@
 """Blueprint "api": the read-only JSON API under ``/api``, and CSV / JSONL exports of a search.
 
-``/api/search`` returns ``SearchPage.to_dict()`` unchanged; the OpenAPI document (``web/openapi.py``)
-describes every route. Errors are raised and turned into JSON by ``web/errors.py``.
+``/api/search`` returns ``SearchPage.to_dict()`` unchanged; ``/api/timeline``, ``/api/compare`` and
+``/api/entities/<facet>/<name>`` the JSON of the results page's timeline, ``/compare`` and the entity pages.
+The OpenAPI document (``web/openapi.py``) describes every route. Errors are raised and turned into JSON by
+``web/errors.py``.
 """
 
 from __future__ import annotations
@@ -18,8 +20,17 @@ from flask import Blueprint, Response, jsonify, request
 from search.facets import FACETS
 from search.models import Hit, SearchRequest, hit_to_dict
 from search.retrieve.searcher import NewsSearcher
+from web.explore import ENTITY_ROUTE, unknown_entity
 from web.openapi import openapi_document
-from web.params import parse_facet_page, parse_format, parse_prefix, parse_search_args
+from web.params import (
+    parse_compared,
+    parse_facet_page,
+    parse_format,
+    parse_interval,
+    parse_normalize,
+    parse_prefix,
+    parse_search_args,
+)
 from web.worker_index import get_index, get_limits, get_searcher
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -56,6 +67,38 @@ def facet_values(name: str) -> Response:
     page, per_page = parse_facet_page(request.args)
     req = replace(parse_search_args(request.args, get_limits()), page=1, per_page=get_limits().per_page)
     return jsonify(get_searcher().facet_values(name, prefix, req, page, per_page).to_dict())
+
+
+@bp.get("/timeline")
+def timeline() -> Response:
+    """The results of a search over time (the results page's chart): counts, and shares when ``normalize``."""
+    req = replace(parse_search_args(request.args, get_limits()), page=1, per_page=get_limits().per_page)
+    found = get_searcher().timeline(req, parse_interval(request.args), parse_normalize(request.args))
+    return jsonify(found.to_dict())
+
+
+@bp.get("/compare")
+def compare() -> Response:
+    """Several searches (``q`` repeated, at most four) over the same buckets, within the shared filters."""
+    queries, shared = parse_compared(request.args, get_limits(), skip_empty=False)
+    shared = replace(shared, page=1, per_page=get_limits().per_page)
+    requests = [replace(shared, q=q) for q in queries]
+    found = get_searcher().compare(requests, parse_interval(request.args), parse_normalize(request.args))
+    series = []
+    for query, line in zip(queries, found):
+        data = line.to_dict()
+        series.append({"q": query, "total": data["total"], "undated": data["undated"], "buckets": data["buckets"]})
+    interval = found[0].interval if found else ""
+    return jsonify({"interval": interval, "normalize": parse_normalize(request.args), "series": series})
+
+
+@bp.get("/entities" + ENTITY_ROUTE)
+def entity(facet: str, name: str) -> Response:
+    """An entity page's data: counts, timeline, co-occurring values with lift, name variants, stories."""
+    profile = get_searcher().entity(facet, name, parse_interval(request.args), parse_normalize(request.args))
+    if profile is None:
+        raise unknown_entity(facet, name)
+    return jsonify(profile.to_dict())
 
 
 @bp.get("/health")

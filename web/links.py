@@ -1,5 +1,7 @@
 """The links of the HTML pages: one place that knows how the shown search changes when a facet value is
-selected, excluded or dropped, when "only stories about them" is switched, and where "Show all" leads.
+selected, excluded or dropped, when "only stories about them" is switched, and where "Show all" leads; and
+the links that keep it: its timeline's settings, its feed and exports, an entity's page, an article read
+from it.
 
 Every link is a plain URL (the pages work without JavaScript); ``static/app.js`` builds the same links for
 the facet values it fetches as you type.
@@ -22,18 +24,23 @@ from web.worker_index import get_limits
 PATH_SAFE = "!$&'()*+,/:;=@"  # what Werkzeug's path converter leaves unquoted in a URL path
 
 
+VIEW_PARAMETERS = ("interval", "normalize")  # how the page draws the results, kept by its links
+
+
 @dataclass(frozen=True)
 class Chip:
-    """One entity of a hit or an article, linked to the search filtered by it (or without it, if selected)."""
+    """One entity of a hit or an article: its name links to its entity page, and a small toggle beside it to
+    the search filtered by it (or without it, if selected)."""
 
     kind: str
     kind_label: str
     value: str
-    href: str
+    href: str  # the toggle: select it (drop it when selected)
     selected: bool
     about: bool  # the story is about it (else it is named in passing)
-    css: str  # the link's class attribute
+    css: str  # the chip's class attribute
     title: str
+    entity_href: str = ""  # its entity page
 
 
 @dataclass(frozen=True)
@@ -104,11 +111,14 @@ class Links:
     and selecting (excluding) one more value only appends to it; the article links share one ``url_for`` too.
     """
 
-    def __init__(self, req: SearchRequest) -> None:
+    def __init__(self, req: SearchRequest, view: dict[str, str] | None = None) -> None:
+        """:param view: how the page draws the results (``interval``, ``normalize``), kept by every link."""
         self.req = req
+        self.view = {name: value for name, value in (view or {}).items() if value}
         self._base = url_for("ui.search")
         self._article_base = url_for("ui.article", article_id="-")[:-1]
         self._facet_base = url_for("ui.facet_page", name="-")[:-1]
+        self._entity_base = {name: entity_url(name, "") for name in FACET_NAMES}
         self._default_per_page = get_limits().per_page
         current = encode(self.args())
         self._more = self._base + "?" + (current + "&" if current else "")
@@ -117,7 +127,38 @@ class Links:
         """Query arguments of the shown search with ``changes`` (page back to 1); hidden form fields."""
         if self.req.per_page == self._default_per_page and "per_page" not in changes:
             changes["per_page"] = None
-        return to_args(self.req, **changes)
+        return to_args(self.req, **{**self.view, **changes})
+
+    def search_args(self, **changes: object) -> list[tuple[str, str]]:
+        """The search alone (no page, order, page size or view): what a feed, an export or a timeline asks."""
+        dropped = dict.fromkeys(("page", "per_page", "sort", *VIEW_PARAMETERS))
+        return to_args(self.req, **{**dropped, **changes})
+
+    def feed(self) -> str:
+        """The Atom feed of the shown search (newest first)."""
+        return with_args(url_for("feeds.atom"), self.search_args())
+
+    def export(self, fmt: str) -> str:
+        """Every hit of the shown search, in its order, as CSV or JSON Lines."""
+        return with_args(url_for("api.search"), [*self.search_args(sort=self.req.sort), ("format", fmt)])
+
+    def compare(self) -> str:
+        """A comparison starting from the shown query, with its filters."""
+        return with_args(url_for("explore.compare"), self.search_args())
+
+    def page_size(self, per_page: int) -> str:
+        return self.url(per_page=None if per_page == self._default_per_page else per_page)
+
+    def entity(self, name: str, value: str) -> str:
+        """The entity page of ``value`` of facet ``name`` (``entity_url`` without the URL map)."""
+        return self._entity_base[name] + quote(value, safe=PATH_SAFE)
+
+    def in_search(self, article_id: str, page: int) -> str:
+        """An article read from the shown search, its results page ``page``: it keeps the search."""
+        pairs = self.args(page=page, **dict.fromkeys(VIEW_PARAMETERS)) or [
+            ("page", "1")
+        ]  # never none: it is the context
+        return self.article(article_id) + "?" + encode(pairs)
 
     def url(self, **changes: object) -> str:
         pairs = self.args(**changes)
@@ -193,8 +234,9 @@ class Links:
         )
 
     def chips(self, item: Hit | ArticleDetail, limit: int | None = None) -> Chips:
-        """The entities of a hit or article as chips, each toggling its filter: what the story is about
-        first (every facet), then what it names in passing; at most ``limit`` of them."""
+        """The entities of a hit or article as chips, each naming its entity page and toggling its filter:
+        what the story is about first (every facet), then what it names in passing; at most ``limit`` of them,
+        the values the search selected always among them (they say why the story matched)."""
         about: list[Chip] = []
         passing: list[Chip] = []
         for name in FACET_NAMES:
@@ -202,12 +244,22 @@ class Links:
             for value in item.entities.get(name, ()):
                 is_about = value in subjects
                 (about if is_about else passing).append(
-                    chip(name, value, self.toggle(name, value), among(selected, value), is_about)
+                    chip(
+                        name,
+                        value,
+                        self.toggle(name, value),
+                        among(selected, value),
+                        is_about,
+                        self.entity(name, value),
+                    )
                 )
         everything = about + passing
         if limit is None or len(everything) <= limit:
             return Chips(everything, 0)
-        return Chips(everything[:limit], len(everything) - limit)
+        chosen = sum(1 for c in everything if c.selected)
+        room = max(limit - chosen, 0)
+        kept = [c for c in everything if c.selected or (room := room - 1) >= 0]
+        return Chips(kept, len(everything) - len(kept))
 
 
 def same(a: str, b: str) -> bool:
@@ -223,13 +275,34 @@ def without(values: tuple[str, ...], value: str) -> tuple[str, ...]:
     return tuple(v for v in values if not same(v, value))
 
 
-def chip(kind: str, value: str, href: str, selected: bool, about: bool = True) -> Chip:
+def chip(kind: str, value: str, href: str, selected: bool, about: bool = True, entity_href: str = "") -> Chip:
     label = BY_NAME[kind].singular.capitalize()
     title = "remove this filter" if selected else "show only articles naming " + value
     if not about:
         title = "named in passing; " + title
     css = f"chip chip-{kind} " + ("about" if about else "passing") + (" selected" if selected else "")
-    return Chip(kind, label, value, href, selected, about, css, f"{label}: {title}")
+    return Chip(kind, label, value, href, selected, about, css, f"{label}: {title}", entity_href)
+
+
+def entity_url(kind: str, value: str) -> str:
+    """The entity page of value ``value`` of facet ``kind``: ``/person/Paul%20Volcker``."""
+    return url_for("explore.entity", facet=kind, name="-")[:-1] + quote(value, safe=PATH_SAFE)
+
+
+def search_summary(req: SearchRequest, query: bool = True) -> str:
+    """The search in words: ``“oil” · person: Paul Volcker · not country: Japan · from 1987-03-01``."""
+    parts = [f"“{req.q}”"] if req.q and query else []
+    for name in FACET_NAMES:
+        parts += [f"{BY_NAME[name].singular}: {value}" for value in req.selected(name)]
+        parts += [f"not {BY_NAME[name].singular}: {value}" for value in req.excluded(name)]
+    if req.mentions == "about":
+        parts.append("only stories about them")
+    parts += [f"{word} {day.isoformat()}" for word, day in (("from", req.date_from), ("to", req.date_to)) if day]
+    return " · ".join(parts)
+
+
+def with_args(path: str, pairs: Sequence[tuple[str, str]]) -> str:
+    return path + ("?" + encode(pairs) if pairs else "")
 
 
 def new_search_links() -> Links:

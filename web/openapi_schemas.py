@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from search.facets import FACET_NAMES, FACETS, MENTIONS
-from search.models import SORTS
+from search.models import SORTS, TIMELINE_INTERVALS
 
 
 def ref(name: str) -> dict[str, str]:
@@ -161,6 +161,7 @@ def schemas() -> dict[str, Any]:
                 "values": {"type": "array", "items": ref("FacetValue")},
             },
         },
+        **explore_schemas(),
         "Health": {
             "type": "object",
             "required": ["status", "articles", "last_modified"],
@@ -200,9 +201,126 @@ def responses() -> dict[str, Any]:
             "A parameter is invalid (not a number, out of range, repeated, not UTF-8, control "
             "characters) or the query cannot be parsed; `parameter` names it."
         ),
-        "NotFound": error("No article with this id."),
+        "NotFound": error("No article with this id, or no story names this entity (`not_found`)."),
+        "TooLong": {
+            "description": "The request line is longer than the server's limit (8190 bytes under the Procfile's "
+            "gunicorn, which answers this itself, as HTML, before the application sees the request).",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        },
         "NoIndex": error(
             "The index has not been built yet (`index_not_found`: run `news-search index`) or "
             "can't be read (`index_damaged`: run `news-search index --rebuild`)."
         ),
+    }
+
+
+def explore_schemas() -> dict[str, Any]:
+    """The timeline, comparison and entity shapes."""
+    bucket = {
+        "type": "object",
+        "required": ["start", "end", "label", "count", "share"],
+        "properties": {
+            "start": {"type": "string", "format": "date"},
+            "end": {"type": "string", "format": "date"},
+            "label": {"type": "string", "examples": ["1987-03-02", "1987-W10", "1987-03", "1987"]},
+            "count": {"type": "integer", "minimum": 0},
+            "share": {
+                "type": ["number", "null"],
+                "minimum": 0,
+                "maximum": 1,
+                "description": "With normalize=true: count over every story dated in the bucket (0 when none is).",
+            },
+        },
+    }
+    timeline_fields = {
+        "interval": {"type": "string", "enum": list(TIMELINE_INTERVALS)},
+        "total": {"type": "integer", "description": "Every result, dated or not."},
+        "undated": {"type": "integer", "description": "Results without a date (in no bucket)."},
+        "buckets": {"type": "array", "items": ref("TimelineBucket")},
+    }
+    hits = {"type": "array", "items": ref("Hit")}
+    return {
+        "TimelineBucket": bucket,
+        "Timeline": {
+            "type": "object",
+            "required": ["interval", "normalize", "total", "undated", "buckets"],
+            "properties": {"normalize": {"type": "boolean"}, **timeline_fields},
+        },
+        "Comparison": {
+            "type": "object",
+            "required": ["interval", "normalize", "series"],
+            "properties": {
+                "interval": timeline_fields["interval"],
+                "normalize": {"type": "boolean"},
+                "series": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["q", "total", "undated", "buckets"],
+                        "properties": {
+                            "q": {"type": "string"},
+                            **{k: timeline_fields[k] for k in ("total", "undated", "buckets")},
+                        },
+                    },
+                },
+            },
+        },
+        "Entity": {
+            "type": "object",
+            "required": [
+                "facet",
+                "name",
+                "stories",
+                "about",
+                "timeline",
+                "cooccurring",
+                "variants",
+                "variants_read",
+                "most_about",
+                "latest",
+            ],
+            "properties": {
+                "facet": {"type": "string", "enum": list(FACET_NAMES)},
+                "name": {"type": "string", "description": "The indexed spelling."},
+                "stories": {"type": "integer", "description": "Stories naming it (near-duplicates once)."},
+                "about": {"type": "integer", "description": "Of those, the stories about it."},
+                "timeline": ref("Timeline"),
+                "cooccurring": {
+                    "type": "object",
+                    "required": list(FACET_NAMES),
+                    "description": "Per facet, the values named in the same stories, most telling first (JLH score).",
+                    "properties": {
+                        name: {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["value", "count", "lift"],
+                                "properties": {
+                                    "value": {"type": "string"},
+                                    "count": {"type": "integer", "description": "Stories naming both."},
+                                    "lift": {
+                                        "type": "number",
+                                        "description": "Its share among the entity's stories over its share among "
+                                        "all stories.",
+                                    },
+                                },
+                            },
+                        }
+                        for name in FACET_NAMES
+                    },
+                },
+                "variants": {
+                    "type": "array",
+                    "description": "How the stories write it, in how many of those read.",
+                    "items": {
+                        "type": "object",
+                        "required": ["text", "count"],
+                        "properties": {"text": {"type": "string"}, "count": {"type": "integer"}},
+                    },
+                },
+                "variants_read": {"type": "integer", "description": "Its most recent stories read for the variants."},
+                "most_about": {**hits, "description": "Stories about it, naming it most prominently first."},
+                "latest": {**hits, "description": "Stories naming it, newest first."},
+            },
+        },
     }

@@ -2,9 +2,11 @@
 
 Rules, documented in the OpenAPI description too:
 
-- ``q``, ``mentions``, ``from``, ``to``, ``sort``, ``page``, ``per_page``, ``format``, ``prefix`` and
-  ``limit`` are single-valued: repeating one is a 400. The facet filters (``person``, ``country``, ``org``:
-  one per facet of :mod:`search.facets`) and their exclusions (``not_person`` ...) may repeat.
+- ``q``, ``mentions``, ``from``, ``to``, ``sort``, ``page``, ``per_page``, ``format``, ``prefix``, ``limit``,
+  ``interval`` and ``normalize`` are single-valued: repeating one is a 400. The facet filters (``person``,
+  ``country``, ``org``: one per facet of :mod:`search.facets`) and their exclusions (``not_person`` ...) may
+  repeat, and so may ``q`` on ``/compare`` (one query per series, at most ``MAX_COMPARED``).
+- An empty ``from`` or ``to`` is no bound (the date form sends both fields, filled in or not).
 - This module only turns text into values (a whole number, a date, a list of names); whether a value is
   allowed (page size, depth, date order, query length) is the core's rule, checked once there against
   the app's ``Limits``.
@@ -26,10 +28,12 @@ from werkzeug.datastructures import MultiDict
 
 from search.errors import BadParameter
 from search.facets import FACET_NAMES, exclude_parameter
-from search.models import SearchRequest
+from search.models import TIMELINE_INTERVALS, SearchRequest
 from search.settings import Limits
 
 FORMATS = ("json", "csv", "jsonl")
+MAX_COMPARED = 4  # queries one comparison draws
+BOOLEANS = {"true": True, "false": False}
 MAX_VALUE_CHARS = 200  # a facet value or prefix
 FACET_VALUES_PER_REQUEST = 20  # /api/facets/<name> without a limit
 MAX_DIGITS = 12  # a longer "number" is refused as written, before any arithmetic on it
@@ -66,9 +70,9 @@ def clean_text(name: str, value: str) -> str:
 
 
 def parse_whole_number(args: MultiDict[str, str], name: str, default: int) -> int:
-    """A whole number as written (digits only); its bounds are the core's rule (``check_request``)."""
+    """A whole number as written (digits only; empty is no number); its bounds are the core's rule."""
     raw = single(args, name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     if not raw.isascii() or not raw.isdigit():
         raise BadParameter(name, raw, "must be a whole number")
@@ -141,8 +145,47 @@ def parse_facet_prefixes(args: MultiDict[str, str]) -> dict[str, str]:
 
 def parse_facet_page(args: MultiDict[str, str]) -> tuple[int, int]:
     """(page, per_page) of ``/api/facets/<name>``; ``limit`` is the older name of ``per_page``."""
-    per_page = parse_whole_number(args, "per_page", parse_whole_number(args, "limit", FACET_VALUES_PER_REQUEST))
+    limit = parse_whole_number(args, "limit", FACET_VALUES_PER_REQUEST)
+    per_page = parse_whole_number(args, "per_page", limit)
+    if args.get("limit") and args.get("per_page") and limit != per_page:
+        raise BadParameter("limit", limit, "give per_page or its older name limit, not both")
     return parse_whole_number(args, "page", 1), per_page
+
+
+def parse_interval(args: MultiDict[str, str]) -> str:
+    """``interval`` of a timeline: day, week, month or year; "" (absent) lets the core choose from the span."""
+    raw = single(args, "interval")
+    if raw is None:
+        return ""
+    if raw not in TIMELINE_INTERVALS:
+        raise BadParameter("interval", raw, "must be one of " + ", ".join(TIMELINE_INTERVALS))
+    return raw
+
+
+def parse_normalize(args: MultiDict[str, str]) -> bool:
+    """``normalize``: true draws each period's share of all stories, false (default) the counts."""
+    raw = single(args, "normalize")
+    if raw is None:
+        return False
+    if raw not in BOOLEANS:
+        raise BadParameter("normalize", raw, "must be true or false")
+    return BOOLEANS[raw]
+
+
+def parse_compared(
+    args: MultiDict[str, str], limits: Limits, skip_empty: bool = True
+) -> tuple[list[str], SearchRequest]:
+    """``/compare``: the queries to draw (``q`` repeated, at most MAX_COMPARED, the same one once) and the
+    filters they share (every other search parameter). The page's form sends its empty boxes too, so empty
+    queries are skipped there; the API refuses them (``skip_empty=False``)."""
+    queries = [clean_text("q", value) for value in args.getlist("q")]
+    if not skip_empty and (not queries or not all(queries)):
+        raise BadParameter("q", queries, "give one to four queries, none of them empty")
+    queries = list(dict.fromkeys(q for q in queries if q))
+    if len(queries) > MAX_COMPARED:
+        raise BadParameter("q", queries, f"compare at most {MAX_COMPARED} queries")
+    shared = MultiDict([(name, value) for name, value in args.items(multi=True) if name != "q"])
+    return queries, parse_search_args(shared, limits)
 
 
 def raw_query(args: MultiDict[str, str]) -> str:

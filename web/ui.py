@@ -1,22 +1,37 @@
-"""Blueprint "ui": the search page, the full list of a facet's values and the article page, plain HTML that
-works without JavaScript (the links themselves are built in ``web/links.py``)."""
+"""Blueprint "ui": the search page, the full list of a facet's values, the article page and the search tips,
+plain HTML that works without JavaScript (the links themselves are built in ``web/links.py``).
+
+An article read from a search keeps it: the search comes in the article's query string (the links of the
+article page itself carry it) or, from a results page's link, in the same-origin ``Referer`` (results link to
+the plain ``/article/<id>``). The page then shows where the article stands in the results, its previous and
+next, the way back, the query in the search box and its words marked in the text.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from urllib.parse import urlsplit
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qsl, urlsplit
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
-from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
-from search.facets import BY_NAME, FACET_NAMES, FACETS
-from search.models import Mention
-from web.histogram import histogram
+from search.errors import SearchError
+from search.facets import BY_NAME, FACET_NAMES, FACETS, exclude_parameter
+from search.models import SearchRequest
+from web.charts import bar_chart, bar_links
+from web.explore import timeline_links, view_args
 from web.links import Links, articles, new_search_links
-from web.params import parse_facet_prefixes, parse_prefix, parse_search_args, parse_whole_number
+from web.marking import mark_text
+from web.params import (
+    parse_facet_prefixes,
+    parse_interval,
+    parse_normalize,
+    parse_prefix,
+    parse_search_args,
+    parse_whole_number,
+)
 from web.worker_index import get_limits, get_searcher
 
 bp = Blueprint("ui", __name__)
@@ -24,16 +39,21 @@ bp = Blueprint("ui", __name__)
 FACET_SEARCH_LIMIT = 20  # values a facet's filter box lists on the search page
 FACET_PAGE_SIZE = 50  # values per page of the full list of a facet (/facets/<name>)
 RELATED_LIMIT = 5
+PAGE_SIZES = (10, 20, 50, 100)  # offered on the results page (those within MAX_PER_PAGE)
+SEARCH_PARAMETERS = {"q", "mentions", "from", "to", "sort", "page", "per_page", *FACET_NAMES}
+SEARCH_PARAMETERS |= {exclude_parameter(name) for name in FACET_NAMES}
 
 
 @bp.get("/")
 def search() -> str:
-    """The search page: results, facets, histogram; with no query, the newest articles."""
-    req = parse_search_args(request.args, get_limits())
+    """The search page: results, their timeline, facets; with no query, the newest articles."""
+    limits = get_limits()
+    req = parse_search_args(request.args, limits)
     prefixes = parse_facet_prefixes(request.args)
+    view = view_args(parse_interval(request.args), parse_normalize(request.args))
     searcher = get_searcher()
     page = searcher.search(req)
-    links = Links(req)
+    links = Links(req, view)
     facets = {}
     for name in FACET_NAMES:
         if name in prefixes:
@@ -41,6 +61,8 @@ def search() -> str:
             facets[name] = links.facet_list(name, found.values, found.total, prefixes[name])
         else:
             facets[name] = links.facet_list(name, page.facets.get(name, ()), page.facet_totals.get(name, 0))
+    timeline = searcher.timeline(req, view.get("interval", ""), "normalize" in view) if page.total else None
+    first = (page.page - 1) * page.per_page + 1
     return render_template(
         "search.html",
         req=req,
@@ -48,7 +70,13 @@ def search() -> str:
         page=page,
         facets=facets,
         prefixes=prefixes,
-        chart=histogram(page.date_histogram),
+        timeline=timeline,
+        chart=bar_chart(timeline) if timeline else None,
+        timeline_links=timeline_links(lambda **c: links.url(page=page.page, **c), view, timeline),
+        shown=(first, first + len(page.hits) - 1),
+        page_sizes=sorted({limits.per_page, *(n for n in PAGE_SIZES if n <= limits.max_per_page)}),
+        reachable=min(page.total, page.pages * page.per_page),
+        suggestion_total=searcher.count(replace(req, q=page.suggestion, page=1)) if page.suggestion else None,
         q=req.q,
     )
 
@@ -81,23 +109,89 @@ def facet_page(name: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class ReadFrom:
+    """The search an article was read from, and the article's place in it."""
+
+    req: SearchRequest
+    links: Links
+    position: int | None  # 1-based among the results that can be paged through
+    total: int
+    back: str  # the results page that shows it
+    previous: tuple[str, str] | None  # (title, href)
+    next: tuple[str, str] | None
+
+
 @bp.get("/article/<path:article_id>")
-def article(article_id: str) -> str:
-    """One article in full, its entity mentions linked to filtered searches, and related articles."""
+def article(article_id: str) -> Response:
+    """One article in full, its entity mentions linked to their pages, and related articles; read from a
+    search, also its place in the results and the words searched for."""
     searcher = get_searcher()
     detail = searcher.article(article_id)
     related = searcher.related(article_id, limit=RELATED_LIMIT)
-    links = new_search_links()
-    paragraphs = [mark_mentions(p, detail.mentions, links) for p in split_paragraphs(detail.body)]
-    return render_template(
-        "article.html",
-        article=detail,
-        paragraphs=paragraphs,
-        related=related,
-        links=links,
-        link=safe_link(detail.url),
-        q="",
+    context, from_referrer = search_context()
+    read_from = place_in_results(context, article_id) if context is not None else None
+    links = read_from.links if read_from else new_search_links()
+    texts = split_paragraphs(detail.body)
+    marks = searcher.marks(read_from.req.q, texts) if read_from and read_from.req.q else [[] for _ in texts]
+    paragraphs = [mark_text(text, detail.mentions, links, found) for text, found in zip(texts, marks)]
+    response = make_response(
+        render_template(
+            "article.html",
+            article=detail,
+            paragraphs=paragraphs,
+            related=related,
+            links=links,
+            read_from=read_from,
+            link=safe_link(detail.url),
+            q=read_from.req.q if read_from else "",
+        )
     )
+    if from_referrer:
+        response.vary.add("Referer")
+    return response
+
+
+def search_context() -> tuple[MultiDict[str, str] | None, bool]:
+    """(the search an article is read from, whether it came from the Referer); None when there is none."""
+    if any(name in SEARCH_PARAMETERS for name in request.args):
+        return MultiDict(request.args), False
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path == url_for("ui.search"):
+        return MultiDict(parse_qsl(referrer.query, keep_blank_values=True)), True
+    return None, False
+
+
+def place_in_results(args: MultiDict[str, str], article_id: str) -> ReadFrom | None:
+    """Where the article stands in the search ``args`` describe; None when that search can't be run (a
+    context carried by a link is a courtesy: the article is shown without it)."""
+    searcher, limits = get_searcher(), get_limits()
+    try:
+        req = parse_search_args(args, limits)
+        per_page, page = req.per_page, req.page
+        ids = searcher.ranked_ids(req, 0, page * per_page + 1)
+        if article_id not in ids and len(ids) == page * per_page + 1:
+            ids = searcher.ranked_ids(req, 0, limits.max_depth)
+        total = searcher.count(req)
+    except SearchError:
+        return None
+    links = Links(replace(req, page=1))
+    if article_id not in ids:
+        return ReadFrom(req, links, None, total, links.url(page=page), None, None)
+    i = ids.index(article_id)
+
+    def neighbour(j: int) -> tuple[str, str] | None:
+        if not 0 <= j < len(ids):
+            return None
+        return searcher.article(ids[j]).title or "(untitled)", links.in_search(ids[j], j // per_page + 1)
+
+    return ReadFrom(req, links, i + 1, total, links.url(page=i // per_page + 1), neighbour(i - 1), neighbour(i + 1))
+
+
+@bp.get("/help")
+def help_page() -> str:
+    """How to write a search: the query language, filters, dates, feeds and exports."""
+    return render_template("help.html", q="", max_depth=get_limits().max_depth)
 
 
 @bp.get("/favicon.ico")
@@ -110,33 +204,6 @@ def split_paragraphs(body: str) -> list[str]:
     """Newswire bodies are hard-wrapped: paragraphs end at a blank line or an indented line."""
     parts = re.split(r"\n[ \t]*\n|\n(?=[ \t]{2,}\S)", body.strip())
     return [" ".join(p.split()) for p in parts if p.strip()]
-
-
-def mark_mentions(text: str, mentions: Sequence[Mention], links: Links) -> Markup:
-    """Escaped ``text`` with each entity mention wrapped in a link to a search filtered by it.
-
-    The text is cut into plain and mention pieces first and every piece is escaped on its own, so a
-    mention can never match inside an escaped entity such as ``&amp;``.
-    """
-    by_text = {m.text: m for m in mentions if m.text.strip() and m.kind in BY_NAME}
-    if not by_text:
-        return escape(text)
-    words = sorted(by_text, key=len, reverse=True)  # longest first: "Paul Volcker" before "Volcker"
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) + r")(?!\w)")
-    lookup = {" ".join(w.split()): m for w, m in by_text.items()}
-    out, last = [], 0
-    for match in pattern.finditer(text):
-        mention = lookup[" ".join(match.group().split())]
-        href = links.toggle(mention.kind, mention.value)
-        out.append(escape(text[last : match.start()]))
-        out.append(
-            Markup('<a class="mention mention-{}" href="{}" title="{}: {}">{}</a>').format(
-                mention.kind, href, BY_NAME[mention.kind].singular.capitalize(), mention.value, match.group()
-            )
-        )
-        last = match.end()
-    out.append(escape(text[last:]))
-    return Markup("").join(out)
 
 
 def safe_link(url: str) -> str | None:
@@ -167,4 +234,6 @@ bp.add_app_template_filter(articles, "articles")
 def add_template_constants(state: BlueprintSetupState) -> None:
     """The facet registry for every template, imported macros included."""
     named = ", ".join(f.label.lower() for f in FACETS[:-1]) + " and " + FACETS[-1].label.lower()
-    state.app.jinja_env.globals.update(FACETS=FACETS, ENTITIES_NAMED=f"{named.capitalize()} named")
+    state.app.jinja_env.globals.update(
+        FACETS=FACETS, FACETS_BY_NAME=BY_NAME, ENTITIES_NAMED=f"{named.capitalize()} named", bar_links=bar_links
+    )

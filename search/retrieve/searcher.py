@@ -18,34 +18,52 @@ Pages: ``per_page`` is 1..``Limits.max_per_page``. A page that starts at or beyo
 refused (BadParameter); a page past the last result is clamped to the last page, which ``page`` reports
 (``pages`` is the last page that can be requested, 0 when nothing matched). Every rule about a request is
 checked here, once (``check_request``), against the limits the index was opened with.
+
+Beyond the page: ``count``, ``timeline`` and ``compare`` (counted by ``timeline.py``), ``entity`` and ``related``
+(``cooccurrence.py``), ``ranked_ids`` and ``marks`` for an article read from a search. A searcher keeps the last
+few requests' masks, so a page, its timeline and its did-you-mean (``respell.py``) evaluate the query once.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
-from whoosh import query as wq
 
 from search.errors import ArticleNotFound, BadParameter, reads_index
 from search.facets import FACET_NAMES
 from search.indexing import schema
 from search.indexing.document import stored_about, stored_date, stored_entities, stored_mentions
-from search.models import ArticleDetail, FacetPage, FacetValue, Hit, SearchPage, SearchRequest
+from search.models import ArticleDetail, FacetPage, FacetValue, Hit, SearchPage, SearchRequest, Timeline
+from search.retrieve.cooccurrence import EntityProfile, entity_profile, related_articles
 from search.retrieve.filters import Filters, apply_filters
 from search.retrieve.generation import Generation
 from search.retrieve.query import ParsedQuery, clean_text, highlight_terms
+from search.retrieve.respell import best_respelling
 from search.retrieve.scoring import evaluate, top_indices
 from search.retrieve.snippets import find_spans, make_snippet
-from search.retrieve.suggest import suggest_query
+from search.retrieve.timeline import timelines
 from search.retrieve.validation import check_request, check_whole_number
-from search.settings import MAX_FACET_VALUES, MAX_RELATED, Limits
+from search.settings import MAX_FACET_VALUES, Limits
 
-RELATED_TERMS = 12
 FACET_VALUES_PER_PAGE = 20
 EXPORT_BATCH = 200
+KEPT_RESULTS = 4  # result sets a searcher keeps: the page, its timeline and did-you-mean count the same search
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What a request's query and filters select (before paging): kept for the searcher's next call."""
+
+    parsed: ParsedQuery | None
+    filters: Filters
+    scores: np.ndarray | None
+    matched: np.ndarray
+    results: np.ndarray  # matched, near-duplicates collapsed
 
 
 class NewsSearcher:
@@ -59,6 +77,7 @@ class NewsSearcher:
         self._limits = limits
         self._release = release
         self._closed = False
+        self._found: OrderedDict[tuple, _Found] = OrderedDict()
 
     def __enter__(self) -> NewsSearcher:
         return self
@@ -82,36 +101,34 @@ class NewsSearcher:
     def search(self, request: SearchRequest) -> SearchPage:
         """A full results page: hits with snippets, exact total, facet counts, date histogram, suggestion."""
         started = time.perf_counter()
-        check_request(request, self._limits)
-        text = clean_text(request.q)
-        parsed = self._parse(text)
-        sort = _effective_sort(request.sort, parsed)
-        filters, scores = self._filters(request, parsed)
-        matched = filters.matched()
-        results = self._gen.duplicates.collapse(matched)
-        total = int(np.count_nonzero(results))
+        found = self._results(request)
+        sort = _effective_sort(request.sort, found.parsed)
+        total = int(np.count_nonzero(found.results))
         pages = _last_page(total, request.per_page, self._limits.max_depth)
         page = min(request.page, max(pages, 1))
-        ranked = self._ranked(scores, results, sort, (page - 1) * request.per_page, page * request.per_page)
-        hits = self._hits(ranked, parsed, matched)
-        facets, totals = self._facet_counts(request, filters, results)
-        histogram = self._gen.dates.histogram(results)
-        suggestion = suggest_query(text, self._gen.spelling) if parsed else None
+        start, end = (page - 1) * request.per_page, page * request.per_page
+        hits = self._hits(self._ranked(found.scores, found.results, sort, start, end), found.parsed, found.matched)
+        facets, totals = self._facet_counts(request, found.filters, found.results)
         return SearchPage(
-            query=text,
+            query=clean_text(request.q),
             total=total,
             page=page,
             per_page=request.per_page,
             took_ms=(time.perf_counter() - started) * 1000,
-            suggestion=suggestion,
+            suggestion=self._suggest(request) if found.parsed else None,
             hits=hits,
             facets=facets,
             facet_totals=totals,
-            date_histogram=histogram,
+            date_histogram=self._gen.dates.histogram(found.results),
             sort=sort,
             pages=pages,
             mentions=request.mentions,
         )
+
+    @reads_index
+    def count(self, request: SearchRequest) -> int:
+        """How many results ``request`` has (near-duplicates once), as ``search`` counts them."""
+        return int(np.count_nonzero(self._results(request).results))
 
     @reads_index
     def iter_hits(self, request: SearchRequest, cap: int) -> Iterator[Hit]:
@@ -119,13 +136,30 @@ class NewsSearcher:
         check_request(request, self._limits)
         if not isinstance(cap, int) or cap < 1:
             raise BadParameter("cap", cap, "must be a whole number of at least 1")
-        parsed = self._parse(clean_text(request.q))
-        filters, scores = self._filters(request, parsed)
-        matched = filters.matched()
-        results = self._gen.duplicates.collapse(matched)
-        ranked = self._ranked(scores, results, _effective_sort(request.sort, parsed), 0, cap)
+        found = self._results(request)
+        ranked = self._ranked(found.scores, found.results, _effective_sort(request.sort, found.parsed), 0, cap)
         for start in range(0, len(ranked), EXPORT_BATCH):
-            yield from self._hits(ranked[start : start + EXPORT_BATCH], parsed, matched)
+            yield from self._hits(ranked[start : start + EXPORT_BATCH], found.parsed, found.matched)
+
+    # -- over time and entities (counted in timeline.py and cooccurrence.py) ------------------------------
+
+    @reads_index
+    def timeline(self, request: SearchRequest, interval: str = "", normalize: bool = False) -> Timeline:
+        """The results of ``request`` per ``interval`` ("" chooses from the span), as shares of all stories when
+        ``normalize``."""
+        return self.compare([request], interval, normalize)[0]
+
+    @reads_index
+    def compare(self, requests: Sequence[SearchRequest], interval: str = "", normalize: bool = False) -> list[Timeline]:
+        """The timelines of several searches over the same buckets (the first request's date range shown)."""
+        masks = [self._results(request).results for request in requests]
+        first = requests[0] if requests else SearchRequest()
+        return timelines(self._gen.dates, masks, self._stories(), interval, normalize, first.date_from, first.date_to)
+
+    @reads_index
+    def entity(self, name: str, value: str, interval: str = "", normalize: bool = False) -> EntityProfile | None:
+        """The page of value ``value`` of facet ``name`` (matched case-insensitively); None when no story names it."""
+        return entity_profile(self, name, value, interval, normalize)
 
     # -- facets -------------------------------------------------------------------------------------------
 
@@ -142,8 +176,7 @@ class NewsSearcher:
         check_whole_number("page", page, 1, None)
         if not isinstance(prefix, str):
             raise BadParameter("prefix", prefix, "must be text")
-        check_request(request, self._limits)
-        filters, _ = self._filters(request, self._parse(clean_text(request.q)))
+        filters = self._results(request).filters
         counts = table.count(self._gen.duplicates.collapse(filters.without(name)), request.mentions == "about")
         total, values = table.page(
             counts, clean_text(prefix), page, per_page, request.selected(name), request.excluded(name)
@@ -187,27 +220,24 @@ class NewsSearcher:
     @reads_index
     def related(self, article_id: str, limit: int = 5) -> tuple[Hit, ...]:
         """Articles like this one (its key body terms, BM25F), without itself or its near-duplicates."""
-        if not isinstance(limit, int) or not 1 <= limit <= MAX_RELATED:
-            raise BadParameter("limit", limit, f"must be a whole number from 1 to {MAX_RELATED}")
-        docnum = self._docnum(article_id)
-        stored = self._s.stored_fields(docnum)
-        text = stored.get(schema.BODY) or stored.get(schema.TITLE) or ""
-        terms = self._s.key_terms_from_text(schema.BODY, text, numterms=RELATED_TERMS)
-        if not terms:
-            return ()
-        q = wq.Or([wq.Term(schema.BODY, word, boost=weight) for word, weight in terms])
-        own = {int(d) for d in self._gen.duplicates.members(docnum)}
-        found = self._s.search(q, limit=limit * 3 + 10, mask=own)
-        seen_groups: set[int] = set()
-        picked: list[tuple[float | None, int]] = []
-        for score, other in found.top_n:
-            group = int(self._gen.duplicates.group[other])
-            if group not in seen_groups:
-                seen_groups.add(group)
-                picked.append((score, other))
-            if len(picked) == limit:
-                break
-        return self._hits(picked, None, self._gen.live)
+        return related_articles(self, article_id, limit)
+
+    @reads_index
+    def ranked_ids(self, request: SearchRequest, start: int, end: int) -> list[str]:
+        """The ids of results ``start``..``end`` (0-based, end excluded) of ``request``, in its order; the article
+        page finds its previous and next result with them."""
+        found = self._results(request)
+        end = min(end, self._limits.max_depth)
+        ranked = self._ranked(found.scores, found.results, _effective_sort(request.sort, found.parsed), start, end)
+        return [self._gen.ids[docnum] for _, docnum in ranked]
+
+    @reads_index
+    def marks(self, q: str, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+        """Where the words query ``q`` searches for (any form that stems alike) stand in each of ``texts``."""
+        parsed = self._parse(clean_text(q))
+        terms = highlight_terms(parsed, self._s.reader(), schema.BODY) if parsed else []
+        pattern = self._gen.forms.pattern(terms) if terms else None
+        return [[(start, end) for start, end, _ in pattern.finditer(text)] if pattern else [] for text in texts]
 
     def _docnum(self, article_id: str) -> int:
         if not isinstance(article_id, str) or not article_id:
@@ -221,6 +251,30 @@ class NewsSearcher:
 
     def _parse(self, text: str) -> ParsedQuery | None:
         return self._gen.parsed(text, self._s.reader(), self._limits.query_max_chars) if text else None
+
+    def _results(self, request: SearchRequest) -> _Found:
+        """What ``request`` selects; the last few are kept, so a page, its timeline and its did-you-mean count
+        evaluate the query once."""
+        check_request(request, self._limits)
+        chosen = (tuple(sorted(request.filters.items())), tuple(sorted(request.excludes.items())))
+        key = (clean_text(request.q), *chosen, request.mentions, request.date_from, request.date_to)
+        found = self._found.get(key)
+        if found is None:
+            parsed = self._parse(key[0])
+            filters, scores = self._filters(request, parsed)
+            matched = filters.matched()
+            found = self._found[key] = _Found(parsed, filters, scores, matched, self._gen.duplicates.collapse(matched))
+            if len(self._found) > KEPT_RESULTS:
+                self._found.popitem(last=False)
+        return found
+
+    def _stories(self) -> np.ndarray:
+        """Every story that counts: live, near-duplicates once."""
+        return self._gen.duplicates.collapse(self._gen.live)
+
+    def _suggest(self, request: SearchRequest) -> str | None:
+        """Did you mean: the fewest corrections of the query that find results within the same filters."""
+        return best_respelling(clean_text(request.q), self._gen.spelling, lambda q: self.count(replace(request, q=q)))
 
     def _filters(self, request: SearchRequest, parsed: ParsedQuery | None) -> tuple[Filters, np.ndarray | None]:
         """The request's filter masks over the documents the query matches, and the query's scores."""

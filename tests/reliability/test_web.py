@@ -264,9 +264,11 @@ def test_hostile_parameters_get_a_400_or_a_bounded_result(client, path: str, lab
         if path.startswith("/api/"):
             assert response.get_json()["error"]["parameter"] == MUST_REFUSE[label]
         else:
-            assert "Something in the address is not right" in response.get_data(
-                as_text=True
-            ) or "could not be read" in response.get_data(as_text=True)
+            page = response.get_data(as_text=True)
+            assert any(
+                words in page
+                for words in ("Something in the address is not right", "could not be read", "wrong way round")
+            ), label
 
 
 def test_lenient_cases_answer_with_results(client) -> None:
@@ -665,7 +667,7 @@ def test_stored_markup_never_runs_in_chromium(server: int, tmp_path: Path) -> No
                   embeds: document.querySelectorAll('iframe, object, embed, img[src="x"], svg[onload]').length,
                   text: document.body.innerText,
                 };""")
-            assert found["scripts"] == ["/static/app.js"], (page, found["scripts"])
+            assert [src.split("?v=")[0] for src in found["scripts"]] == ["/static/app.js"], (page, found["scripts"])
             assert found["handlers"] == [], (page, found["handlers"])
             assert found["jsLinks"] == [], (page, found["jsLinks"])
             assert found["embeds"] == 0, page

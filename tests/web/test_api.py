@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from urllib.parse import quote_from_bytes
 
 import pytest
@@ -389,7 +390,7 @@ def test_openapi_document_is_valid_and_covers_every_route(web_client, web_app) -
     document = response.get_json()
     openapi_spec_validator.validate(document)
     routes = {
-        rule.rule.replace("<path:article_id>", "{id}").replace("<name>", "{name}")
+        re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule.replace("<path:article_id>", "{id}"))
         for rule in web_app.url_map.iter_rules()
         if rule.rule.startswith("/api/")
     }
@@ -428,6 +429,12 @@ def test_search_response_matches_the_openapi_schema(web_client) -> None:
         ("/api/search?person=James+Baker&person=Paul+Volcker&not_org=Treasury&mentions=about", "SearchPage"),
         ("/api/health", "Health"),
         ("/api/search?page=0", "Error"),
+        ("/api/timeline?q=interest", "Timeline"),
+        ("/api/timeline?q=interest&interval=day&normalize=true&country=Japan", "Timeline"),
+        ("/api/compare?q=volcker&q=baker&interval=month&normalize=true", "Comparison"),
+        ("/api/entities/person/Paul%20Volcker", "Entity"),
+        ("/api/entities/country/united%20states?interval=year", "Entity"),
+        ("/api/entities/person/Nobody", "Error"),
     ):
         schema = {**schemas[name], "components": resolver_doc["components"]}
         jsonschema.validate(web_client.get(url).get_json(), schema)

@@ -1,4 +1,4 @@
-"""The HTML pages: search page (results, facets, chips, histogram, pagination), article page, error pages."""
+"""The HTML pages: search page (results, facets, chips, timeline, pagination), article page, error pages."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from html import unescape
 
 import pytest
 
-from search.models import DateBucket, Mention
-from web.histogram import histogram
-from web.ui import mark_mentions, new_search_links, page_window, safe_link, split_paragraphs
+from search.models import Mention, Timeline, TimelineBucket
+from web.charts import bar_chart, nice_ticks, percent
+from web.marking import mark_text
+from web.ui import new_search_links, page_window, safe_link, split_paragraphs
 
 
 def text_of(html: str) -> str:
@@ -27,14 +28,17 @@ def test_search_page_shows_results_and_keeps_the_query(web_client) -> None:
     html = response.get_data(as_text=True)
     assert 'id="q" name="q" type="search" value="interest rates"' in html
     assert '<label class="visually-hidden" for="q">' in html
-    assert re.search(r"6 articles for “interest rates”\s*<span class=\"took\">in (&lt;1|\d+) ms</span>", html)
+    assert '<h1 id="results-heading" class="results-summary">6 articles for “interest rates”</h1>' in html
+    assert re.search(r'<p class="took">Searched in (less than 1|\d+) ms.</p>', html)  # not in the heading
     assert '<a href="/article/fed-1">Volcker says Fed will hold interest rates</a>' in html
     assert '<time datetime="1987-02-03">1987-02-03</time>' in html
     assert "<mark>" in html
     hit = next(h for h in html.split('<li class="hit">') if 'href="/article/fed-1"' in h)
-    chips = re.findall(r'<a class="chip chip-(\w+) [^"]*"\s+href="([^"]+)"', hit)  # each adds its entity as a filter
-    assert ("person", "/?q=interest+rates&amp;person=Paul+Volcker") in chips
-    assert ("country", "/?q=interest+rates&amp;country=United+States") in chips
+    names = re.findall(r'<li class="chip chip-(\w+) [^"]*"><a class="chip-name" href="([^"]+)"', hit)  # entity pages
+    assert ("person", "/person/Paul%20Volcker") in names and ("country", "/country/United%20States") in names
+    toggles = re.findall(r'<a class="chip-filter" href="([^"]+)"', hit)  # each adds its entity as a filter
+    assert "/?q=interest+rates&amp;person=Paul+Volcker" in toggles
+    assert "/?q=interest+rates&amp;country=United+States" in toggles
     for landmark in ('<header class="site-header">', '<main id="main"', 'role="search"', "<footer"):
         assert landmark in html
 
@@ -81,32 +85,78 @@ def test_facet_value_search_works_without_javascript(web_client) -> None:
     assert "No people match “zzz”" in html
 
 
-def test_histogram_bars_link_to_their_period(web_client) -> None:
+def test_timeline_bars_link_to_their_period(web_client) -> None:
     html = web_client.get("/?q=interest").get_data(as_text=True)
-    bars = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)">\s*<title>', html)
-    assert bars, "no histogram bars"
+    bars = re.findall(r'<a class="bar-link" href="([^"]+)" aria-label="([^"]+)"', html)
+    assert bars, "no timeline bars"
     href, label = bars[0]
     assert re.fullmatch(r"/\?q=interest&from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d", unescape(href))
-    assert label.endswith(("article", "articles"))
+    assert re.fullmatch(r"Week of \d+ \w+ 1987: \d+ articles?", label)
+    assert 'data-range-url="/?q=interest"' in html  # dragging across bars (app.js) sets from and to on it
     narrowed = web_client.get(unescape(href)).get_data(as_text=True)
     assert '<a class="chip chip-date removable"' in narrowed
-    assert 'id="date-from" type="date" name="from" value="' in narrowed
+    assert 'id="date-from" type="date" name="from" value="' in narrowed  # the form stays, without JavaScript
 
 
-def test_histogram_geometry() -> None:
-    chart = histogram(
-        [
-            DateBucket("1987-01-01", "1987-01-31", "Jan 1987", 10),
-            DateBucket("1987-02-01", "1987-02-28", "Feb 1987", 0),
-            DateBucket("1987-03-01", "1987-03-31", "Mar 1987", 1),
-        ]
+def test_timeline_interval_and_share_are_links_kept_by_the_page(web_client) -> None:
+    html = web_client.get("/?q=interest&interval=month&normalize=true").get_data(as_text=True)
+    controls = re.findall(r'<li><a href="([^"]+)"( aria-current="true")?>([^<]+)</a></li>', html)
+    current = {label for _, mark, label in controls if mark}
+    assert {"Month", "Share of all stories"} <= current
+    assert ("/?q=interest&amp;normalize=true", "", "Auto") in controls
+    labels = re.findall(r'<a class="bar-link" href="[^"]+" aria-label="([^"]+)"', html)
+    assert labels[0] == "February 1987: 1 article, 100% of all 1 story"
+    assert re.search(r'<text class="value"[^>]*>\d+%</text>', html)  # shares printed above the bars
+    assert "/?q=interest&amp;person=Paul+Volcker&amp;interval=month&amp;normalize=true" not in html  # toggles are ...
+    assert "/?q=interest&amp;interval=month&amp;normalize=true&amp;person=Paul+Volcker" in html  # ... appended
+    assert web_client.get("/?interval=hour").status_code == 400
+    assert web_client.get("/?normalize=yes").status_code == 400
+
+
+def test_bar_chart_geometry() -> None:
+    buckets = (
+        TimelineBucket("1987-01-01", "1987-01-31", "1987-01", 10, 0.5, 20),
+        TimelineBucket("1987-02-01", "1987-02-28", "1987-02", 0, 0.0, 30),
+        TimelineBucket("1987-03-01", "1987-03-31", "1987-03", 1, 0.02, 50),
     )
+    chart = bar_chart(Timeline("month", False, 11, 0, buckets))
     assert chart is not None
-    assert (chart.width, chart.height, chart.first_label, chart.last_label) == (30.0, 60.0, "Jan 1987", "Mar 1987")
-    assert [b.height for b in chart.bars] == [60.0, 0.0, 6.0]
-    assert [b.y for b in chart.bars] == [0.0, 60.0, 54.0]
-    assert histogram([]) is None
-    assert histogram([DateBucket("1987-01-01", "1987-01-31", "Jan", 0)]) is None
+    bars, axes = chart.bars, chart.axes
+    assert [b.height for b in bars] == [160.0, 0.0, 16.0]  # the top tick is 10: 0, 2.5 ... 10
+    assert [b.value_label for b in bars] == ["10", "", "1"]
+    assert all(b.slot >= 26 for b in bars) and not bars[0].upright
+    assert [t.label for t in axes.y_ticks] == ["0", "5", "10"]
+    assert [(label.label, label.year) for label in axes.x_labels] == [("Jan", "1987"), ("Feb", ""), ("Mar", "")]
+    assert (axes.y_title, axes.x_title) == ("Stories", "Month")
+    assert bars[0].description == "January 1987: 10 articles"
+    shares = bar_chart(Timeline("month", True, 11, 0, buckets))
+    assert shares is not None and [b.value_label for b in shares.bars] == ["50%", "", "2.0%"]
+    assert shares.bars[2].description == "March 1987: 1 article, 2.0% of all 50 stories"
+    assert shares.axes.y_title == "Share of all stories"
+    assert bar_chart(Timeline("month", False, 0, 0, ())) is None
+    assert (
+        bar_chart(Timeline("month", False, 1, 1, (TimelineBucket("1987-01-01", "1987-01-31", "1987-01", 0),))) is None
+    )
+    many = bar_chart(
+        Timeline(
+            "day",
+            False,
+            300,
+            0,
+            tuple(
+                TimelineBucket(f"1987-03-{d:02d}", f"1987-03-{d:02d}", f"1987-03-{d:02d}", 12345) for d in range(1, 32)
+            ),
+        )
+    )
+    assert many is not None and many.bars[0].upright  # "12,345" is wider than a bar: it stands upright
+
+
+def test_nice_ticks_and_percent() -> None:
+    assert nice_ticks(91, whole=True) == [0, 25, 50, 75, 100]
+    assert nice_ticks(10, whole=True) == [0, 5, 10]
+    assert nice_ticks(3, whole=True) == [0, 1, 2, 3]
+    assert nice_ticks(0.093, whole=False)[-1] >= 0.093
+    assert [percent(x) for x in (0, 0.5, 0.025, 0.0004)] == ["0%", "50%", "2.5%", "0.04%"]
 
 
 def test_pagination_has_aria_current(web_client) -> None:
@@ -127,12 +177,15 @@ def test_page_window() -> None:
     assert page_window(2, 4) == [1, 2, 3, 4]
 
 
-def test_did_you_mean_is_a_link(web_client) -> None:
+def test_did_you_mean_is_a_link_with_its_count(web_client) -> None:
     html = web_client.get("/?q=intrest+rates").get_data(as_text=True)
-    match = re.search(r'Did you mean <a href="([^"]+)">([^<]+)</a>\?', html)
+    match = re.search(
+        r'Did you mean <a href="([^"]+)">([^<]+)</a>\s*<span class="suggestion-count">\((\d+) articles?\)', html
+    )
     assert match, "no suggestion"
     assert "interest" in match.group(2)
     assert unescape(match.group(1)) == "/?" + "q=" + match.group(2).replace(" ", "+")
+    assert int(match.group(3)) == 6
 
 
 def test_no_results_notice(web_client) -> None:
@@ -158,7 +211,7 @@ def test_bad_query_shows_the_form_and_what_is_wrong(web_client) -> None:
         ("/?q=%FF", 400, "not valid UTF-8"),
         ("/?q=a%00b", 400, "control characters"),
         ("/?sort=a&sort=b", 400, "at most once"),
-        ("/article/no-such-story", 404, "No article with id"),
+        ("/article/no-such-story", 404, "Article not found"),
         ("/no/such/page", 404, "Not Found"),
     ],
 )
@@ -189,9 +242,10 @@ def test_article_page(web_client) -> None:
     assert '<h1 id="article-title">Volcker says Fed will hold interest rates</h1>' in html
     assert '<a class="original" href="https://example.com/news/fed-1" rel="noopener noreferrer nofollow">' in html
     assert (
-        '<a class="mention mention-person" href="/?person=Paul+Volcker" title="Person: Paul Volcker">Paul Volcker</a>'
+        '<a class="mention mention-person" href="/person/Paul%20Volcker" title="Person: Paul Volcker">Paul Volcker</a>'
     ) in html
-    assert '<a class="mention mention-country" href="/?country=United+States"' in html
+    assert '<a class="mention mention-country" href="/country/United%20States"' in html
+    assert 'class="read-from"' not in html  # read on its own: no way back to results
     # two paragraphs: the indented second line of the wire copy starts a new one
     assert html.count("<p>", html.index('class="article-body"')) >= 2
     related = html[html.index('id="related-heading"') :]
@@ -199,7 +253,7 @@ def test_article_page(web_client) -> None:
     assert re.search(r'href="/article/[^"]+"', related)
 
 
-def test_mark_mentions_escapes_text_and_links_mentions(web_app) -> None:
+def test_mark_text_escapes_text_and_links_mentions(web_app) -> None:
     mentions = [
         Mention("Paul Volcker", "person", "Paul Volcker"),
         Mention("Volcker", "person", "Paul Volcker"),
@@ -207,17 +261,33 @@ def test_mark_mentions_escapes_text_and_links_mentions(web_app) -> None:
         Mention("x", "weather", "x"),
     ]
     with web_app.test_request_context():
-        marked = str(mark_mentions("Volcker & <b>Paul  Volcker</b> x Volckers amp", mentions, new_search_links()))
-    link = '<a class="mention mention-person" href="/?person=Paul+Volcker" title="Person: Paul Volcker">{}</a>'
-    org = '<a class="mention mention-org" href="/?org=A%3CM%3EP" title="Organisation: A&lt;M&gt;P">amp</a>'
+        marked = str(mark_text("Volcker & <b>Paul  Volcker</b> x Volckers amp", mentions, new_search_links()))
+    link = '<a class="mention mention-person" href="/person/Paul%20Volcker" title="Person: Paul Volcker">{}</a>'
+    org = '<a class="mention mention-org" href="/org/A%3CM%3EP" title="Organisation: A&lt;M&gt;P">amp</a>'
     assert marked == (
         link.format("Volcker") + " &amp; &lt;b&gt;" + link.format("Paul  Volcker") + "&lt;/b&gt; x Volckers " + org
     )
 
 
-def test_mark_mentions_never_breaks_an_escaped_entity(web_app) -> None:
+def test_mark_text_marks_the_words_searched_for_inside_and_across_mentions(web_app) -> None:
+    mentions = [Mention("Paul Volcker", "person", "Paul Volcker")]
     with web_app.test_request_context():
-        marked = str(mark_mentions("Tom &amp; Jerry", [Mention("amp", "org", "AMP")], new_search_links()))
+        text = "Paul Volcker said rates & dollar"
+        marked = str(mark_text(text, mentions, new_search_links(), [(5, 12), (18, 23), (26, 32)]))
+        across = str(mark_text(text, mentions, new_search_links(), [(0, 17)]))
+    assert marked == (
+        '<a class="mention mention-person" href="/person/Paul%20Volcker" title="Person: Paul Volcker">Paul '
+        "<mark>Volcker</mark></a> said <mark>rates</mark> &amp; <mark>dollar</mark>"
+    )
+    assert across.startswith(
+        '<a class="mention mention-person" href="/person/Paul%20Volcker" title="Person: Paul Volcker">'
+    )
+    assert across.endswith("><mark>Paul Volcker</mark></a><mark> said</mark> rates &amp; dollar")
+
+
+def test_mark_text_never_breaks_an_escaped_entity(web_app) -> None:
+    with web_app.test_request_context():
+        marked = str(mark_text("Tom &amp; Jerry", [Mention("amp", "org", "AMP")], new_search_links()))
     assert unescape(re.sub(r"<[^>]+>", "", marked)) == "Tom &amp; Jerry"
     assert marked.startswith("Tom &amp;<a ")
 
@@ -412,7 +482,7 @@ def test_clear_all_drops_selections_exclusions_dates_and_about(web_client) -> No
         "Remove filter: only stories about them (count every name a story mentions)",
         "Remove filter person: Paul Volcker",
         "Stop excluding country: Japan",
-        "Remove date filter",
+        "Remove filter dates: 1987-01-01 – …",  # the chip's text is in its name
     ]
     only_about = web_client.get("/?mentions=about").get_data(as_text=True)
     assert 'class="active-filters"' in only_about and 'href="/">Clear all filters' in only_about
@@ -421,7 +491,7 @@ def test_clear_all_drops_selections_exclusions_dates_and_about(web_client) -> No
 def test_hit_chips_show_what_the_story_is_about_first(web_client) -> None:
     html = web_client.get("/?q=miyazawa").get_data(as_text=True)
     hit = html[html.index('<li class="hit">') :]
-    chips = re.findall(r'<a class="chip chip-(\w+) (about|passing)[^"]*" href="[^"]+"', hit)
+    chips = re.findall(r'<li class="chip chip-(\w+) (about|passing)[^"]*"><a class="chip-name" href="[^"]+"', hit)
     values = re.findall(r'<span class="visually-hidden">\w+:</span> ([^<]+)', hit)
     assert list(zip(chips, values)) == [
         (("person", "about"), "James Baker"),
@@ -433,9 +503,11 @@ def test_hit_chips_show_what_the_story_is_about_first(web_client) -> None:
     assert hit.count('<span class="visually-hidden"> (named in passing)</span>') == 2
     selected = web_client.get("/?q=miyazawa&country=Japan").get_data(as_text=True)
     assert re.search(
-        r'<a class="chip chip-country about selected" href="/\?q=miyazawa" aria-current="true"\s+'
-        r'title="Country: remove this filter">\s*<span class="check" aria-hidden="true">✓</span>',
+        r'<li class="chip chip-country about selected"><a class="chip-name" href="/country/Japan">.*?</a>'
+        r'<a class="chip-filter" href="/\?q=miyazawa" aria-current="true" title="Country: remove this filter">'
+        r'<span class="check" aria-hidden="true">✓</span><span class="visually-hidden">Remove filter country: Japan',
         selected,
+        re.S,
     )
 
 
@@ -457,6 +529,12 @@ def test_hit_chips_are_limited_with_a_link_to_the_rest(web_app) -> None:
         found = new_search_links().chips(hit, 8)
         assert [c.value for c in found.chips] == ["P5", "D", "P0", "P1", "P2", "P3", "P4", "A"]
         assert found.more == 2
+        from search.models import SearchRequest
+        from web.links import Links
+
+        chosen = Links(SearchRequest(filters={"country": ("C",)})).chips(hit, 8)  # selected: always shown
+        assert [c.value for c in chosen.chips] == ["P5", "D", "P0", "P1", "P2", "P3", "P4", "C"]
+        assert chosen.more == 2 and chosen.chips[-1].selected
         assert len(new_search_links().chips(hit).chips) == 10
         from flask import render_template_string
 
@@ -465,7 +543,10 @@ def test_hit_chips_are_limited_with_a_link_to_the_rest(web_app) -> None:
             links=new_search_links(),
             hit=hit,
         )
-    assert re.search(r'<a class="chip chip-more" href="/article/big-1">\+2 more<span class="visually-hidden">', html)
+    assert re.search(
+        r'<li class="chip chip-more"><a class="chip-name" href="/article/big-1">\+2 more<span class="visually-hidden">',
+        html,
+    )
 
 
 def test_a_value_typed_in_another_case_is_still_recognised(web_client) -> None:

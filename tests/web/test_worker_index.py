@@ -55,7 +55,8 @@ def test_per_page_default_is_used(web_index_dir) -> None:
     body = client.get("/api/search").get_json()
     assert (body["per_page"], len(body["hits"])) == (3, 3)
     html = client.get("/").get_data(as_text=True)
-    assert "per_page" not in html  # the default is left out of links
+    assert "per_page=3" not in html  # the default is left out of links
+    assert '<li><a href="/" aria-current="true" class="current">3</a></li>' in html  # and offered among the sizes
 
 
 def test_one_searcher_per_request_closed_on_teardown(web_app, monkeypatch) -> None:

@@ -3,7 +3,9 @@
    - the "Filter people..." boxes search facet values as you type, through /api/facets/<name>, and keep
      the "Show all N" link in step;
    - the "Only stories about them" switch applies at once (no Apply button);
-   - on phones the "Refine results" panel starts folded. */
+   - on phones the "Refine results" panel starts folded;
+   - dragging across the bars of a timeline chooses its dates (each bar stays a link, and the From/To form
+     stays in the side panel). */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -200,10 +202,78 @@
     }
   }
 
+  /* Press on a bar, drag across others, let go: the search narrows to the dates from the first bar's start
+     to the last one's end (data-range-url is the search without dates). A press without a drag is a click. */
+  function enhanceRangeSelect(svg) {
+    var base = svg.getAttribute("data-range-url");
+    var bars = Array.prototype.slice.call(svg.querySelectorAll("a.bar-link"));
+    if (!base || bars.length < 2) return;
+    var first = null;
+    var last = null;
+    var dragged = false;
+    var swallowClick = false;
+
+    function barAt(event) {
+      var element = document.elementFromPoint(event.clientX, event.clientY);
+      return element && element.closest ? element.closest("a.bar-link") : null;
+    }
+
+    function range() {
+      var a = bars.indexOf(first);
+      var b = bars.indexOf(last);
+      return [Math.min(a, b), Math.max(a, b)];
+    }
+
+    function mark() {
+      var bounds = range();
+      bars.forEach(function (bar, i) {
+        bar.classList.toggle("in-range", dragged && i >= bounds[0] && i <= bounds[1]);
+      });
+    }
+
+    svg.addEventListener("pointerdown", function (event) {
+      if (event.button !== 0) return;
+      var bar = barAt(event);
+      if (!bar) return;
+      first = last = bar;
+      dragged = false;
+      event.preventDefault();  /* no native link drag */
+    });
+    svg.addEventListener("pointermove", function (event) {
+      if (!first) return;
+      var bar = barAt(event);
+      if (bar && bar !== last) {
+        last = bar;
+        dragged = true;
+        mark();
+      }
+    });
+    document.addEventListener("pointerup", function () {
+      if (!first) return;
+      if (dragged) {
+        var bounds = range();
+        var target = new URL(base, window.location.href);
+        target.searchParams.delete("page");
+        target.searchParams.set("from", bars[bounds[0]].getAttribute("data-start"));
+        target.searchParams.set("to", bars[bounds[1]].getAttribute("data-end"));
+        swallowClick = true;
+        window.location.assign(target.pathname + target.search);
+      }
+      first = last = null;
+    });
+    svg.addEventListener("click", function (event) {
+      if (swallowClick) {
+        event.preventDefault();
+        swallowClick = false;
+      }
+    }, true);
+  }
+
   document.addEventListener("keydown", focusSearchOnSlash);
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("input[data-facet]"), enhanceFacetFilter);
     Array.prototype.forEach.call(document.querySelectorAll(".mentions-switch input[type=checkbox]"), autoSubmitSwitch);
+    Array.prototype.forEach.call(document.querySelectorAll("svg.bar-chart[data-range-url]"), enhanceRangeSelect);
     foldRefineOnPhones();
   });
 })();
