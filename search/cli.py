@@ -166,14 +166,14 @@ def _facet_options(func):
             "not_" + facet.name,
             multiple=True,
             metavar="VALUE",
-            help=f"Leave out articles naming this {facet.singular} (repeatable).",
+            help=f"Leave out articles {facet.stories('this ' + facet.singular)} (repeatable).",
         )(func)
         func = click.option(
             f"--{facet.name}",
             "facet_" + facet.name,
             multiple=True,
             metavar="VALUE",
-            help=f"Only articles naming this {facet.singular}; repeat for any of several.",
+            help=f"Only articles {facet.stories('this ' + facet.singular)}; repeat for any of several.",
         )(func)
     return func
 

@@ -1,6 +1,7 @@
 """The one registry of entity facets: everything else (schema, documents, requests, JSON, CSV, the page,
 the CLI, OpenAPI) reads the facets from here, in this order.
 
+The language facet is the story's own (identified by :mod:`search.entities.language`), not a name in it.
 Adding a facet (a topic, say) means a line in ``FACETS``, an extractor that fills the ``Entities``
 attribute of the same name as ``plural``, and a label in the page's template if the default does not suit.
 """
@@ -21,12 +22,18 @@ class Facet:
     text_field: str  # index field of the named values as words (for "person:putin" in the query)
     label: str  # heading of the facet on the page
     singular: str  # the value's kind in a sentence: "show only articles naming this organisation"
+    named: bool = True  # values are names the story mentions; False for what it is (its language)
+
+    def stories(self, value: str) -> str:
+        """How a value selects stories, for help texts: "naming Paul Volcker", "in German"."""
+        return f"naming {value}" if self.named else f"in {value}"
 
 
 FACETS: tuple[Facet, ...] = (
     Facet("person", "persons", "person", "person_about", "person_text", "People", "person"),
     Facet("country", "countries", "country", "country_about", "country_text", "Countries", "country"),
     Facet("org", "orgs", "org", "org_about", "org_text", "Organisations", "organisation"),
+    Facet("lang", "languages", "lang", "lang_about", "lang_text", "Languages", "language", named=False),
 )
 FACET_NAMES: tuple[str, ...] = tuple(facet.name for facet in FACETS)
 BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}

@@ -46,6 +46,7 @@ class Mention:
 class Entities:
     """The entities of one article, canonical and de-duplicated.
 
+    ``languages`` is the language the story is written in (one English name, or none when unsure);
     ``persons``, ``countries`` and ``orgs`` are everything the story names, the ones it is about first
     (then in order of first mention); ``about`` holds, per facet name, the subset the story is about (see
     :mod:`search.entities.salience`): a person named once, late, in passing is in ``persons`` only.
@@ -59,6 +60,7 @@ class Entities:
     persons: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
     about: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     surnames: tuple[str, ...] = ()
     surnames_about: tuple[str, ...] = ()

@@ -277,7 +277,7 @@ def without(values: tuple[str, ...], value: str) -> tuple[str, ...]:
 
 def chip(kind: str, value: str, href: str, selected: bool, about: bool = True, entity_href: str = "") -> Chip:
     label = BY_NAME[kind].singular.capitalize()
-    title = "remove this filter" if selected else "show only articles naming " + value
+    title = "remove this filter" if selected else "show only articles " + BY_NAME[kind].stories(value)
     if not about:
         title = "named in passing; " + title
     css = f"chip chip-{kind} " + ("about" if about else "passing") + (" selected" if selected else "")

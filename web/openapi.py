@@ -54,7 +54,7 @@ def search_parameters(limits: Limits) -> list[dict[str, Any]]:
         *(
             param(
                 facet.name,
-                f"Only articles naming this {facet.singular}; several are OR-ed (any of them), different "
+                f"Only articles {facet.stories('this ' + facet.singular)}; several are OR-ed (any of them), different "
                 f"facets AND-ed.",
                 {"type": "string", "maxLength": MAX_VALUE_CHARS, "pattern": TEXT},
                 repeat=True,
@@ -64,7 +64,7 @@ def search_parameters(limits: Limits) -> list[dict[str, Any]]:
         *(
             param(
                 exclude_parameter(facet.name),
-                f"Leave out articles naming this {facet.singular} (repeatable).",
+                f"Leave out articles {facet.stories('this ' + facet.singular)} (repeatable).",
                 {"type": "string", "maxLength": MAX_VALUE_CHARS, "pattern": TEXT},
                 repeat=True,
             )

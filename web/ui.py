@@ -233,7 +233,8 @@ bp.add_app_template_filter(articles, "articles")
 @bp.record_once
 def add_template_constants(state: BlueprintSetupState) -> None:
     """The facet registry for every template, imported macros included."""
-    named = ", ".join(f.label.lower() for f in FACETS[:-1]) + " and " + FACETS[-1].label.lower()
+    labels = [f.label.lower() for f in FACETS if f.named]
+    named = ", ".join(labels[:-1]) + " and " + labels[-1]
     state.app.jinja_env.globals.update(
         FACETS=FACETS, FACETS_BY_NAME=BY_NAME, ENTITIES_NAMED=f"{named.capitalize()} named", bar_links=bar_links
     )

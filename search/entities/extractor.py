@@ -23,11 +23,12 @@ lone surname candidates ("TREASURY'S BAKER SAYS") left for the corpus-wide regis
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from search.entities import gazetteer, nlp
 from search.entities.countries import CountryRules
+from search.entities.language import ENGLISH, identify
 from search.entities.lexicon import (
     AMBIGUOUS_COUNTRY_WORDS,
     CAPS_UNSAFE_KEYS,
@@ -105,7 +106,18 @@ class EntityExtractor:
         self._upper = {tuple(t.upper() for t in k): k for k in (*self._countries, *self._orgs) if _caps_safe(k)}
 
     def extract(self, article: Article) -> Entities:
-        """Persons, countries, orgs and every mention of one article (persons folded within the article)."""
+        """The article's language, and its persons, countries, orgs and every mention (persons folded within
+        the article). The rules are English: a story in another language gets its language only."""
+        language = identify(article.title, article.body)
+        if language not in ("", ENGLISH):
+            return Entities(languages=(language,), about={"lang": (language,)})
+        entities = self._entities(self._read(article))
+        if not language:
+            return entities
+        return replace(entities, languages=(language,), about={**entities.about, "lang": (language,)})
+
+    def _read(self, article: Article) -> _Found:
+        """Every name of the article's title and body, sentence by sentence."""
         when = article.published.date() if article.published else None
         found = _Found()
         dateline, body = self._rules.split_dateline(article.body or "")
@@ -122,7 +134,7 @@ class EntityExtractor:
         found.sentence = -1
         if caps_title:
             self._caps_title(article.title, when, found)
-        return self._entities(found)
+        return found
 
     # -- one sentence ------------------------------------------------------------------------------
     def _sentence(self, tokens: list[str], when: date | None, found: _Found) -> None:

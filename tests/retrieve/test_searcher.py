@@ -434,9 +434,10 @@ def test_page_to_dict_is_the_api_contract(small_index) -> None:
         "persons",
         "countries",
         "orgs",
+        "languages",
         "duplicates",
     }
-    assert set(d["facets"]) == {"person", "country", "org", "date"}
+    assert set(d["facets"]) == {"person", "country", "org", "lang", "date"}
     assert d["took_ms"] > 0
 
 

@@ -155,7 +155,7 @@ def test_a_page_its_timeline_and_count_evaluate_the_query_once(small_index, monk
         searcher.timeline(request)
         assert searcher.count(request) == 2
     assert len(calls) == 1
-    assert set(FACET_NAMES) == {"person", "country", "org"}
+    assert set(FACET_NAMES) == {"person", "country", "org", "lang"}
 
 
 def test_an_article_read_from_a_search_knows_its_neighbours(tmp_path) -> None:

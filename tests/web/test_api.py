@@ -222,7 +222,8 @@ def test_article(web_client) -> None:
         "persons": ["Paul Volcker"],
         "countries": ["United States"],
         "orgs": ["Federal Reserve"],
-        "about": {"person": ["Paul Volcker"], "country": ["United States"], "org": ["Federal Reserve"]},
+        "languages": [],
+        "about": {"person": ["Paul Volcker"], "country": ["United States"], "org": ["Federal Reserve"], "lang": []},
         "mentions": [
             {"text": "Paul Volcker", "kind": "person", "value": "Paul Volcker"},
             {"text": "Volcker", "kind": "person", "value": "Paul Volcker"},
@@ -271,7 +272,9 @@ def test_facet_errors(web_client) -> None:
     response = web_client.get("/api/facets/colour")
     assert response.status_code == 400
     assert response.get_json() == error(
-        "bad_parameter", "Invalid value 'colour' for parameter 'name': must be one of person, country, org", "name"
+        "bad_parameter",
+        "Invalid value 'colour' for parameter 'name': must be one of person, country, org, lang",
+        "name",
     )
     response = web_client.get("/api/facets/person?per_page=0")
     assert response.get_json() == error(
@@ -401,9 +404,11 @@ def test_openapi_document_is_valid_and_covers_every_route(web_client, web_app) -
         "person",
         "country",
         "org",
+        "lang",
         "not_person",
         "not_country",
         "not_org",
+        "not_lang",
         "mentions",
         "from",
         "to",
