@@ -29,11 +29,12 @@ class Facet:
         return f"naming {value}" if self.named else f"in {value}"
 
 
+LANGUAGE = "lang"  # the facet of each story's language: it also chooses how the story's words are stemmed
 FACETS: tuple[Facet, ...] = (
     Facet("person", "persons", "person", "person_about", "person_text", "People", "person"),
     Facet("country", "countries", "country", "country_about", "country_text", "Countries", "country"),
     Facet("org", "orgs", "org", "org_about", "org_text", "Organisations", "organisation"),
-    Facet("lang", "languages", "lang", "lang_about", "lang_text", "Languages", "language", named=False),
+    Facet(LANGUAGE, "languages", "lang", "lang_about", "lang_text", "Languages", "language", named=False),
 )
 FACET_NAMES: tuple[str, ...] = tuple(facet.name for facet in FACETS)
 BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}

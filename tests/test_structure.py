@@ -22,7 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 TOP_PACKAGES = ("search", "web")
 STAGES = ("search.ingest", "search.entities", "search.indexing", "search.retrieve")
 TOP_LEVEL_MODULES = {"__init__", "models", "errors", "settings", "facets", "cli", "console"}
-INDEX_FORMAT = ("search.indexing.schema", "search.indexing.document")  # what the query side may read of indexing
+INDEX_FORMAT = (
+    "search.indexing.schema",
+    "search.indexing.analysis",
+    "search.indexing.document",
+)  # what the query side may read of indexing
 MAX_LINES = 350
 
 # Importer (a package or module, with everything under it) -> what it must not import.

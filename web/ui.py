@@ -18,7 +18,7 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import MultiDict
 
 from search.errors import SearchError
-from search.facets import BY_NAME, FACET_NAMES, FACETS, exclude_parameter
+from search.facets import BY_NAME, FACET_NAMES, FACETS, LANGUAGE, exclude_parameter
 from search.models import SearchRequest
 from web.charts import bar_chart, bar_links
 from web.explore import timeline_links, view_args
@@ -133,7 +133,8 @@ def article(article_id: str) -> Response:
     read_from = place_in_results(context, article_id) if context is not None else None
     links = read_from.links if read_from else new_search_links()
     texts = split_paragraphs(detail.body)
-    marks = searcher.marks(read_from.req.q, texts) if read_from and read_from.req.q else [[] for _ in texts]
+    language = next(iter(detail.entities.get(LANGUAGE, ())), "")
+    marks = searcher.marks(read_from.req.q, texts, language) if read_from and read_from.req.q else [[] for _ in texts]
     paragraphs = [mark_text(text, detail.mentions, links, found) for text, found in zip(texts, marks)]
     response = make_response(
         render_template(

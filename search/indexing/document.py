@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from search.facets import FACETS
+from search.facets import BY_NAME, FACETS, LANGUAGE
 from search.indexing import schema
+from search.indexing.analysis import marked, stemmed_language
 from search.models import Article, Entities, Mention
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -85,10 +86,11 @@ def entity_fields(entities: Entities) -> dict[str, Any]:
 def to_document(article: Article, entities: Entities) -> dict[str, Any]:
     """The fields of one article as ``writer.update_document`` takes them."""
     published = to_naive_utc(article.published)
+    language = stemmed_language(next(iter(entities.languages), ""))
     doc: dict[str, Any] = {
         schema.ID_FIELD: article.id,
-        schema.TITLE: article.title,
-        schema.BODY: article.body,
+        schema.TITLE: marked(article.title, language),
+        schema.BODY: marked(article.body, language),
         schema.DATE_SOURCE: article.date_source,
         schema.SOURCE: article.source or "",
         schema.URL: article.url or "",
@@ -98,6 +100,9 @@ def to_document(article: Article, entities: Entities) -> dict[str, Any]:
         **entity_fields(entities),
         schema.SPELL: " ".join(sorted({w.lower() for w in _SPELL_WORD.findall(article.title + " " + article.body)})),
     }
+    if language:  # the analyzer reads the marker; the stored text is the story's own
+        doc[f"_stored_{schema.TITLE}"] = article.title
+        doc[f"_stored_{schema.BODY}"] = article.body
     if published is not None:
         doc[schema.DATE] = published
         doc[schema.MONTH] = published.strftime("%Y-%m")
@@ -121,3 +126,8 @@ def stored_about(stored: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
 def stored_date(stored: Mapping[str, Any]) -> str | None:
     value = stored.get(schema.DATE)
     return value.date().isoformat() if isinstance(value, datetime) else None
+
+
+def stored_stemming(stored: Mapping[str, Any]) -> str:
+    """The code of the language the story's words were stemmed in ("de"), "" for English (and unknown)."""
+    return stemmed_language(next(iter(split_values(stored.get(BY_NAME[LANGUAGE].field))), ""))

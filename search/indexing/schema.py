@@ -1,7 +1,8 @@
 """The index schema and its field names. Field names live here only (the facets' come from the facet
 registry, :mod:`search.facets`).
 
-- ``title`` and ``body``: full text, English stemming, BM25F with the title boosted; both stored (hits,
+- ``title`` and ``body``: full text stemmed in the story's language (:mod:`search.indexing.analysis`:
+  English bare, others prefixed with their code), BM25F with the title boosted; both stored (hits,
   snippets). Positions only, no character offsets: snippets are found with one regex per query over the
   ten stored bodies shown, which measured faster than unpickling offset postings.
 - per facet: ``person`` (every person the story names; multi-valued, comma-separated KEYWORD, stored with
@@ -15,16 +16,19 @@ The analyzers (Whoosh pickles them into the index with the schema):
 
 >>> [t.text for t in news_analyzer()("Israeli officers visited Moscow")]
 ['isra', 'offic', 'visit', 'moscow']
+>>> [t.text for t in news_analyzer()(marked("Israelische Offiziere besuchten Moskau", "de"))]
+['de:israel', 'de:offizi', 'de:besucht', 'de:moskau']
 >>> [t.text for t in plain_analyzer()("Netanyahu's officers")]
 ["netanyahu's", 'officers']
 """
 
 from __future__ import annotations
 
-from whoosh.analysis import Analyzer, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import Analyzer, LowercaseFilter, RegexTokenizer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from search.facets import FACETS
+from search.indexing.analysis import NewsAnalyzer, marked  # noqa: F401 (marked: for the doctest)
 
 ID_FIELD = "id"
 TITLE = "title"
@@ -46,8 +50,8 @@ TITLE_BOOST = 3.0
 
 
 def news_analyzer() -> Analyzer:
-    """English stemming (Porter) with stop words removed, a large stem cache for indexing speed."""
-    return StemmingAnalyzer(cachesize=200_000)
+    """Each story stemmed in its language (English: Porter, stop words removed), large stem caches."""
+    return NewsAnalyzer()
 
 
 def plain_analyzer() -> Analyzer:
@@ -56,9 +60,11 @@ def plain_analyzer() -> Analyzer:
 
 
 def is_current(index_schema: Schema) -> bool:
-    """Whether an index was built with this schema's fields (an older one lacks the ``*_about`` fields and
-    must be rebuilt: its facet values would be the about-subsets only)."""
-    return all(facet.about_field in index_schema for facet in FACETS)
+    """Whether an index was built with this schema's fields and analyzer (an older one lacks the ``*_about``
+    fields, its facet values the about-subsets only, or stems every language as English: rebuild it)."""
+    return all(facet.about_field in index_schema for facet in FACETS) and isinstance(
+        index_schema[BODY].analyzer, NewsAnalyzer
+    )
 
 
 def make_schema() -> Schema:

@@ -33,7 +33,8 @@ from whoosh import query as wq
 from search.errors import BadParameter, BadQuery
 from search.facets import FACET_NAMES
 from search.indexing import schema
-from search.indexing.document import stored_mentions
+from search.indexing.analysis import marked
+from search.indexing.document import stored_mentions, stored_stemming
 from search.models import Hit, Mention, SearchRequest, Timeline, hit_to_dict
 from search.retrieve.facet_counts import FacetTable
 from search.retrieve.timeline import timelines
@@ -231,7 +232,8 @@ def related_articles(searcher: NewsSearcher, article_id: str, limit: int) -> tup
     whoosh_searcher, gen = searcher._s, searcher._gen
     stored = whoosh_searcher.stored_fields(docnum)
     text = stored.get(schema.BODY) or stored.get(schema.TITLE) or ""
-    terms = whoosh_searcher.key_terms_from_text(schema.BODY, text, numterms=RELATED_TERMS)
+    marked_text = marked(text, stored_stemming(stored))  # analysed as the story was when indexed
+    terms = whoosh_searcher.key_terms_from_text(schema.BODY, marked_text, numterms=RELATED_TERMS)
     if not terms:
         return ()
     q = wq.Or([wq.Term(schema.BODY, word, boost=weight) for word, weight in terms])

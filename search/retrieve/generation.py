@@ -19,14 +19,15 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from search.facets import FACETS
+from search.facets import FACETS, LANGUAGE
 from search.indexing import schema
+from search.indexing.analysis import stemmed_language
 from search.indexing.document import split_values
 from search.retrieve.dedupe import MIN_WORDS, Duplicates, find_duplicates
 from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable
 from search.retrieve.query import ParsedQuery, check_expansion, parse_query
 from search.retrieve.scoring import PostingsCache
-from search.retrieve.snippets import SurfaceForms, stemmer_of
+from search.retrieve.snippets import SurfaceForms
 from search.retrieve.suggest import SpellingDictionary
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class Generation:
     spelling: SpellingDictionary
     postings: PostingsCache
     forms: SurfaceForms
+    languages: tuple[str, ...]  # codes of the languages stemmed apart (German "de"...): queries search each
     _queries: OrderedDict[str, ParsedQuery] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -59,7 +61,7 @@ class Generation:
             if cached is not None:
                 self._queries.move_to_end(text)
                 return cached
-        parsed = parse_query(text, reader.schema, max_chars)
+        parsed = parse_query(text, reader.schema, max_chars, self.languages)
         check_expansion(parsed, reader)
         with self._lock:
             self._queries[text] = parsed
@@ -96,6 +98,8 @@ def build_generation(reader, number: int) -> Generation:
             named, about = split_values(stored.get(facet.field)), split_values(stored.get(facet.about_field))
             values[facet.name].append((docnum, named, about))
     spelling = SpellingDictionary(_spelling_frequencies(reader))
+    names = {name for _, story_languages, _ in values[LANGUAGE] for name in story_languages}
+    languages = tuple(sorted({code for code in map(stemmed_language, names) if code}))
     generation = Generation(
         doc_count=size,
         live=live,
@@ -107,7 +111,8 @@ def build_generation(reader, number: int) -> Generation:
         duplicates=find_duplicates(hashes, long_enough & live, exact_keys),
         spelling=spelling,
         postings=PostingsCache(size),
-        forms=SurfaceForms(spelling.frequencies, stemmer_of(reader.schema[schema.BODY].analyzer)),
+        forms=SurfaceForms(spelling.frequencies, languages),
+        languages=languages,
     )
     logger.info(
         "index generation %s: %d documents cached in %.2f s", number, int(live.sum()), time.perf_counter() - started

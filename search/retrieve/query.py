@@ -12,7 +12,8 @@ The language (what ``parse_query`` accepts):
   words, so ``person:putin`` and ``person:"vladimir putin"`` both find Vladimir Putin);
 - ``prefix*`` (and ``?`` inside a word): at least ``MIN_PREFIX`` characters before the first wildcard, at most
   ``MAX_EXPANSION`` index words per field may match it, and twice that for all the query's wildcards. The
-  prefix is stemmed like the index (``intervent*`` searches ``interv*``).
+  prefix is stemmed like the index (``intervent*`` searches ``interv*``);
+- words search every language of the index, each stemmed as its stories are (:mod:`search.retrieve.stemming`).
 
 Refused with BadQuery: an unbalanced quote or parenthesis, text longer than ``QUERY_MAX_CHARS``, more than
 ``MAX_TERMS`` words, a phrase of more than ``MAX_PHRASE`` words, nesting deeper than ``MAX_DEPTH``, an
@@ -36,6 +37,8 @@ from whoosh.fields import Schema
 
 from search.errors import BadQuery
 from search.indexing import schema
+from search.indexing.analysis import bare
+from search.retrieve.stemming import in_languages
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +70,9 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub(" ", text or "").strip()
 
 
-def parse_query(text: str, index_schema: Schema, max_chars: int) -> ParsedQuery:
-    """Parse and validate ``text`` (non-empty after cleaning, at most ``max_chars`` long); raises BadQuery."""
+def parse_query(text: str, index_schema: Schema, max_chars: int, languages: tuple[str, ...] = ()) -> ParsedQuery:
+    """Parse and validate ``text`` (non-empty after cleaning, at most ``max_chars`` long); raises BadQuery.
+    Its words search English and each of ``languages`` (codes of the index's other stemmed languages)."""
     text = clean_text(text)
     if len(text) > max_chars:
         raise BadQuery(f"The query is too long ({len(text)} characters; at most {max_chars}).")
@@ -82,7 +86,7 @@ def parse_query(text: str, index_schema: Schema, max_chars: int) -> ParsedQuery:
             "(each needs words on both sides; NOT needs a word after it)."
         ) from None
     _check_tree(parsed)
-    return ParsedQuery(text=text, query=parsed)
+    return ParsedQuery(text=text, query=in_languages(parsed, languages).normalize())
 
 
 def check_expansion(parsed: ParsedQuery, reader) -> None:
@@ -227,4 +231,4 @@ def _leaves(q: wq.Query):
 
 
 def _shown(leaf: wq.Query) -> str:
-    return leaf.text + "*" if isinstance(leaf, wq.Prefix) else leaf.text
+    return bare(leaf.text) + "*" if isinstance(leaf, wq.Prefix) else bare(leaf.text)

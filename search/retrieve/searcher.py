@@ -37,7 +37,8 @@ import numpy as np
 from search.errors import ArticleNotFound, BadParameter, reads_index
 from search.facets import FACET_NAMES
 from search.indexing import schema
-from search.indexing.document import stored_about, stored_date, stored_entities, stored_mentions
+from search.indexing.analysis import stemmed_language
+from search.indexing.document import stored_about, stored_date, stored_entities, stored_mentions, stored_stemming
 from search.models import ArticleDetail, FacetPage, FacetValue, Hit, SearchPage, SearchRequest, Timeline
 from search.retrieve.cooccurrence import EntityProfile, entity_profile, related_articles
 from search.retrieve.filters import Filters, apply_filters
@@ -45,7 +46,7 @@ from search.retrieve.generation import Generation
 from search.retrieve.query import ParsedQuery, clean_text, highlight_terms
 from search.retrieve.respell import best_respelling
 from search.retrieve.scoring import evaluate, top_indices
-from search.retrieve.snippets import find_spans, make_snippet
+from search.retrieve.snippets import WordPattern, find_spans, make_snippet, terms_in
 from search.retrieve.timeline import timelines
 from search.retrieve.validation import check_request, check_whole_number
 from search.settings import MAX_FACET_VALUES, Limits
@@ -232,10 +233,12 @@ class NewsSearcher:
         return [self._gen.ids[docnum] for _, docnum in ranked]
 
     @reads_index
-    def marks(self, q: str, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
-        """Where the words query ``q`` searches for (any form that stems alike) stand in each of ``texts``."""
+    def marks(self, q: str, texts: Sequence[str], language: str = "") -> list[list[tuple[int, int]]]:
+        """Where the words query ``q`` searches for (any form that stems alike in the texts' ``language``, a
+        name such as "German"; English when unknown) stand in each of ``texts``."""
         parsed = self._parse(clean_text(q))
         terms = highlight_terms(parsed, self._s.reader(), schema.BODY) if parsed else []
+        terms = terms_in(terms, stemmed_language(language))
         pattern = self._gen.forms.pattern(terms) if terms else None
         return [[(start, end) for start, end, _ in pattern.finditer(text)] if pattern else [] for text in texts]
 
@@ -299,14 +302,19 @@ class NewsSearcher:
     def _hits(
         self, ranked: list[tuple[float | None, int]], parsed: ParsedQuery | None, matched: np.ndarray
     ) -> tuple[Hit, ...]:
-        pattern, terms = None, []
+        terms: list[str] = []
         if parsed is not None and ranked:
             terms = highlight_terms(parsed, self._s.reader(), schema.BODY)
-            pattern = self._gen.forms.pattern(terms)
+        patterns: dict[str, tuple[WordPattern | None, int]] = {}
         hits = []
         for score, docnum in ranked:
             stored = self._s.stored_fields(docnum)
             body = stored.get(schema.BODY) or ""
+            code = stored_stemming(stored)
+            if code not in patterns:  # the query's terms in the hit's language
+                own = terms_in(terms, code)
+                patterns[code] = (self._gen.forms.pattern(own) if own else None, len(own))
+            pattern, count = patterns[code]
             others = self._gen.duplicates.others(docnum, matched)
             hits.append(
                 Hit(
@@ -315,7 +323,7 @@ class NewsSearcher:
                     date=stored_date(stored),
                     source=stored.get(schema.SOURCE) or "",
                     url=stored.get(schema.URL) or "",
-                    snippet=make_snippet(body, find_spans(body, pattern, self._gen.forms, len(terms))),
+                    snippet=make_snippet(body, find_spans(body, pattern, self._gen.forms, count)),
                     score=None if score is None else round(score, 4),
                     entities=stored_entities(stored),
                     about=stored_about(stored),

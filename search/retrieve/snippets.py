@@ -14,8 +14,11 @@ import html
 import re
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+from search.indexing.analysis import ENGLISH, SEPARATOR, bare, stemmer
+from search.indexing.analysis import term as index_term
 
 FRAGMENTS = 3
 CONTEXT = 80  # characters kept on each side of a match, at most, within its sentence
@@ -65,14 +68,16 @@ class SurfaceForms:
     """Which words of the corpus stem to which index term: finds a hit's matches with one regex search.
 
     Built once per index generation from the spelling dictionary's words (every distinct unstemmed word of
-    the corpus), stemmed with the body field's own stemmer. Terms the dictionary lacks (numbers, words
-    under three letters) are searched as written.
+    the corpus), stemmed as the index stems them: in English and in each of the index's other ``languages``
+    (the terms of those are "de:haus"; a hit is marked with its own language's terms only, see
+    ``terms_in``). Terms the dictionary lacks (numbers, words under three letters) are searched as written.
     """
 
     CACHE_SIZE = 512
 
-    def __init__(self, words: Iterable[str], stem: Callable[[str], str]) -> None:
-        self._stem = stem
+    def __init__(self, words: Iterable[str], languages: tuple[str, ...] = ()) -> None:
+        self._stem = stemmer(ENGLISH)
+        self._languages = languages
         self._words = words
         self._forms: dict[str, list[str]] | None = None
         self._patterns: OrderedDict[tuple[str, ...], WordPattern | None] = OrderedDict()
@@ -87,7 +92,9 @@ class SurfaceForms:
                 self._patterns.move_to_end(key)
                 return self._patterns[key]
             forms = self._all_forms()
-            found_words = {word.lower() for term in key for word in forms.get(term, ())} | {t.lower() for t in key}
+            found_words = {word.lower() for term in key for word in forms.get(term, ())} | {
+                bare(t).lower() for t in key
+            }
             words = sorted((w for w in found_words if w), key=lambda w: (-len(w), w))
             found = _word_pattern(words) if words else None
             self._patterns[key] = found
@@ -109,6 +116,10 @@ class SurfaceForms:
             for word in self._words:
                 term = self._terms[word] = self._stem(word)
                 forms[term].append(word)
+            for code in self._languages:
+                stem = stemmer(code)
+                for word in self._words:
+                    forms[index_term(code, stem(word))].append(word)
             self._forms = dict(forms)
         return self._forms
 
@@ -137,13 +148,11 @@ def find_spans(text: str, pattern: WordPattern | None, forms: SurfaceForms, term
     return spans
 
 
-def stemmer_of(analyzer) -> Callable[[str], str]:
-    """The stemming function inside a Whoosh analyzer chain (identity when it has none)."""
-    for item in getattr(analyzer, "items", [analyzer]):
-        stem = getattr(item, "stemfn", None)
-        if callable(stem):
-            return stem
-    return lambda word: word
+def terms_in(terms: list[str], code: str) -> list[str]:
+    """The ``terms`` of one language (``code``; "" or "en" for English and unknown): what a story in it can
+    contain. A German stem's words ("de:new" <- "news") are not marked in an English story."""
+    own = "" if code in ("", ENGLISH) else code
+    return [t for t in terms if (t.partition(SEPARATOR)[0] if SEPARATOR in t else "") == own]
 
 
 def make_snippet(text: str, spans: list[Span]) -> str:

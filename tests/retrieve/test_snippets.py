@@ -6,7 +6,7 @@ import re
 
 from whoosh.lang.porter import stem
 
-from search.retrieve.snippets import ELLIPSIS, SurfaceForms, find_spans, lead, make_snippet, stemmer_of
+from search.retrieve.snippets import ELLIPSIS, SurfaceForms, find_spans, lead, make_snippet, terms_in
 
 HOSTILE = (
     'Dealers said <script>alert("x")</script> oil rose. <img src=x onerror=alert(1)> '
@@ -68,7 +68,7 @@ def test_placeholder_characters_in_the_text_cannot_forge_marks() -> None:
 
 
 def test_surface_forms_find_every_word_with_the_stem() -> None:
-    forms = SurfaceForms(["price", "prices", "pricing", "oil", "oils", "priceless"], stem)
+    forms = SurfaceForms(["price", "prices", "pricing", "oil", "oils", "priceless"])
     pattern = forms.pattern([stem("prices"), "1987"])
     text = "Prices and PRICING rose in 1987; price-fixing too, but not priceless art or 19870."
     found = [(text[s:e], term) for s, e, term in find_spans(text, pattern, forms, 2)]
@@ -77,15 +77,20 @@ def test_surface_forms_find_every_word_with_the_stem() -> None:
 
 
 def test_find_spans_stops_once_enough_matches_are_found() -> None:
-    forms = SurfaceForms(["oil", "gas"], stem)
+    forms = SurfaceForms(["oil", "gas"])
     text = "oil " * 100 + "gas"
     spans = find_spans(text, forms.pattern(["oil", stem("gas")]), forms, terms=2)
     assert spans[-1][2] == stem("gas")  # kept going until every term was seen
     assert len(find_spans(text, forms.pattern(["oil"]), forms, terms=1)) < 100
 
 
-def test_stemmer_of_finds_the_analyzers_stemmer() -> None:
-    from search.indexing.schema import news_analyzer, plain_analyzer
-
-    assert stemmer_of(news_analyzer())("prices") == "price"
-    assert stemmer_of(plain_analyzer())("prices") == "prices"
+def test_surface_forms_in_other_languages_are_kept_apart() -> None:
+    forms = SurfaceForms(["häuser", "haus", "houses", "news", "new"], ("de",))
+    terms = ["de:haus", "de:new", "hous"]  # "Häuser" and "news" (German stem "new") searched in both languages
+    german = forms.pattern(terms_in(terms, "de"))
+    assert german is not None
+    assert [w for _, _, w in german.finditer("Die Häuser, das Haus; houses")] == ["häuser", "haus"]
+    english = forms.pattern(terms_in(terms, ""))
+    assert english is not None
+    assert [w for _, _, w in english.finditer("New houses in the news")] == ["houses"]
+    assert terms_in(terms, "en") == terms_in(terms, "") == ["hous"]

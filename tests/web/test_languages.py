@@ -119,3 +119,13 @@ def test_cli_filters_by_language(index_dir: Path) -> None:
     page = json.loads(result.stdout)
     assert [hit["languages"] for hit in page["hits"]] == [["French"]]
     assert page["hits"][0]["persons"] == []
+
+
+def test_each_page_is_searched_in_its_own_language(client) -> None:
+    german = client.get("/api/search?q=Bezugsstoffe").get_json()  # the plural finds "Der Bezugsstoff"
+    assert [hit["title"] for hit in german["hits"]] == ["Der Bezugsstoff macht den Unterschied"]
+    assert "<mark>Bezugsstoff</mark>" in german["hits"][0]["snippet"]
+    french = client.get("/api/search?q=réformes%20syndicat").get_json()  # "réformes", "syndicats"
+    assert [hit["title"] for hit in french["hits"]] == ["Le gouvernement présente son budget"]
+    english = client.get("/api/search?q=emission").get_json()
+    assert [hit["title"] for hit in english["hits"]] == ["German cabinet approves climate package"]
