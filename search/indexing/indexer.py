@@ -160,13 +160,20 @@ def _open_or_create(index_path: Path, rebuild: bool):
 
 
 def _add_missing_fields(ix) -> None:
-    """Give an older index the fields of today's schema (committed at once, with no document changed)."""
+    """Give an older index the fields of today's schema (committed at once, with no document changed): the
+    missing ones, and today's title and body where they were analysed otherwise (all stemmed as English)."""
     current = schema.make_schema()
     writer = ix.writer()
     for name in current.names():
-        if name not in ix.schema:
+        if name in ix.schema and type(_analyzer(ix.schema[name])) is not type(_analyzer(current[name])):
+            writer.remove_field(name)  # its postings go as the rebuild replaces every document
+        if name not in writer.schema:
             writer.add_field(name, current[name])
     writer.commit()
+
+
+def _analyzer(field) -> object:
+    return getattr(field, "analyzer", None)
 
 
 @reads_index

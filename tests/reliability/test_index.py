@@ -115,3 +115,32 @@ def test_an_index_built_by_an_older_version_asks_to_be_rebuilt(tmp_path: Path) -
         build_index([corpus], tmp_path / "ix", workers=1)
     build_index([corpus], tmp_path / "ix", workers=1, rebuild=True)
     assert client.get("/api/search?q=oil").get_json()["total"] == 1
+
+
+def test_an_index_stemmed_all_in_english_is_upgraded_by_a_rebuild(tmp_path: Path) -> None:
+    from whoosh import index as whoosh_index
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import TEXT
+
+    from search.errors import IndexOutdated
+    from search.indexing.schema import BODY, TITLE, TITLE_BOOST, is_current, make_schema
+
+    old = make_schema()
+    for name, boost in ((TITLE, TITLE_BOOST), (BODY, 1.0)):
+        old.remove(name)
+        old.add(name, TEXT(analyzer=StemmingAnalyzer(), stored=True, field_boost=boost))
+    (tmp_path / "ix").mkdir()
+    whoosh_index.create_in(str(tmp_path / "ix"), old).close()
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "haus.txt").write_text(
+        "Neue Häuser in Berlin\n\nDie neuen Häuser in Berlin sind teuer, und die Mieten steigen weiter.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(IndexOutdated):
+        build_index([corpus], tmp_path / "ix", workers=1)
+    build_index([corpus], tmp_path / "ix", workers=1, rebuild=True)
+    assert is_current(whoosh_index.open_dir(str(tmp_path / "ix")).schema)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    body = client.get("/api/search?q=Haus").get_json()
+    assert body["total"] == 1 and body["hits"][0]["languages"] == ["German"]
