@@ -156,6 +156,8 @@ def _open_or_create(index_path: Path, rebuild: bool):
             ix.close()
             raise IndexOutdated()
         _add_missing_fields(ix)
+    elif any(name not in ix.schema for name in schema.make_schema().names()):
+        _add_missing_fields(ix)  # only stored fields added since (byline, codes) can be missing: nothing to redo
     return ix
 
 

@@ -37,7 +37,7 @@ import numpy as np
 from search.errors import ArticleNotFound, BadParameter, reads_index
 from search.facets import FACET_NAMES
 from search.indexing import schema
-from search.indexing.document import stored_about, stored_date, stored_entities, stored_mentions
+from search.indexing.document import stored_about, stored_codes, stored_date, stored_entities, stored_mentions
 from search.models import ArticleDetail, FacetPage, FacetValue, Hit, SearchPage, SearchRequest, Timeline
 from search.retrieve.cooccurrence import EntityProfile, entity_profile, related_articles
 from search.retrieve.filters import Filters, apply_filters
@@ -215,6 +215,8 @@ class NewsSearcher:
             entities=stored_entities(stored),
             about=stored_about(stored),
             mentions=stored_mentions(stored),
+            byline=stored.get(schema.BYLINE) or "",
+            codes=stored_codes(stored),
         )
 
     @reads_index
