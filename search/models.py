@@ -16,11 +16,22 @@ SORTS = ("relevance", "newest", "oldest")
 
 
 @dataclass(frozen=True)
+class Code:
+    """A news agency's own label: ``kind`` ("subject", "person", "organisation", "place", "keyword" ...), ``code``
+    as delivered ("medtop:20000568"; "" for a bare name), ``name`` ("economy"): a code alone is opaque."""
+
+    kind: str
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Article:
     """One news article as a corpus reader produced it (before entity extraction).
 
     ``published`` is timezone-aware UTC or None; ``date_source`` says where it came from:
-    "metadata", "dateline", "text" or "" (unknown).
+    "metadata", "dateline", "text" or "" (unknown). ``byline`` and ``codes`` (agency formats) are stored
+    and shown, not searched: the reporter is no person the story names.
     """
 
     id: str
@@ -31,6 +42,8 @@ class Article:
     source: str = ""
     url: str = ""
     path: str = ""
+    byline: str = ""
+    codes: tuple[Code, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -250,6 +263,8 @@ class ArticleDetail:
     entities: Mapping[str, tuple[str, ...]]  # facet name -> every value the story names, its subjects first
     about: Mapping[str, tuple[str, ...]]  # facet name -> what the story is about
     mentions: tuple[Mention, ...]
+    byline: str = ""
+    codes: tuple[Code, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -260,6 +275,8 @@ class ArticleDetail:
             "date_source": self.date_source,
             "source": self.source,
             "url": self.url,
+            "byline": self.byline,
+            "codes": [asdict(code) for code in self.codes],
         }
         for facet in FACETS:
             data[facet.plural] = list(self.entities.get(facet.name, ()))

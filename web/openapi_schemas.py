@@ -18,6 +18,7 @@ def ref(name: str) -> dict[str, str]:
 def schemas() -> dict[str, Any]:
     string_list = {"type": "array", "items": {"type": "string"}}
     plurals = [facet.plural for facet in FACETS]
+    article_keys = ["id", "title", "body", "date", "date_source", "source", "url", "byline", "codes"]
     nullable_str = {"type": ["string", "null"]}
     facet_value = {
         "type": "object",
@@ -133,9 +134,18 @@ def schemas() -> dict[str, Any]:
                 "value": {"type": "string"},
             },
         },
+        "AgencyCode": {
+            "type": "object",
+            "required": ["kind", "code", "name"],
+            "properties": {
+                "kind": {"type": "string", "description": "subject, person, organisation, place, keyword ..."},
+                "code": {"type": "string", "description": "As the agency wrote it (medtop:20000568); may be empty."},
+                "name": {"type": "string", "description": "The code's name (monetary policy); may be empty."},
+            },
+        },
         "Article": {
             "type": "object",
-            "required": ["id", "title", "body", "date", "date_source", "source", "url", *plurals, "about", "mentions"],
+            "required": [*article_keys, *plurals, "about", "mentions"],
             "properties": {
                 "id": {"type": "string"},
                 "title": {"type": "string"},
@@ -144,6 +154,12 @@ def schemas() -> dict[str, Any]:
                 "date_source": {"type": "string"},
                 "source": {"type": "string"},
                 "url": {"type": "string"},
+                "byline": {"type": "string", "description": "The byline (NewsML-G2, NITF, feed author), else empty."},
+                "codes": {
+                    "type": "array",
+                    "items": ref("AgencyCode"),
+                    "description": "The agency's own codes (NewsML-G2, NITF, feed categories): shown, not searched.",
+                },
                 **dict.fromkeys(plurals, string_list),
                 "about": ref("About"),
                 "mentions": {"type": "array", "items": ref("Mention")},

@@ -16,7 +16,7 @@ import numpy as np
 from search.facets import BY_NAME, FACETS, LANGUAGE
 from search.indexing import schema
 from search.indexing.analysis import marked, stemmed_language
-from search.models import Article, Entities, Mention
+from search.models import Article, Code, Entities, Mention
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPELL_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
@@ -36,6 +36,10 @@ def content_hash(article: Article) -> str:
     ):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
+    if article.byline or article.codes:  # only then: an article without them keeps the hash it always had
+        for part in (article.byline, *(f"{c.kind}\x01{c.code}\x01{c.name}" for c in article.codes)):
+            h.update(part.encode("utf-8", "surrogatepass"))
+            h.update(b"\x00")
     return h.hexdigest()
 
 
@@ -106,7 +110,16 @@ def to_document(article: Article, entities: Entities) -> dict[str, Any]:
     if published is not None:
         doc[schema.DATE] = published
         doc[schema.MONTH] = published.strftime("%Y-%m")
+    if article.byline:  # written only when there is one: other articles store nothing more than before
+        doc[schema.BYLINE] = article.byline
+    if article.codes:
+        doc[schema.CODES] = [(c.kind, c.code, c.name) for c in article.codes]
     return doc
+
+
+def stored_codes(stored: Mapping[str, Any]) -> tuple[Code, ...]:
+    """The agency's codes a document stored; none for one without (or from an index older than the field)."""
+    return tuple(Code(*c) for c in stored.get(schema.CODES) or ())
 
 
 def stored_mentions(stored: Mapping[str, Any]) -> tuple[Mention, ...]:

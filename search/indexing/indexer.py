@@ -24,14 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import filelock
-from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.index import LockError
 
 from search.entities.nlp import ensure_resources
-from search.errors import TOC_ERRORS, IndexDamaged, IndexLocked, IndexOutdated, reads_index
+from search.errors import IndexLocked, reads_index
 from search.indexing import schema
 from search.indexing.document import content_hash, entity_fields
+from search.indexing.opening import open_for_writing
 from search.indexing.pipeline import extract_entities
 from search.indexing.registry import PersonRegistry, load_registry, resolve_persons, save_registry
 from search.ingest import check_readers, discover, read_file
@@ -99,7 +99,7 @@ def build_index(
     check_readers(path.suffix for path, _ in files)  # ... and a reader's missing library, the same way
     index_path.mkdir(parents=True, exist_ok=True)
     with _index_lock(index_path, wait):
-        ix = _open_or_create(index_path, rebuild)
+        ix = open_for_writing(index_path, rebuild)
         try:
             existing = {} if rebuild else _stored_state(ix)
             plan = _plan(files, roots, existing, rebuild, progress, report)
@@ -135,45 +135,6 @@ class _index_lock:
 
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
-
-
-def _open_or_create(index_path: Path, rebuild: bool):
-    """The index in ``index_path``, created when there is none. One whose table of contents can't be read
-    is IndexDamaged, and one an older news-search built is IndexOutdated, unless this is a rebuild: then a
-    damaged one is started over and an outdated one gets the missing fields (the rebuild replaces every
-    document in one commit, so searches see the old index until then)."""
-    try:
-        ix = whoosh_index.open_dir(str(index_path))
-    except whoosh_index.EmptyIndexError:
-        return whoosh_index.create_in(str(index_path), schema.make_schema())
-    except TOC_ERRORS as exc:
-        if not rebuild:
-            raise IndexDamaged() from exc
-        logger.warning("the index in %s can't be read (%s: %s); starting it over", index_path, type(exc).__name__, exc)
-        return whoosh_index.create_in(str(index_path), schema.make_schema())
-    if not schema.is_current(ix.schema):
-        if not rebuild:
-            ix.close()
-            raise IndexOutdated()
-        _add_missing_fields(ix)
-    return ix
-
-
-def _add_missing_fields(ix) -> None:
-    """Give an older index the fields of today's schema (committed at once, with no document changed): the
-    missing ones, and today's title and body where they were analysed otherwise (all stemmed as English)."""
-    current = schema.make_schema()
-    writer = ix.writer()
-    for name in current.names():
-        if name in ix.schema and type(_analyzer(ix.schema[name])) is not type(_analyzer(current[name])):
-            writer.remove_field(name)  # its postings go as the rebuild replaces every document
-        if name not in writer.schema:
-            writer.add_field(name, current[name])
-    writer.commit()
-
-
-def _analyzer(field) -> object:
-    return getattr(field, "analyzer", None)
 
 
 @reads_index

@@ -11,6 +11,7 @@ registry, :mod:`search.facets`).
   values as words, so ``person:putin`` finds "Vladimir Putin"). Likewise ``country`` and ``org``.
 - ``date`` (sortable) and ``month`` ("YYYY-MM") for histograms.
 - ``spell``: the article's distinct unstemmed words, the dictionary behind "did you mean".
+- ``byline`` and ``codes`` (the agency's): stored only; an older index without them reads as none.
 
 The analyzers (Whoosh pickles them into the index with the schema):
 
@@ -43,6 +44,8 @@ HASH = "hash"
 SIMHASH = "simhash"
 MENTIONS = "mentions"
 SPELL = "spell"
+BYLINE = "byline"  # stored only: shown on the article, never searched (the reporter is no person the story names)
+CODES = "codes"  # stored only: the agency's codes as (kind, code, name) tuples
 
 FACET_FIELDS = {facet.name: facet.field for facet in FACETS}  # facet name -> its keyword field
 FACET_TEXT_FIELDS = {facet.name: facet.text_field for facet in FACETS}  # facet name -> its words field
@@ -88,6 +91,8 @@ def make_schema() -> Schema:
             **{facet.about_field: STORED() for facet in FACETS},
             **{facet.text_field: TEXT(analyzer=plain) for facet in FACETS},
             MENTIONS: STORED(),
+            BYLINE: STORED(),
+            CODES: STORED(),
             SPELL: KEYWORD(
                 lowercase=True, scorable=True
             ),  # scorable: Whoosh stats a missing length file per posting otherwise

@@ -15,6 +15,8 @@ read. A record with neither title nor text is no problem but nothing to index: i
 * date: a metadata date (header, JSON key, Reuters DATE, HTML meta) wins unless it is in the future;
   else a full date in the dateline, the title or the lead, never after today (``search.ingest.dates``);
   else none. Never the file's mtime.
+* byline and agency codes (NewsML-G2, NITF, feeds: ``xml.NewsRecord``): carried to the Article, on one
+  line each, the byline cut like a long title; other formats have none.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ from search.ingest.base import (
 )
 from search.ingest.dates import find_date_in_text, read_metadata_date
 from search.ingest.readers import READERS, SUFFIXES, Reader, reader_suffix
-from search.models import Article
+from search.ingest.xml import NewsRecord
+from search.models import Article, Code
 
 logger = logging.getLogger(__name__)
 
@@ -256,7 +259,16 @@ def to_article(record: Record, relative: str, path: str, problems: list[str]) ->
         source=clean_line(record.source),
         url=url,
         path=path,
+        byline=shorten(record.byline, MAX_TITLE_CHARS) if isinstance(record, NewsRecord) else "",
+        codes=agency_codes(record.codes) if isinstance(record, NewsRecord) else (),
     )
+
+
+def agency_codes(codes: Iterable[Code]) -> tuple[Code, ...]:
+    """The agency's codes on one line each, in the reader's order, once each; a code with neither a code
+    nor a name is dropped (readers clean XML text already, feed categories come as the feed wrote them)."""
+    cleaned = (Code(clean_line(c.kind), clean_line(c.code), clean_line(c.name)) for c in codes)
+    return tuple(dict.fromkeys(c for c in cleaned if c.code or c.name))
 
 
 def article_id(record: Record, relative: str) -> str:

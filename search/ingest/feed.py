@@ -78,13 +78,20 @@ def entry_record(entry: Any, position: int, base: str, source: str) -> NewsRecor
         url=link,
         source=clean_line(entry_source) or source,
         id=own_id,
-        byline=clean_line(entry.get("author", "")),
+        byline=_byline(entry),
         codes=tuple(
             Code("category", (tag.get("term") or "") if tag.get("scheme") else "", tag.get("label") or tag.get("term"))
             for tag in entry.get("tags", ()) or ()
             if tag.get("label") or tag.get("term")
         ),
     )
+
+
+def _byline(entry: Any) -> str:
+    """The authors' names, once each (RSS ``<author>desk@example.org (Hans Müller)</author>`` is "Hans Müller";
+    feedparser repeats a name for an Atom author that has only an e-mail), else the author as the feed wrote it."""
+    names = (clean_line(author.get("name") or "") for author in entry.get("authors", ()) or ())
+    return ", ".join(dict.fromkeys(name for name in names if name)) or clean_line(entry.get("author", ""))
 
 
 def _body(entry: Any) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import Element, ParseError
 
 from search.ingest.base import Record, clean_line, clean_text
+from search.models import Code
 
 REQUIRES: tuple[tuple[str, str], ...] = (("defusedxml", "defusedxml"),)
 
@@ -44,21 +45,11 @@ _BLOCKS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Code:
-    """One of the agency's own labels: ``kind`` ("subject", "person", "organisation", "place", "genre",
-    "keyword", "category"), its ``code`` as delivered ("medtop:20000568", "IPTC:04000000", "" for a
-    name without a code) and its ``name`` ("economy", "Angela Merkel")."""
-
-    kind: str
-    code: str
-    name: str
-
-
 @dataclass
 class NewsRecord(Record):
-    """A Record that also keeps what agency formats deliver beyond the Article's fields: the byline and
-    the agency's subject, person, organisation and place codes. ``read_file`` uses the Record fields only."""
+    """A Record that also keeps what agency formats deliver beyond the story: the byline and the agency's
+    subject, person, organisation and place codes (``search.models.Code``); ``read_file`` passes both on to
+    the Article."""
 
     byline: str = ""
     codes: tuple[Code, ...] = ()

@@ -36,9 +36,8 @@ import numpy as np
 
 from search.errors import ArticleNotFound, BadParameter, reads_index
 from search.facets import FACET_NAMES
-from search.indexing import schema
+from search.indexing import document, schema
 from search.indexing.analysis import stemmed_language
-from search.indexing.document import stored_about, stored_date, stored_entities, stored_mentions, stored_stemming
 from search.models import ArticleDetail, FacetPage, FacetValue, Hit, SearchPage, SearchRequest, Timeline
 from search.retrieve.cooccurrence import EntityProfile, entity_profile, related_articles
 from search.retrieve.filters import Filters, apply_filters
@@ -209,13 +208,15 @@ class NewsSearcher:
             id=stored[schema.ID_FIELD],
             title=stored.get(schema.TITLE) or "",
             body=stored.get(schema.BODY) or "",
-            date=stored_date(stored),
+            date=document.stored_date(stored),
             date_source=stored.get(schema.DATE_SOURCE) or "",
             source=stored.get(schema.SOURCE) or "",
             url=stored.get(schema.URL) or "",
-            entities=stored_entities(stored),
-            about=stored_about(stored),
-            mentions=stored_mentions(stored),
+            entities=document.stored_entities(stored),
+            about=document.stored_about(stored),
+            mentions=document.stored_mentions(stored),
+            byline=stored.get(schema.BYLINE) or "",
+            codes=document.stored_codes(stored),
         )
 
     @reads_index
@@ -310,7 +311,7 @@ class NewsSearcher:
         for score, docnum in ranked:
             stored = self._s.stored_fields(docnum)
             body = stored.get(schema.BODY) or ""
-            code = stored_stemming(stored)
+            code = document.stored_stemming(stored)
             if code not in patterns:  # the query's terms in the hit's language
                 own = terms_in(terms, code)
                 patterns[code] = (self._gen.forms.pattern(own) if own else None, len(own))
@@ -320,13 +321,13 @@ class NewsSearcher:
                 Hit(
                     id=stored[schema.ID_FIELD],
                     title=stored.get(schema.TITLE) or "",
-                    date=stored_date(stored),
+                    date=document.stored_date(stored),
                     source=stored.get(schema.SOURCE) or "",
                     url=stored.get(schema.URL) or "",
                     snippet=make_snippet(body, find_spans(body, pattern, self._gen.forms, count)),
                     score=None if score is None else round(score, 4),
-                    entities=stored_entities(stored),
-                    about=stored_about(stored),
+                    entities=document.stored_entities(stored),
+                    about=document.stored_about(stored),
                     duplicates=len(others),
                     duplicate_ids=tuple(self._gen.ids[d] for d in others),
                 )

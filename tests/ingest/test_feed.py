@@ -116,6 +116,23 @@ def test_author_and_categories_are_kept_in_the_record() -> None:
     assert records[0].codes == (Code("category", "", "Politics"),)  # type: ignore[attr-defined]
 
 
+def test_author_and_categories_reach_the_article(tmp_path: Path) -> None:
+    storm = read(tmp_path, ATOM, "desk.atom").articles[0]
+    assert (storm.byline, storm.codes) == ("Kari Nordmann", (Code("category", "weather", "Weather"),))
+    budget, yen = read(tmp_path, rss("budget", "yen")).articles
+    assert budget.byline == "Hans Müller"  # not RSS's "desk@example.org (Hans Müller)"
+    assert budget.codes == (Code("category", "", "Politics"),)
+    assert (yen.byline, yen.codes) == ("", ())
+    two = ATOM.replace(
+        "<author><name>Kari Nordmann</name></author>",
+        "<author><name>Kari Nordmann</name></author>"
+        "<author><email>desk@atom.example.org</email></author><author><name>Ola</name></author>",
+    )
+    assert read(tmp_path, two, "two.atom").articles[0].byline == "Kari Nordmann, Ola"
+    email_only = rss("budget").replace("desk@example.org (Hans Müller)", "desk@example.org")
+    assert read(tmp_path, email_only, "email.rss").articles[0].byline == "desk@example.org"
+
+
 def test_atom_entries(tmp_path: Path) -> None:
     result = read(tmp_path, ATOM, "desk.atom")
     assert result.problems == []

@@ -138,6 +138,15 @@ def test_news_item_gives_headline_dateline_body_date_and_provider(tmp_path: Path
             source="Example Wire",
             url="",
             path=str((tmp_path / "story.xml").resolve()),
+            byline="By Jane Doe",  # kept with the article, not in its text
+            codes=(
+                Code("subject", "medtop:20000568", "monetary policy"),
+                Code("person", "exwp:lagarde-christine", "Christine Lagarde"),
+                Code("organisation", "exwo:ecb", "European Central Bank"),
+                Code("genre", "genre:Current", "Current"),
+                Code("place", "geo:2925533", "Frankfurt"),
+                Code("keyword", "", "interest rates"),
+            ),
         )
     ]
 
@@ -175,6 +184,17 @@ def test_news_message_gives_one_article_per_item_and_lists_packages_and_cancella
     ]
     records, _ = read_newsml(message(EMBEDDED_NITF).encode())
     assert Code("person", "exw:aso-taro", "Taro Aso") in records[0].codes  # the embedded NITF's tagged name
+    assert result.articles[1].codes == (Code("person", "exw:aso-taro", "Taro Aso"),)  # and in the article's
+    assert (result.articles[0].byline, result.articles[0].codes) == ("", ())  # an item without either
+
+
+def test_byline_falls_back_to_the_creators_and_is_one_line(tmp_path: Path) -> None:
+    no_by = NEWS_ITEM.replace("<by>By Jane Doe</by>", "").replace(
+        '<creator qcode="exwstaff:jdoe"><name>Jane Doe</name></creator>',
+        '<creator qcode="exwstaff:jdoe"><name>Jane\n  Doe</name></creator><creator literal="Max Muster"/>',
+    )
+    [article] = read(tmp_path, no_by).articles
+    assert article.byline == "Jane Doe, Max Muster"
 
 
 def test_a_new_version_of_an_item_keeps_its_id(tmp_path: Path) -> None:

@@ -75,6 +75,15 @@ def test_nitf_document_gives_one_article(tmp_path: Path) -> None:
             source="Example Wire",
             url="",
             path=str((tmp_path / "budget.nitf").resolve()),
+            byline="By Hans Müller, Example Wire correspondent",  # kept with the article, not in its text
+            codes=(
+                Code("subject", "IPTC:04000000", "Economy, Business and Finance"),
+                Code("subject", "11000000", "government budget"),
+                Code("person", "EXW:merkel-angela", "Angela Merkel"),
+                Code("organisation", "bundestag", "Bundestag"),
+                Code("place", "", "Berlin"),
+                Code("keyword", "", "budget"),
+            ),
         )
     ]
 

@@ -219,6 +219,8 @@ def test_article(web_client) -> None:
         "date_source": "metadata",
         "source": "Reuters",
         "url": "https://example.com/news/fed-1",
+        "byline": "",  # only the agency formats (NewsML-G2, NITF, feeds) give a byline and codes
+        "codes": [],
         "persons": ["Paul Volcker"],
         "countries": ["United States"],
         "orgs": ["Federal Reserve"],

@@ -1,0 +1,59 @@
+"""Opening an index for writing: created when there is none, refused when it is damaged or an older
+news-search built it (both readable again with ``--rebuild``), and brought up to today's schema.
+
+Kept apart from the indexer: what an index must have is the schema's business, how documents get into it
+the indexer's.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from search.errors import TOC_ERRORS, IndexDamaged, IndexOutdated
+from search.indexing import schema
+
+logger = logging.getLogger(__name__)
+
+
+def open_for_writing(index_path: Path, rebuild: bool):
+    """The index in ``index_path``, created when there is none. One whose table of contents can't be read
+    is IndexDamaged, and one an older news-search built is IndexOutdated, unless this is a rebuild: then a
+    damaged one is started over and an outdated one gets the missing fields (the rebuild replaces every
+    document in one commit, so searches see the old index until then)."""
+    try:
+        ix = whoosh_index.open_dir(str(index_path))
+    except whoosh_index.EmptyIndexError:
+        return whoosh_index.create_in(str(index_path), schema.make_schema())
+    except TOC_ERRORS as exc:
+        if not rebuild:
+            raise IndexDamaged() from exc
+        logger.warning("the index in %s can't be read (%s: %s); starting it over", index_path, type(exc).__name__, exc)
+        return whoosh_index.create_in(str(index_path), schema.make_schema())
+    if not schema.is_current(ix.schema):
+        if not rebuild:
+            ix.close()
+            raise IndexOutdated()
+        _add_missing_fields(ix)
+    elif any(name not in ix.schema for name in schema.make_schema().names()):
+        _add_missing_fields(ix)  # only stored fields added since (byline, codes) can be missing: nothing to redo
+    return ix
+
+
+def _add_missing_fields(ix) -> None:
+    """Give an older index the fields of today's schema (committed at once, with no document changed): the
+    missing ones, and today's title and body where they were analysed otherwise (all stemmed as English)."""
+    current = schema.make_schema()
+    writer = ix.writer()
+    for name in current.names():
+        if name in ix.schema and type(_analyzer(ix.schema[name])) is not type(_analyzer(current[name])):
+            writer.remove_field(name)  # its postings go as the rebuild replaces every document
+        if name not in writer.schema:
+            writer.add_field(name, current[name])
+    writer.commit()
+
+
+def _analyzer(field) -> object:
+    return getattr(field, "analyzer", None)
