@@ -16,7 +16,7 @@ from urllib.parse import quote, quote_plus
 
 from flask import url_for
 
-from search.facets import BY_NAME, FACET_NAMES, Facet, exclude_parameter
+from search.facets import BY_NAME, FACET_NAMES, FACETS, Facet, exclude_parameter
 from search.models import ArticleDetail, FacetValue, Hit, SearchRequest
 from web.params import to_args
 from web.worker_index import get_limits
@@ -25,6 +25,7 @@ PATH_SAFE = "!$&'()*+,/:;=@"  # what Werkzeug's path converter leaves unquoted i
 
 
 VIEW_PARAMETERS = ("interval", "normalize")  # how the page draws the results, kept by its links
+NAMED_FACETS = tuple(facet.name for facet in FACETS if facet.named)  # what entity chips show
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,7 @@ class Links:
         the values the search selected always among them (they say why the story matched)."""
         about: list[Chip] = []
         passing: list[Chip] = []
-        for name in FACET_NAMES:
+        for name in NAMED_FACETS:  # a story's language is no name in it: the hit's meta line shows it
             selected, subjects = self.req.selected(name), set(item.about.get(name, ()))
             for value in item.entities.get(name, ()):
                 is_about = value in subjects

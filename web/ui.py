@@ -237,5 +237,9 @@ def add_template_constants(state: BlueprintSetupState) -> None:
     labels = [f.label.lower() for f in FACETS if f.named]
     named = ", ".join(labels[:-1]) + " and " + labels[-1]
     state.app.jinja_env.globals.update(
-        FACETS=FACETS, FACETS_BY_NAME=BY_NAME, ENTITIES_NAMED=f"{named.capitalize()} named", bar_links=bar_links
+        FACETS=FACETS,
+        FACETS_BY_NAME=BY_NAME,
+        LANGUAGE=LANGUAGE,
+        ENTITIES_NAMED=f"{named.capitalize()} named",
+        bar_links=bar_links,
     )

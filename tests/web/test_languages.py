@@ -97,13 +97,18 @@ def test_lang_filters_and_excludes(client) -> None:
 
 def test_the_page_offers_languages_as_a_facet(client) -> None:
     html = client.get("/?q=").get_data(as_text=True)
-    assert "Languages" in html and "show only articles in German" in html
+    assert "Languages" in html and 'aria-label="Exclude German"' in html
+    # results in several languages name each hit's language in its meta line, not among its entity chips
+    assert '<span class="language">German</span>' in html and "chip-lang" not in html
+    one = client.get("/?lang=German").get_data(as_text=True)
+    assert '<span class="language">' not in one
     filtered = client.get("/?lang=French").get_data(as_text=True)
     assert "Le gouvernement présente son budget" in filtered and "Der Bezugsstoff" not in filtered
     # the article page lists its entities under "People, countries and organisations named", not languages
     article_id = client.get("/api/search?lang=English").get_json()["hits"][0]["id"]
     article = client.get(f"/article/{article_id}").get_data(as_text=True)
     assert "People, countries and organisations named" in article
+    assert 'class="language" href="/?lang=English"' in article and "mention-lang" not in article
 
 
 def test_openapi_documents_lang(client) -> None:
