@@ -26,6 +26,7 @@ INDEX_FORMAT = (
     "search.indexing.schema",
     "search.indexing.analysis",
     "search.indexing.document",
+    "search.indexing.segments",
 )  # what the query side may read of indexing
 MAX_LINES = 350
 

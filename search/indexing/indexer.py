@@ -29,7 +29,7 @@ from whoosh.index import LockError
 
 from search.entities.nlp import ensure_resources
 from search.errors import IndexLocked, reads_index
-from search.indexing import schema
+from search.indexing import schema, segments
 from search.indexing.document import content_hash, entity_fields
 from search.indexing.opening import open_for_writing
 from search.indexing.pipeline import extract_entities
@@ -238,12 +238,19 @@ class _Writer:
         self._pending += 1
         if not self._rebuild and self._pending >= CHECKPOINT_EVERY:
             self.writer.commit(mergetype=writing.NO_MERGE)
+            self._save_segment_data()
             save_registry(self._index_path, self._registry)
             self._pending = 0
             self.writer = self._open()
 
     def commit(self) -> None:
         self.writer.commit(mergetype=writing.CLEAR if self._rebuild else None)
+        self._save_segment_data()
+
+    def _save_segment_data(self) -> None:
+        """What searchers read of every document, saved once per new segment (``segments``)."""
+        with self._ix.reader() as reader:
+            segments.save_missing(self._index_path / segments.FOLDER, reader)
 
     def cancel(self) -> None:
         self.writer.cancel()

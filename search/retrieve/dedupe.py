@@ -4,10 +4,13 @@ Candidates come from LSH banding: the 64-bit hash is cut into BANDS = MAX_DISTAN
 and two hashes within MAX_DISTANCE bits of each other must agree on at least one whole band (4 differing bits
 touch at most 4 of 5 bands), so banding finds every such pair. On Reuters-21578 every sampled pair within 4
 bits was the same story (text similarity >= 0.94; a copy with a new headline differs in 4 bits), while at 5
-bits one pair in eight was a different story. Each candidate pair is then checked on its Hamming distance; groups are
-the connected components (union-find). Very short texts ("Shr 10 cts vs 9 cts") have too few shingles for a
-SimHash to mean anything, so only bodies of MIN_WORDS words or more take part (exact duplicates of shorter
-bodies still group: their hashes are equal *and* their texts are, checked by the caller's content key).
+bits one pair in eight was a different story. Each candidate pair is then checked on its Hamming distance;
+groups are the connected components (a vectorised union-find). A new generation that keeps an earlier one's
+first segments starts from their groups and compares only pairs with a newer document.
+
+Very short texts ("Shr 10 cts vs 9 cts") have too few shingles for a SimHash to mean anything, so only
+bodies of ``segments.MIN_WORDS`` words or more take part (exact duplicates of shorter bodies still group:
+their content digests, of title and body, are equal).
 
 A result set is collapsed by keeping, of each group, its first matching member in document order: the
 representative. Totals and facet counts count representatives, so a group counts once.
@@ -25,7 +28,6 @@ logger = logging.getLogger(__name__)
 MAX_DISTANCE = 4
 BANDS = MAX_DISTANCE + 1
 BAND_EDGES = [round(64 * i / BANDS) for i in range(BANDS + 1)]  # 0, 13, 26, 38, 51, 64
-MIN_WORDS = 40
 MAX_BUCKET = 400  # a band value shared by more documents than this carries no signal
 
 
@@ -40,15 +42,10 @@ class Duplicates:
         self.in_group[self.grouped] = True
         self.in_group[roots] = True
         self.group_count = len(roots)
-        self._members: dict[int, np.ndarray] = {}
-        if self.group_count:
-            docs = np.flatnonzero(self.in_group)
-            order = np.argsort(group[docs], kind="stable")
-            docs = docs[order]
-            keys = group[docs]
-            splits = np.flatnonzero(np.diff(keys)) + 1
-            for members in np.split(docs, splits):
-                self._members[int(group[members[0]])] = members
+        grouped_docs = np.flatnonzero(self.in_group)
+        order = np.argsort(group[grouped_docs], kind="stable")  # by group, then document number
+        self._docs_by_group = grouped_docs[order]
+        self._groups_sorted = group[self._docs_by_group]
 
     def collapse(self, mask: np.ndarray) -> np.ndarray:
         """``mask`` with every group reduced to its first matching member."""
@@ -63,7 +60,11 @@ class Duplicates:
 
     def members(self, docnum: int) -> np.ndarray:
         """Every document of ``docnum``'s group, itself included, in document order."""
-        return self._members.get(int(self.group[docnum]), np.asarray([docnum], dtype=np.int64))
+        root = self.group[docnum]
+        start, end = np.searchsorted(self._groups_sorted, [root, root + 1])
+        if start == end:
+            return np.asarray([docnum], dtype=np.int64)
+        return self._docs_by_group[start:end]
 
     def others(self, docnum: int, mask: np.ndarray | None = None) -> list[int]:
         """The other members of ``docnum``'s group (only those in ``mask`` when given)."""
@@ -71,72 +72,128 @@ class Duplicates:
         return [int(d) for d in members if d != docnum and (mask is None or mask[d])]
 
 
-def find_duplicates(hashes: np.ndarray, eligible: np.ndarray, exact_keys: list[object]) -> Duplicates:
-    """Group documents: SimHash within MAX_DISTANCE bits (eligible ones) or the same ``exact_keys`` value.
+def find_duplicates(
+    hashes: np.ndarray, eligible: np.ndarray, digests: np.ndarray, known: np.ndarray | None = None
+) -> Duplicates:
+    """Group documents: SimHash within MAX_DISTANCE bits (eligible ones) or the same ``digests`` value.
 
     :param hashes: uint64 SimHash per document number.
     :param eligible: documents long enough for SimHash comparison.
-    :param exact_keys: per document, a key equal only for identical texts (None: never grouped this way).
+    :param digests: uint64 per document, equal only for identical texts (0: never grouped this way).
+    :param known: the groups (root per document) of the first ``len(known)`` documents, when they are
+        those of an earlier generation: then only pairs with a later document are compared, so adding
+        documents costs what they add.
     """
-    parent = np.arange(len(hashes))
-    _union_exact(parent, exact_keys)
-    _union_simhash(parent, hashes, np.flatnonzero(eligible))
-    roots = np.asarray([_find(parent, i) for i in range(len(parent))], dtype=np.int64)
-    dups = Duplicates(roots)
+    size = len(hashes)
+    start = 0 if known is None else len(known)
+    parent = np.arange(size, dtype=np.int64)
+    if known is not None:
+        parent[:start] = known
+    pairs = [_exact_pairs(np.asarray(digests, dtype=np.uint64), start)]
+    pairs += _simhash_pairs(np.asarray(hashes, dtype=np.uint64), np.flatnonzero(eligible), start)
+    firsts = np.concatenate([a for a, _ in pairs])
+    seconds = np.concatenate([b for _, b in pairs])
+    dups = Duplicates(_components(parent, firsts, seconds))
     logger.info(
-        "near-duplicates: %d groups covering %d of %d documents",
+        "near-duplicates: %d groups covering %d of %d documents (%d compared anew)",
         dups.group_count,
         int(dups.in_group.sum()),
-        len(hashes),
+        size,
+        size - start,
     )
     return dups
 
 
-def _find(parent: np.ndarray, i: int) -> int:
-    root = i
-    while parent[root] != root:
-        root = parent[root]
-    while parent[i] != root:
-        parent[i], i = root, parent[i]
-    return int(root)
+def _components(parent: np.ndarray, firsts: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    """Root (smallest document number) of every document's group once each pair is joined.
+
+    Vectorised union-find: hook each pair's larger root under its smaller one, flatten, repeat until every
+    pair shares a root."""
+    parent = _flatten(parent)
+    while len(firsts):
+        first_roots, second_roots = parent[firsts], parent[seconds]
+        apart = first_roots != second_roots
+        firsts, seconds = firsts[apart], seconds[apart]
+        if not len(firsts):
+            break
+        low, high = (
+            np.minimum(first_roots[apart], second_roots[apart]),
+            np.maximum(first_roots[apart], second_roots[apart]),
+        )
+        np.minimum.at(parent, high, low)
+        parent = _flatten(parent)
+    return parent
 
 
-def _union(parent: np.ndarray, a: int, b: int) -> None:
-    ra, rb = _find(parent, a), _find(parent, b)
-    if ra != rb:
-        parent[max(ra, rb)] = min(ra, rb)  # the root is the group's smallest docnum
+def _flatten(parent: np.ndarray) -> np.ndarray:
+    while True:
+        grand = parent[parent]
+        if np.array_equal(grand, parent):
+            return parent
+        parent = grand
 
 
-def _union_exact(parent: np.ndarray, keys: list[object]) -> None:
-    first: dict[object, int] = {}
-    for docnum, key in enumerate(keys):
-        if key is None:
-            continue
-        seen = first.setdefault(key, docnum)
-        if seen != docnum:
-            _union(parent, seen, docnum)
+def _exact_pairs(digests: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
+    """(first, other) pairs of documents with the same non-zero digest (one with a document >= start)."""
+    docs = np.flatnonzero(digests)
+    if start:
+        new = digests[start:][digests[start:] != 0]
+        if not len(new):
+            return _NO_PAIRS
+        low = np.uint64(0xFFFF)  # a table lookup on 16 bits first: linear, where sorting a million is not
+        docs = docs[np.isin((digests[docs] & low).astype(np.int64), (new & low).astype(np.int64), kind="table")]
+        docs = docs[np.isin(digests[docs], new)]
+    order = docs[np.argsort(digests[docs], kind="stable")]
+    keys = digests[order]
+    same = np.flatnonzero(keys[1:] == keys[:-1]) + 1  # positions whose key equals the previous one
+    if not len(same):
+        return _NO_PAIRS
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    first_of = starts[np.searchsorted(starts, same, side="right") - 1]
+    return order[first_of], order[same]
 
 
-def _union_simhash(parent: np.ndarray, hashes: np.ndarray, docs: np.ndarray) -> None:
-    values = hashes[docs].astype(np.uint64)
+def _simhash_pairs(hashes: np.ndarray, docs: np.ndarray, start: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Pairs within MAX_DISTANCE bits, found band by band (each pair with a document >= start)."""
+    pairs = []
+    values = hashes[docs]
     for low, high in itertools.pairwise(BAND_EDGES):
-        keys = (values >> np.uint64(low)) & np.uint64((1 << (high - low)) - 1)
-        order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
-        splits = np.flatnonzero(np.diff(sorted_keys)) + 1
-        for bucket in np.split(order, splits):
-            if 1 < len(bucket) <= MAX_BUCKET:
-                _union_close(parent, docs[bucket], values[bucket])
+        keys = ((values >> np.uint64(low)) & np.uint64((1 << (high - low)) - 1)).astype(np.int64)
+        candidates = np.arange(len(docs))
+        if start:
+            new_keys = keys[docs >= start]
+            if not len(new_keys):
+                continue
+            candidates = np.flatnonzero(np.isin(keys, new_keys, kind="table"))
+        order = candidates[np.argsort(keys[candidates], kind="stable")]
+        pairs += _close_pairs(order, keys[order], docs, values, start)
+    return pairs
 
 
-def _union_close(parent: np.ndarray, docs: np.ndarray, values: np.ndarray) -> None:
-    xor = values[:, None] ^ values[None, :]
-    distance = _popcount(xor)
-    rows, cols = np.nonzero(np.triu(distance <= MAX_DISTANCE, k=1))
-    for a, b in zip(rows.tolist(), cols.tolist()):
-        _union(parent, int(docs[a]), int(docs[b]))
+def _close_pairs(order, sorted_keys, docs, values, start) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Pairs of each bucket (same band key, 2 to MAX_BUCKET members) within MAX_DISTANCE bits, compared
+    size by size: the buckets of one size form a matrix, and all their pairs are one numpy pass."""
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(sorted_keys)])
+    pairs = []
+    for size in np.unique(sizes[(sizes > 1) & (sizes <= MAX_BUCKET)]).tolist():
+        members = order[starts[sizes == size][:, None] + np.arange(size)]  # buckets x size, positions in docs
+        left, right = np.triu_indices(size, k=1)
+        a, b = members[:, left].ravel(), members[:, right].ravel()
+        close = _popcount(values[a] ^ values[b]) <= MAX_DISTANCE
+        a, b = docs[a[close]], docs[b[close]]
+        if start:
+            fresh = np.maximum(a, b) >= start
+            a, b = a[fresh], b[fresh]
+        pairs.append((a, b))
+    return pairs
 
 
 def _popcount(values: np.ndarray) -> np.ndarray:
+    if hasattr(np, "bitwise_count"):  # numpy >= 2.0
+        return np.bitwise_count(values)
     as_bytes = values.view(np.uint8).reshape((*values.shape, 8))
     return np.unpackbits(as_bytes, axis=-1).sum(axis=-1)
+
+
+_NO_PAIRS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))

@@ -14,9 +14,9 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from search.indexing.segments import NO_DATE
 from search.models import DateBucket, FacetValue
 
-NO_DATE = 0  # day number of documents without a date (real dates are date.toordinal() >= 1)
 DAY_BUCKETS_MAX_SPAN = 62  # days: up to two months of matching dates -> one bucket per day
 MONTH_BUCKETS_MAX_SPAN = 5 * 366  # up to five years -> one bucket per month; beyond -> per year
 
@@ -29,40 +29,56 @@ class FacetTable:
     """
 
     def __init__(
-        self, name: str, doc_values: list[tuple[int, tuple[str, ...], tuple[str, ...]]], doc_count: int
+        self,
+        name: str,
+        entry_doc: np.ndarray,
+        entry_val: np.ndarray,
+        entry_about: np.ndarray,
+        vocabulary: tuple[list[str], dict[str, int]],
+        doc_count: int,
     ) -> None:
-        """:param doc_values: per document, (document number, every value it names, the values it is about)."""
+        """:param vocabulary: the values by id, and the id of each lowercased value (ids past the end of
+        the list belong to later generations: unknown here)."""
         self.name = name
         self.doc_count = doc_count
-        self.values: list[str] = []
-        self._ids: dict[str, int] = {}
+        self.values, self._ids = vocabulary
+        self.entry_doc = entry_doc
+        self.entry_val = entry_val
+        self.entry_about = entry_about
+        self._words: list[tuple[str, int]] | None = None
+
+    @classmethod
+    def from_documents(
+        cls, name: str, doc_values: list[tuple[int, tuple[str, ...], tuple[str, ...]]], doc_count: int
+    ) -> FacetTable:
+        """:param doc_values: per document, (document number, every value it names, the values it is about)."""
+        values: list[str] = []
+        ids: dict[str, int] = {}
         docs: list[int] = []
         vals: list[int] = []
         about_flags: list[bool] = []
-        for docnum, values, about in doc_values:
+        for docnum, named, about in doc_values:
             subjects = {value.lower() for value in about}
-            for value in dict.fromkeys((*values, *about)):
+            for value in dict.fromkeys((*named, *about)):
+                vid = ids.setdefault(value.lower(), len(values))
+                if vid == len(values):
+                    values.append(value)
                 docs.append(docnum)
-                vals.append(self._intern(value))
+                vals.append(vid)
                 about_flags.append(value.lower() in subjects)
-        self.entry_doc = np.asarray(docs, dtype=np.int64)
-        self.entry_val = np.asarray(vals, dtype=np.int64)
-        self.entry_about = np.asarray(about_flags, dtype=bool)
-        self._words = sorted(
-            (word, vid) for vid, value in enumerate(self.values) for word in set(value.lower().split())
+        return cls(
+            name,
+            np.asarray(docs, dtype=np.int64),
+            np.asarray(vals, dtype=np.int64),
+            np.asarray(about_flags, dtype=bool),
+            (values, ids),
+            doc_count,
         )
-
-    def _intern(self, value: str) -> int:
-        key = value.lower()
-        vid = self._ids.get(key)
-        if vid is None:
-            vid = self._ids[key] = len(self.values)
-            self.values.append(value)
-        return vid
 
     def value_id(self, value: str) -> int | None:
         """The id of a value, matched case-insensitively, or None when no document has it."""
-        return self._ids.get(value.strip().lower())
+        vid = self._ids.get(value.strip().lower())
+        return vid if vid is not None and vid < len(self.values) else None
 
     def canonical(self, value: str) -> str:
         """The indexed spelling of ``value`` (itself when unknown)."""
@@ -149,15 +165,24 @@ class FacetTable:
                 listed.add(vid)
         return tuple(out)
 
+    def _value_words(self) -> list[tuple[str, int]]:
+        """(word, value id) of every word of every value, sorted: built on the first prefix search."""
+        if self._words is None:
+            self._words = sorted(
+                (word, vid) for vid, value in enumerate(self.values) for word in set(value.lower().split())
+            )
+        return self._words
+
     def matching(self, prefix: str) -> np.ndarray:
         """Ids of the values with a word starting with ``prefix`` (case-insensitive); every id for ""."""
         prefix = " ".join(prefix.lower().split())
         if not prefix:
             return np.arange(len(self.values))
         first = prefix.split()[0]
-        start = bisect.bisect_left(self._words, (first,))
+        words = self._value_words()
+        start = bisect.bisect_left(words, (first,))
         found = set()
-        for word, vid in self._words[start:]:
+        for word, vid in words[start:]:
             if not word.startswith(first):
                 break
             found.add(vid)

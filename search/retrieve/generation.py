@@ -1,34 +1,39 @@
 """What every search of one index generation shares, built once when its first searcher asks.
 
 Whoosh writes a new generation (a new TOC file) on every commit, and the segments of a generation never
-change. So everything derived from the documents is computed once per generation: facet value arrays,
-dates and date orders, near-duplicate groups, the spelling dictionary and the words behind each stem (for
-snippets), a cache of parsed queries and one of per-term postings with their BM25F scores
-(:class:`search.retrieve.scoring.PostingsCache`, filled as queries use terms). Read-only once built,
-except those two caches, which lock.
+change. A generation holds what searches derive from the documents: facet value arrays, dates and date
+orders, near-duplicate groups, the spelling dictionary, the words behind each stem (for snippets), a cache
+of parsed queries and one of per-term BM25F scores (:class:`search.retrieve.scoring.PostingsCache`, filled
+as queries use terms). Read-only once built, except those caches, which lock.
+
+A generation is built from its segments (``GenerationBuilder``): what each segment's documents hold is
+read once, by the indexer when it commits the segment (:mod:`search.indexing.segments`, memory-mapped), and
+what a process already combined for the segments of its last generation is kept, so a commit costs what it
+adds, not a pass over every stored document.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
 from search.facets import FACETS, LANGUAGE
-from search.indexing import schema
 from search.indexing.analysis import stemmed_language
-from search.indexing.document import split_values
-from search.retrieve.dedupe import MIN_WORDS, Duplicates, find_duplicates
+from search.indexing.segments import LENGTH_FIELDS, SegmentData, segment_data
+from search.retrieve.dedupe import Duplicates, find_duplicates
 from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable
 from search.retrieve.query import ParsedQuery, check_expansion, parse_query
-from search.retrieve.scoring import PostingsCache
+from search.retrieve.scoring import PostingsCache, SegmentPostings
 from search.retrieve.snippets import SurfaceForms
-from search.retrieve.suggest import SpellingDictionary
+from search.retrieve.suggest import MIN_DF, DeletionIndex, SpellingDictionary
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +46,10 @@ class Generation:
 
     doc_count: int  # document numbers run 0 .. doc_count - 1 (deleted ones included)
     live: np.ndarray  # not deleted
-    ids: list[str]
+    ids: DocumentIds
     facets: dict[str, FacetTable]
     dates: DateIndex  # each document's day / month / year
-    newest: np.ndarray  # live document numbers, newest first, undated last
-    oldest: np.ndarray  # live document numbers, oldest first, undated last
+    stamps: np.ndarray  # each document's seconds since 1970, for the date orders
     duplicates: Duplicates
     spelling: SpellingDictionary
     postings: PostingsCache
@@ -53,6 +57,17 @@ class Generation:
     languages: tuple[str, ...]  # codes of the languages stemmed apart (German "de"...): queries search each
     _queries: OrderedDict[str, ParsedQuery] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @cached_property
+    def newest(self) -> np.ndarray:
+        """Live document numbers, newest first, undated last: sorted on first use (browsing, date sorts),
+        not by every commit."""
+        return _date_order(self.live, self.dates.days, self.stamps, newest=True)
+
+    @cached_property
+    def oldest(self) -> np.ndarray:
+        """Live document numbers, oldest first, undated last."""
+        return _date_order(self.live, self.dates.days, self.stamps, newest=False)
 
     def parsed(self, text: str, reader, max_chars: int) -> ParsedQuery:
         """The validated query for ``text`` (cached: the same text parses the same within a generation)."""
@@ -70,71 +85,206 @@ class Generation:
         return parsed
 
 
-def build_generation(reader, number: int) -> Generation:
-    """Read every live document's stored facets, date and SimHash once; build the shared arrays."""
-    started = time.perf_counter()
-    size = reader.doc_count_all()
-    live = np.zeros(size, dtype=bool)
-    ids = [""] * size
-    stamps = np.zeros(size, dtype=np.int64)  # seconds since 1970, for ordering
-    days = np.full(size, NO_DATE, dtype=np.int64)
-    hashes = np.zeros(size, dtype=np.uint64)
-    long_enough = np.zeros(size, dtype=bool)
-    exact_keys: list[object] = [None] * size
-    values: dict[str, list[tuple[int, tuple[str, ...], tuple[str, ...]]]] = {facet.name: [] for facet in FACETS}
-    for docnum, stored in reader.iter_docs():
-        live[docnum] = True
-        ids[docnum] = stored.get(schema.ID_FIELD, "")
-        moment = stored.get(schema.DATE)
-        if isinstance(moment, datetime):
-            days[docnum] = moment.toordinal()
-            stamps[docnum] = int(moment.replace(tzinfo=timezone.utc).timestamp())
-        body = stored.get(schema.BODY) or ""
-        hashes[docnum] = int(stored.get(schema.SIMHASH) or 0)
-        long_enough[docnum] = len(body.split()) >= MIN_WORDS
-        if body.strip():
-            exact_keys[docnum] = (" ".join((stored.get(schema.TITLE) or "").lower().split()), " ".join(body.split()))
-        for facet in FACETS:
-            named, about = split_values(stored.get(facet.field)), split_values(stored.get(facet.about_field))
-            values[facet.name].append((docnum, named, about))
-    spelling = SpellingDictionary(_spelling_frequencies(reader))
-    names = {name for _, story_languages, _ in values[LANGUAGE] for name in story_languages}
-    languages = tuple(sorted({code for code in map(stemmed_language, names) if code}))
-    generation = Generation(
-        doc_count=size,
-        live=live,
-        ids=ids,
-        facets={name: FacetTable(name, pairs, size) for name, pairs in values.items()},
-        dates=DateIndex(days),
-        newest=_date_order(live, days, stamps, newest=True),
-        oldest=_date_order(live, days, stamps, newest=False),
-        duplicates=find_duplicates(hashes, long_enough & live, exact_keys),
-        spelling=spelling,
-        postings=PostingsCache(size),
-        forms=SurfaceForms(spelling.frequencies, languages),
-        languages=languages,
-    )
-    logger.info(
-        "index generation %s: %d documents cached in %.2f s", number, int(live.sum()), time.perf_counter() - started
-    )
-    return generation
+class GenerationBuilder:
+    """Builds each generation of one index from its segments' data, reusing what this process built before.
+
+    One per ``NewsIndex`` (so one per process), called under its lock. Segment data is loaded once per
+    segment (:mod:`search.retrieve.segments`: memory-mapped files the indexer saved) and combined: arrays
+    are concatenated, facet values keep process-wide ids, spelling counts are updated by the segments
+    that came and went, the words behind each stem grow by the new words only, and near-duplicate groups
+    of the segments an earlier generation also began with are kept, comparing only the newer documents.
+    So a commit costs what it adds (plus copying arrays), not a pass over every stored document.
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
+        """:param folder: where segment data is saved (None: computed in memory, as for an index in RAM)."""
+        self._folder = folder
+        self._segments: dict[str, _Segment] = {}
+        self._vocabularies = {facet.name: _Vocabulary() for facet in FACETS}
+        self._counts: dict[str, int] = {}
+        self._forms = SurfaceForms()
+        self._deletions = DeletionIndex()
+        self._postings = SegmentPostings()
+        self._groups: tuple[tuple[str, ...], np.ndarray] = ((), np.zeros(0, dtype=np.int64))
+
+    def build(self, reader, number: int) -> Generation:
+        """The generation ``reader`` reads (its number only for the log)."""
+        started = time.perf_counter()
+        leaves = [(leaf, base) for leaf, base in reader.leaf_readers() if leaf.doc_count_all()]
+        segments = [self._segment(leaf) for leaf, _ in leaves]
+        self._update_words(segments)
+        self._segments = {s.data.segment_id: s for s in segments}
+        offsets = [base for _, base in leaves]
+        size = reader.doc_count_all()
+        live = _concat([_live(leaf) for leaf, _ in leaves], bool, size)
+        days = np.where(live, _concat([s.data.days for s in segments], np.int64, size), NO_DATE)
+        stamps = _concat([s.data.stamps for s in segments], np.int64, size)
+        facets = {facet.name: self._facet(facet.name, segments, offsets, live, size) for facet in FACETS}
+        languages = _languages(facets[LANGUAGE])
+        generation = Generation(
+            doc_count=size,
+            live=live,
+            ids=DocumentIds([s.data for s in segments], offsets),
+            facets=facets,
+            dates=DateIndex(days),
+            stamps=stamps,
+            duplicates=self._duplicates(segments, live, size),
+            spelling=SpellingDictionary(dict(self._counts), self._deletions),
+            postings=PostingsCache(size, _lengths(segments, live, size), self._postings),
+            forms=self._forms,
+            languages=languages,
+        )
+        logger.info(
+            "index generation %s: %d documents in %d segments cached in %.3f s",
+            number,
+            int(live.sum()),
+            len(segments),
+            time.perf_counter() - started,
+        )
+        return generation
+
+    def _segment(self, leaf) -> _Segment:
+        segment_id = leaf.segment().segment_id()
+        known = self._segments.get(segment_id)
+        if known is not None and known.data.size == leaf.doc_count_all():
+            return known
+        data = segment_data(self._folder, leaf)
+        values = {name: self._vocabularies[name].ids(facet.values)[facet.val] for name, facet in data.facets.items()}
+        return _Segment(data, values)
+
+    def _update_words(self, segments: list[_Segment]) -> None:
+        """Spelling counts: subtract the segments gone since the last generation, add the new ones."""
+        now = {s.data.segment_id for s in segments}
+        for segment_id, gone in self._segments.items():
+            if segment_id not in now:
+                for word, count in zip(gone.data.words, gone.data.word_counts.tolist()):
+                    left = self._counts.get(word, 0) - count
+                    if left > 0:
+                        self._counts[word] = left
+                    else:
+                        self._counts.pop(word, None)
+        new_words: list[str] = []
+        frequent: list[str] = []
+        for segment in segments:
+            if segment.data.segment_id in self._segments:
+                continue
+            for word, count in zip(segment.data.words, segment.data.word_counts.tolist()):
+                before = self._counts.get(word, 0)
+                self._counts[word] = before + count
+                if not before:
+                    new_words.append(word)
+                if before < MIN_DF <= before + count:
+                    frequent.append(word)
+        self._forms.add(new_words)
+        self._deletions.add(frequent)
+
+    def _facet(self, name: str, segments: list[_Segment], offsets: list[int], live: np.ndarray, size: int):
+        docs = _concat([s.data.facets[name].doc + np.int32(base) for s, base in zip(segments, offsets)], np.int32, 0)
+        keep = live[docs]
+        return FacetTable(
+            name,
+            docs[keep],
+            _concat([s.values[name] for s in segments], np.int32, 0)[keep],
+            _concat([s.data.facets[name].about for s in segments], bool, 0)[keep],
+            self._vocabularies[name].snapshot(),
+            size,
+        )
+
+    def _duplicates(self, segments: list[_Segment], live: np.ndarray, size: int) -> Duplicates:
+        """Near-duplicate groups; those of the first segments an earlier generation also began with are kept."""
+        ids = tuple(s.data.segment_id for s in segments)
+        known_ids, known_groups = self._groups
+        kept = 0
+        while kept < min(len(ids), len(known_ids)) and ids[kept] == known_ids[kept]:
+            kept += 1
+        known_docs = sum(s.data.size for s in segments[:kept])
+        hashes = _concat([s.data.hashes for s in segments], np.uint64, size)
+        eligible = _concat([s.data.long_enough for s in segments], bool, size) & live
+        digests = np.where(live, _concat([s.data.exact for s in segments], np.uint64, size), np.uint64(0))
+        known = known_groups[:known_docs] if known_docs and len(known_groups) >= known_docs else None
+        duplicates = find_duplicates(hashes, eligible, digests, known=known)
+        self._groups = (ids, duplicates.group)
+        return duplicates
+
+
+@dataclass(frozen=True)
+class _Segment:
+    data: SegmentData
+    values: dict[str, np.ndarray]  # per facet, each entry's value id in the process-wide vocabulary
+
+
+class _Vocabulary:
+    """One facet's values with ids that stay the same for the life of the process (case-insensitive)."""
+
+    def __init__(self) -> None:
+        self.values: list[str] = []
+        self._ids: dict[str, int] = {}
+
+    def ids(self, values: list[str]) -> np.ndarray:
+        """The id of each of ``values`` (new ones are added)."""
+        out = np.empty(len(values), dtype=np.int32)
+        for i, value in enumerate(values):
+            key = value.lower()
+            vid = self._ids.get(key)
+            if vid is None:
+                vid = self._ids[key] = len(self.values)
+                self.values.append(value)
+            out[i] = vid
+        return out
+
+    def snapshot(self) -> tuple[list[str], dict[str, int]]:
+        """The values so far, and the (shared, only ever growing) id of each lowercased value."""
+        return list(self.values), self._ids
+
+
+class DocumentIds:
+    """Each document's id, read from its segment's data (``ids[docnum]``)."""
+
+    def __init__(self, segments: list[SegmentData], offsets: list[int]) -> None:
+        self._segments = segments
+        self._offsets = offsets
+
+    def __getitem__(self, docnum: int) -> str:
+        which = bisect.bisect_right(self._offsets, docnum) - 1
+        return self._segments[which].doc_id(docnum - self._offsets[which])
+
+
+def build_generation(reader, number: int = 0) -> Generation:
+    """A generation built from scratch, keeping nothing: for tests and one-off readers."""
+    return GenerationBuilder().build(reader, number)
+
+
+def _concat(parts: list[np.ndarray], dtype, size: int) -> np.ndarray:
+    if not parts:
+        return np.zeros(size, dtype=dtype)
+    return np.concatenate(parts).astype(dtype, copy=False)
+
+
+def _live(leaf) -> np.ndarray:
+    live = np.ones(leaf.doc_count_all(), dtype=bool)
+    if leaf.has_deletions():
+        live[sorted(leaf.deleted_docs_set)] = False
+    return live
+
+
+def _lengths(segments: list[_Segment], live: np.ndarray, size: int) -> dict[str, np.ndarray]:
+    """Per-document length of each scored field (0 for deleted documents, as Whoosh's readers give)."""
+    return {
+        field: np.where(live, _concat([s.data.lengths[field] for s in segments], np.float32, size), 0).astype(
+            np.float32
+        )
+        for field in LENGTH_FIELDS
+    }
+
+
+def _languages(table: FacetTable) -> tuple[str, ...]:
+    """Codes of the languages stemmed apart that live stories are in."""
+    present = np.flatnonzero(np.bincount(table.entry_val, minlength=len(table.values))).tolist()
+    return tuple(sorted({code for code in map(stemmed_language, (table.values[v] for v in present)) if code}))
 
 
 def _date_order(live: np.ndarray, days: np.ndarray, stamps: np.ndarray, newest: bool) -> np.ndarray:
     """Live document numbers by date (ties by document number), undated ones last."""
-    undated = days == NO_DATE
-    key = -stamps if newest else stamps
-    order = np.lexsort((np.arange(len(days)), key, undated))
+    key = np.where(days == NO_DATE, np.iinfo(np.int64).max, -stamps if newest else stamps)
+    order = np.argsort(key, kind="stable")  # stable: ties by document number
     return order[live[order]]
-
-
-def _spelling_frequencies(reader) -> dict[str, int]:
-    """Each spelling word's document frequency, summed segment by segment: a multi-segment reader asked
-    for the field's terms looks every term up in every segment (5 s instead of 0.3 s on Reuters in 4 segments)."""
-    if schema.SPELL not in reader.schema:
-        return {}
-    counts: Counter[str] = Counter()
-    for leaf, _ in reader.leaf_readers():
-        for term, info in leaf.iter_field(schema.SPELL):
-            counts[term.decode("utf-8")] += info.doc_frequency()
-    return dict(counts)

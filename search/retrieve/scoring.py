@@ -34,9 +34,14 @@ class PostingsCache:
     B = 0.75
     BUDGET = 4_000_000  # postings kept (8 bytes each)
 
-    def __init__(self, doc_count: int) -> None:
+    def __init__(
+        self, doc_count: int, lengths: dict[str, np.ndarray] | None = None, segments: SegmentPostings | None = None
+    ) -> None:
+        """:param lengths: each document's length per field, when known (read from the reader otherwise).
+        :param segments: the per-segment postings this generation shares with others of its index."""
         self._doc_count = doc_count
-        self._lengths: dict[str, np.ndarray] = {}
+        self._segments = segments
+        self._lengths: dict[str, np.ndarray] = dict(lengths or {})
         self._entries: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
@@ -70,7 +75,7 @@ class PostingsCache:
         return found
 
     def _score_term(self, reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        docs, weights = _read_postings(reader, field, text)
+        docs, weights = _read_postings(reader, field, text, self._segments)
         if not len(docs):
             return docs.astype(np.int32), weights
         lengths = self._field_lengths(reader, field)[docs]
@@ -94,19 +99,73 @@ class PostingsCache:
             return lengths
 
 
-def _read_postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """All (document numbers, weights) of a term across segments."""
+class SegmentPostings:
+    """Each segment's decoded postings of the terms searched lately, shared by the generations of an index
+    in one process (least recently used dropped first).
+
+    A segment never changes, so a term's (document, weight) postings in it are decoded once, whatever
+    commits follow; only the scores, which depend on the whole generation's statistics, are computed
+    again per generation (a numpy pass). The postings are kept with deleted documents in: deletions change
+    from one generation to the next, and are dropped as the postings are read.
+    """
+
+    BUDGET = 8_000_000  # postings kept (8 bytes each)
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, leaf, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers in the segment, weights) of a term in the segment ``leaf`` reads, deleted
+        documents included."""
+        key = (leaf.segment().segment_id(), field, text)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        found = _leaf_postings(_unfiltered_postings(leaf, field, text))
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = found
+                self._size += len(found[0])
+                while self._size > self.BUDGET and len(self._entries) > 1:
+                    _, (docs, _) = self._entries.popitem(last=False)
+                    self._size -= len(docs)
+        return found
+
+
+def _read_postings(
+    reader, field: str, text: str, segments: SegmentPostings | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """All (document numbers, weights) of a term across segments, deleted documents left out."""
     docs: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     for leaf, base in reader.leaf_readers():
         if (field, text) not in leaf:
             continue
-        leaf_docs, leaf_weights = _leaf_postings(leaf.postings(field, text))
+        if segments is not None:
+            leaf_docs, leaf_weights = segments.get(leaf, field, text)
+        else:
+            leaf_docs, leaf_weights = _leaf_postings(_unfiltered_postings(leaf, field, text))
+        if leaf.has_deletions():
+            kept = ~np.isin(leaf_docs, np.fromiter(leaf.deleted_docs_set, dtype=np.int64))
+            leaf_docs, leaf_weights = leaf_docs[kept], leaf_weights[kept]
         docs.append(leaf_docs + base)
         weights.append(leaf_weights)
     if not docs:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     return np.concatenate(docs), np.concatenate(weights)
+
+
+def _unfiltered_postings(leaf, field: str, text: str):
+    """The term's matcher in one segment with its deleted documents in (Whoosh 2.7's ``SegmentReader.postings``
+    less the ``FilterMatcher`` it wraps around a segment with deletions, which steps through every posting in
+    Python; deletions are dropped with numpy instead). Other readers: their own postings."""
+    if not hasattr(leaf, "_terms") or not hasattr(leaf, "_text_to_bytes"):
+        return leaf.postings(field, text)
+    return leaf._terms.matcher(field, leaf._text_to_bytes(field, text), leaf.schema[field].format, scorer=None)
 
 
 def _leaf_postings(matcher) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 import threading
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -67,34 +67,45 @@ class WordPattern:
 class SurfaceForms:
     """Which words of the corpus stem to which index term: finds a hit's matches with one regex search.
 
-    Built once per index generation from the spelling dictionary's words (every distinct unstemmed word of
-    the corpus), stemmed as the index stems them: in English and in each of the index's other ``languages``
-    (the terms of those are "de:haus"; a hit is marked with its own language's terms only, see
-    ``terms_in``). Terms the dictionary lacks (numbers, words under three letters) are searched as written.
+    Holds every distinct unstemmed word of the corpus (the spelling dictionary's), stemmed as the index
+    stems them: in English, and in another language (whose terms are "de:haus"; a hit is marked with its own
+    language's terms only, see ``terms_in``) the first time a term of that language is asked for, so an
+    index with two French headlines does not stem every word in French before its first page. One object
+    serves the generations of an index in a process: a new generation ``add``s its new words, stemmed when
+    next needed. Terms the dictionary lacks (numbers, words under three letters) are searched as written.
     """
 
     CACHE_SIZE = 512
 
-    def __init__(self, words: Iterable[str], languages: tuple[str, ...] = ()) -> None:
-        self._stem = stemmer(ENGLISH)
-        self._languages = languages
-        self._words = words
-        self._forms: dict[str, list[str]] | None = None
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        self._words: list[str] = list(words)
+        self._forms: dict[str, dict[str, list[str]]] = {}  # language code ("" English) -> term -> words
+        self._stemmed: dict[str, int] = {}  # language code -> how many of _words its forms hold
         self._patterns: OrderedDict[tuple[str, ...], WordPattern | None] = OrderedDict()
+        self._patterns_words = 0  # len(_words) when the cached patterns were made
         self._lock = threading.Lock()
+        self._stem = stemmer(ENGLISH)
         self._terms: dict[str, str] = {}
+
+    def add(self, words: list[str]) -> None:
+        """Words new to the corpus (a new index generation's): stemmed when next needed."""
+        if words:
+            with self._lock:
+                self._words.extend(words)
 
     def pattern(self, terms: list[str]) -> WordPattern | None:
         """The words, in any case, that stem to one of ``terms`` (None for no terms)."""
         key = tuple(sorted(set(terms)))
         with self._lock:
+            if self._patterns_words != len(self._words):  # new words may be forms of cached terms
+                self._patterns.clear()
+                self._patterns_words = len(self._words)
             if key in self._patterns:
                 self._patterns.move_to_end(key)
                 return self._patterns[key]
-            forms = self._all_forms()
-            found_words = {word.lower() for term in key for word in forms.get(term, ())} | {
-                bare(t).lower() for t in key
-            }
+            found_words = {bare(t).lower() for t in key}
+            for term in key:
+                found_words.update(word.lower() for word in self._forms_in(_language_of(term)).get(term, ()))
             words = sorted((w for w in found_words if w), key=lambda w: (-len(w), w))
             found = _word_pattern(words) if words else None
             self._patterns[key] = found
@@ -103,25 +114,31 @@ class SurfaceForms:
             return found
 
     def term_of(self, word: str) -> str:
-        """The index term a matched word stands for."""
+        """The (English) index term a matched word stands for."""
         word = word.lower()
         term = self._terms.get(word)
         if term is None:
             term = self._terms[word] = self._stem(word)
         return term
 
-    def _all_forms(self) -> dict[str, list[str]]:
-        if self._forms is None:
-            forms: dict[str, list[str]] = defaultdict(list)
-            for word in self._words:
-                term = self._terms[word] = self._stem(word)
-                forms[term].append(word)
-            for code in self._languages:
-                stem = stemmer(code)
-                for word in self._words:
-                    forms[index_term(code, stem(word))].append(word)
-            self._forms = dict(forms)
-        return self._forms
+    def _forms_in(self, code: str) -> dict[str, list[str]]:
+        """Every term of language ``code`` with its words, grown by the words added since (under the lock)."""
+        forms = self._forms.setdefault(code, {})
+        done = self._stemmed.get(code, 0)
+        if done < len(self._words):
+            stem = stemmer(code or ENGLISH)
+            for word in self._words[done:]:
+                stemmed = stem(word)
+                if not code:
+                    self._terms[word] = stemmed
+                forms.setdefault(index_term(code, stemmed), []).append(word)
+            self._stemmed[code] = len(self._words)
+        return forms
+
+
+def _language_of(term: str) -> str:
+    """The language code of an index term ("de:haus" -> "de"; "" for an English term)."""
+    return term.partition(SEPARATOR)[0] if SEPARATOR in term else ""
 
 
 def _word_pattern(words: list[str]) -> WordPattern:
@@ -152,7 +169,7 @@ def terms_in(terms: list[str], code: str) -> list[str]:
     """The ``terms`` of one language (``code``; "" or "en" for English and unknown): what a story in it can
     contain. A German stem's words ("de:new" <- "news") are not marked in an English story."""
     own = "" if code in ("", ENGLISH) else code
-    return [t for t in terms if (t.partition(SEPARATOR)[0] if SEPARATOR in t else "") == own]
+    return [t for t in terms if _language_of(t) == own]
 
 
 def make_snippet(text: str, spans: list[Span]) -> str:

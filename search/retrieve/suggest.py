@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections.abc import Iterable
 from itertools import combinations
 
 logger = logging.getLogger(__name__)
@@ -29,23 +31,46 @@ _WORD = re.compile(rf"(?<![\w*?])([^\W\d_]{{{MIN_WORD},}})(?![\w*?:])")
 _OPERATORS = {"AND", "OR", "NOT"}
 
 
+class DeletionIndex:
+    """Words by each of their one-letter deletions, for finding near spellings; grows as words are added.
+
+    Shared by the generations of one index in a process: a word is added once its document frequency
+    reaches MIN_DF, and ``correct`` checks each candidate against its own generation's counts.
+    """
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        self._pending: list[str] = list(words)
+        self._variants: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, words: list[str]) -> None:
+        """Index ``words`` too (on the next lookup)."""
+        if words:
+            with self._lock:
+                self._pending.extend(words)
+
+    def candidates(self, variant: str) -> list[str]:
+        """The indexed words one deletion away from ``variant`` (or equal to it)."""
+        with self._lock:
+            if self._pending:
+                pending, self._pending = self._pending, []
+                for word in pending:
+                    if len(word) >= MIN_WORD - 1:
+                        for deleted in _deletions(word, 1):
+                            self._variants.setdefault(deleted, []).append(word)
+                logger.info("spelling index: %d words added, %d keys", len(pending), len(self._variants))
+            return self._variants.get(variant, [])
+
+
 class SpellingDictionary:
     """Indexed words and their document frequencies, with a deletion index built on first use."""
 
-    def __init__(self, frequencies: dict[str, int]) -> None:
+    def __init__(self, frequencies: dict[str, int], deletions: DeletionIndex | None = None) -> None:
+        """:param deletions: shared with other generations; by default one of the frequent words here."""
         self.frequencies = frequencies
-        self._deletes: dict[str, list[str]] | None = None
-
-    def _index(self) -> dict[str, list[str]]:
-        if self._deletes is None:
-            deletes: dict[str, list[str]] = {}
-            for word, df in self.frequencies.items():  # only words frequent enough to be suggested
-                if len(word) >= MIN_WORD - 1 and df >= MIN_DF:
-                    for variant in _deletions(word, 1):
-                        deletes.setdefault(variant, []).append(word)
-            self._deletes = deletes
-            logger.info("spelling index: %d words, %d keys", len(self.frequencies), len(deletes))
-        return self._deletes
+        if deletions is None:
+            deletions = DeletionIndex(word for word, df in frequencies.items() if df >= MIN_DF)
+        self._deletions = deletions
 
     def correct(self, word: str) -> str | None:
         """A much more frequent word close to ``word`` (lower case), or None."""
@@ -54,15 +79,14 @@ class SpellingDictionary:
         if own >= RARE_DF or not MIN_WORD <= len(word) <= MAX_WORD:
             return None
         best: tuple[int, int, str] | None = None
-        index = self._index()
         max_distance = 1 if len(word) <= 5 else 2
         seen: set[str] = set()
         for variant in _deletions(word, max_distance):
-            for candidate in index.get(variant, ()):
+            for candidate in self._deletions.candidates(variant):
                 if candidate in seen or candidate == word:
                     continue
                 seen.add(candidate)
-                df = self.frequencies[candidate]
+                df = self.frequencies.get(candidate, 0)
                 if df < max(MIN_DF, RATIO * own):
                     continue
                 distance = edit_distance(word, candidate)

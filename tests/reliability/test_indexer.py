@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from search.indexing import schema
+from search.indexing import schema, segments
 from search.indexing.indexer import build_index
 from search.ingest import discover, read_file
 from search.models import SearchRequest
@@ -174,8 +174,10 @@ def test_kill_9_mid_run_keeps_the_old_index_and_the_next_run_completes(
     assert "failed 0." in out and "Traceback" not in err
     assert_consistent(index_dir, expected)
     assert answers_a_search(index_dir) > hits_before
-    leftovers = [n for n in os.listdir(index_dir) if not n.endswith((".seg", ".toc", "LOCK", ".lock", ".json"))]
+    ours = (".seg", ".toc", "LOCK", ".lock", ".json", segments.FOLDER)
+    leftovers = [n for n in os.listdir(index_dir) if not n.endswith(ours)]
     assert leftovers == []  # the killed run's temporary files were cleaned up by the next commit
+    assert saved_segment_data(index_dir) == segment_ids(index_dir)  # none left of the killed run's segments
 
 
 @pytest.mark.slow
@@ -204,3 +206,15 @@ def test_two_indexers_at_once_one_refuses_clearly_then_wait_queues(tmp_path: Pat
         f"added 0, updated 0, unchanged {len(expected)}," in out for out in outputs
     )  # ...the other found it done
     assert_consistent(index_dir, expected)
+
+
+def segment_ids(index_dir) -> set[str]:
+    ix = whoosh_index.open_dir(str(index_dir))
+    try:
+        return {segment.segment_id() for segment in ix._segments()}
+    finally:
+        ix.close()
+
+
+def saved_segment_data(index_dir) -> set[str]:
+    return {path.name for path in (Path(index_dir) / segments.FOLDER).iterdir()}

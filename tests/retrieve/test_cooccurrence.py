@@ -15,7 +15,7 @@ from support import article, write_articles
 
 
 def table(name: str, rows: list[tuple[str, ...]]) -> FacetTable:
-    return FacetTable(name, [(i, values, ()) for i, values in enumerate(rows)], len(rows))
+    return FacetTable.from_documents(name, [(i, values, ()) for i, values in enumerate(rows)], len(rows))
 
 
 def test_lift_puts_telling_companions_before_ubiquitous_ones() -> None:

@@ -9,9 +9,16 @@ import numpy as np
 import pytest
 
 from search.indexing.document import simhash
-from search.retrieve.dedupe import MIN_WORDS, find_duplicates
+from search.indexing.segments import MIN_WORDS, content_digest
+from search.retrieve.dedupe import find_duplicates
 
 from support import REUTERS
+
+NO_DIGESTS = np.zeros(4, dtype=np.uint64)
+
+
+def digests(*texts: tuple[str, str]) -> np.ndarray:
+    return np.asarray([content_digest(title, body) for title, body in texts], dtype=np.uint64)
 
 
 def flip(value: int, *bits: int) -> int:
@@ -26,14 +33,14 @@ def test_hashes_within_four_bits_group_and_farther_ones_do_not() -> None:
     hashes = np.asarray(
         [base, flip(base, 1, 20, 40, 50), flip(base, 3, 19, 35, 60, 62), base ^ (2**64 - 1)], dtype=np.uint64
     )
-    dups = find_duplicates(hashes, np.ones(4, dtype=bool), [None] * 4)
+    dups = find_duplicates(hashes, np.ones(4, dtype=bool), NO_DIGESTS)
     assert dups.others(0) == [1]
     assert dups.others(2) == [] and dups.others(3) == []
 
 
 def test_short_texts_group_only_when_identical() -> None:
     hashes = np.asarray([5, 5, 5], dtype=np.uint64)
-    keys = [("t", "shr 10 cts"), ("t", "shr 10 cts"), ("t", "shr 11 cts")]
+    keys = digests(("t", "shr 10 cts"), ("T", "shr  10 cts"), ("t", "shr 11 cts"))
     dups = find_duplicates(hashes, np.zeros(3, dtype=bool), keys)
     assert dups.others(0) == [1] and dups.others(2) == []
 
@@ -42,7 +49,7 @@ def test_collapse_keeps_the_first_matching_member_of_each_group() -> None:
     rng = random.Random(3)
     first, second, third = (rng.getrandbits(64) for _ in range(3))
     hashes = np.asarray([first, first, second, third], dtype=np.uint64)
-    dups = find_duplicates(hashes, np.ones(4, dtype=bool), [None] * 4)
+    dups = find_duplicates(hashes, np.ones(4, dtype=bool), NO_DIGESTS)
     assert dups.members(1).tolist() == [0, 1]
     assert dups.collapse(np.asarray([True, True, True, False])).tolist() == [True, False, True, False]
     assert dups.collapse(np.asarray([False, True, False, True])).tolist() == [False, True, False, True]
@@ -59,7 +66,7 @@ def test_reuters_duplicates_are_true_duplicates() -> None:
     ]
     hashes = np.asarray([simhash(a.body or a.title) for a in articles], dtype=np.uint64)
     eligible = np.asarray([len(a.body.split()) >= MIN_WORDS for a in articles])
-    keys = [(a.title.lower(), " ".join(a.body.split())) if a.body.strip() else None for a in articles]
+    keys = digests(*((a.title, a.body) for a in articles))
     dups = find_duplicates(hashes, eligible, keys)
     assert dups.group_count >= 20
     near = 0
@@ -70,3 +77,29 @@ def test_reuters_duplicates_are_true_duplicates() -> None:
             assert difflib.SequenceMatcher(None, a, b).quick_ratio() > 0.9, (articles[root].id, articles[other].id)
             near += a != b
     assert near >= 1  # not only byte-identical copies
+
+
+def test_empty_bodies_never_group_as_identical() -> None:
+    assert content_digest("Title", "  ") == 0
+    dups = find_duplicates(np.zeros(2, dtype=np.uint64), np.zeros(2, dtype=bool), digests(("a", ""), ("a", "")))
+    assert dups.group_count == 0
+
+
+@pytest.mark.slow
+def test_adding_documents_groups_as_comparing_everything_again() -> None:
+    """Groups known for the first documents, then only pairs with the new ones compared: the same groups as
+    comparing every pair, on 3,000 real stories with copies added at the end."""
+    from search.ingest import iter_articles
+
+    articles = [a for name in ("reut2-000.sgm", "reut2-001.sgm") for a in iter_articles(REUTERS / name)]
+    rng = random.Random(11)
+    articles += [articles[i] for i in rng.sample(range(len(articles)), 150)]  # copies of earlier stories
+    hashes = np.asarray([simhash(a.body or a.title) for a in articles], dtype=np.uint64)
+    eligible = np.asarray([len(a.body.split()) >= MIN_WORDS for a in articles])
+    keys = digests(*((a.title, a.body) for a in articles))
+    whole = find_duplicates(hashes, eligible, keys)
+    for start in (1000, len(articles) - 150, len(articles) - 1):
+        known = find_duplicates(hashes[:start], eligible[:start], keys[:start])
+        added = find_duplicates(hashes, eligible, keys, known=known.group)
+        assert added.group.tolist() == whole.group.tolist()
+    assert whole.group_count >= 150

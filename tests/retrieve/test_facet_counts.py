@@ -19,7 +19,7 @@ DOCS = [  # (document, every value it names, the ones it is about)
 
 
 def table() -> FacetTable:
-    return FacetTable("person", DOCS, doc_count=5)
+    return FacetTable.from_documents("person", DOCS, doc_count=5)
 
 
 def mask(*docs: int) -> np.ndarray:

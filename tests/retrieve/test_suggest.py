@@ -7,7 +7,7 @@ import time
 import pytest
 from whoosh import index as whoosh_index
 
-from search.retrieve.generation import _spelling_frequencies
+from search.retrieve.generation import build_generation
 from search.retrieve.suggest import SpellingDictionary, edit_distance, suggest_query
 
 from support import article, write_articles
@@ -105,7 +105,7 @@ def test_word_frequencies_add_up_across_index_segments(tmp_path) -> None:
     try:
         with ix.searcher() as searcher:
             assert len(searcher.reader().leaf_readers()) == 2
-            counts = _spelling_frequencies(searcher.reader())
+            counts = build_generation(searcher.reader()).spelling.frequencies
     finally:
         ix.close()
     assert counts["volcker"] == 2 and counts["dollar"] == 2 and counts["fell"] == 1
