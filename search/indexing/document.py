@@ -43,6 +43,14 @@ def content_hash(article: Article) -> str:
     return h.hexdigest()
 
 
+def spelling_words(title: str, body: str) -> set[str]:
+    """A story's distinct unstemmed words of three letters or more, lowercased: what "did you mean" counts.
+
+    Read from the stored title and body when a segment's data is saved (``segments``), not indexed as a
+    Whoosh field: their postings were 40 % of the writer's time."""
+    return {word.lower() for word in _SPELL_WORD.findall(title + " " + body)}
+
+
 def simhash(text: str) -> int:
     """64-bit SimHash over word 3-shingles: near-identical texts differ in few bits."""
     words = _WORD.findall(text.lower())
@@ -102,7 +110,6 @@ def to_document(article: Article, entities: Entities) -> dict[str, Any]:
         schema.HASH: content_hash(article),
         schema.SIMHASH: simhash(article.body or article.title),
         **entity_fields(entities),
-        schema.SPELL: " ".join(sorted({w.lower() for w in _SPELL_WORD.findall(article.title + " " + article.body)})),
     }
     if language:  # the analyzer reads the marker; the stored text is the story's own
         doc[f"_stored_{schema.TITLE}"] = article.title

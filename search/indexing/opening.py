@@ -37,6 +37,8 @@ def open_for_writing(index_path: Path, rebuild: bool):
             ix.close()
             raise IndexOutdated()
         _add_missing_fields(ix)
+    elif rebuild and any(name not in schema.make_schema() for name in ix.schema.names()):
+        _add_missing_fields(ix)  # a field today's schema no longer has (the old "spell") goes
     elif any(name not in ix.schema for name in schema.make_schema().names()):
         _add_missing_fields(ix)  # only stored fields added since (byline, codes) can be missing: nothing to redo
     return ix
@@ -44,9 +46,13 @@ def open_for_writing(index_path: Path, rebuild: bool):
 
 def _add_missing_fields(ix) -> None:
     """Give an older index the fields of today's schema (committed at once, with no document changed): the
-    missing ones, and today's title and body where they were analysed otherwise (all stemmed as English)."""
+    missing ones, and today's title and body where they were analysed otherwise (all stemmed as English);
+    fields today's schema has retired are removed."""
     current = schema.make_schema()
     writer = ix.writer()
+    for name in ix.schema.names():
+        if name not in current:
+            writer.remove_field(name)  # retired: nothing reads it any more
     for name in current.names():
         if name in ix.schema and type(_analyzer(ix.schema[name])) is not type(_analyzer(current[name])):
             writer.remove_field(name)  # its postings go as the rebuild replaces every document

@@ -10,7 +10,9 @@ registry, :mod:`search.facets`).
   only: filters and counts read stored values once per index generation) and ``person_text`` (the named
   values as words, so ``person:putin`` finds "Vladimir Putin"). Likewise ``country`` and ``org``.
 - ``date`` (sortable) and ``month`` ("YYYY-MM") for histograms.
-- ``spell``: the article's distinct unstemmed words, the dictionary behind "did you mean".
+- No field for "did you mean": its dictionary (each story's distinct unstemmed words) is counted from the
+  stored title and body once per segment (:mod:`search.indexing.segments`); an older index's ``spell``
+  field is dropped by ``--rebuild``.
 - ``byline`` and ``codes`` (the agency's): stored only; an older index without them reads as none.
 
 The analyzers (Whoosh pickles them into the index with the schema):
@@ -43,7 +45,6 @@ PATH = "path"
 HASH = "hash"
 SIMHASH = "simhash"
 MENTIONS = "mentions"
-SPELL = "spell"
 BYLINE = "byline"  # stored only: shown on the article, never searched (the reporter is no person the story names)
 CODES = "codes"  # stored only: the agency's codes as (kind, code, name) tuples
 
@@ -93,8 +94,5 @@ def make_schema() -> Schema:
             MENTIONS: STORED(),
             BYLINE: STORED(),
             CODES: STORED(),
-            SPELL: KEYWORD(
-                lowercase=True, scorable=True
-            ),  # scorable: Whoosh stats a missing length file per posting otherwise
         }
     )

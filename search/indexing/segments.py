@@ -21,6 +21,7 @@ import shutil
 import time
 import uuid
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,12 +30,12 @@ import numpy as np
 
 from search.facets import FACETS
 from search.indexing import schema
-from search.indexing.document import split_values
+from search.indexing.document import spelling_words, split_values
 
 logger = logging.getLogger(__name__)
 
 FOLDER = "segment-cache"
-FORMAT = 1  # bump when what is saved changes: older folders are then computed again
+FORMAT = 2  # bump when what is saved changes: older folders are then computed again
 MANIFEST = "manifest.json"
 ABANDONED_AFTER = 600  # seconds: an older temporary folder is left from a crash
 STRINGS = "strings.json"
@@ -101,6 +102,7 @@ def compute(leaf, segment_id: str) -> SegmentData:
     exact = np.zeros(size, dtype=np.uint64)
     ids: list[bytes] = []
     facets = {facet.name: _FacetBuilder() for facet in FACETS}
+    words: Counter[str] = Counter()
     for docnum in range(size):
         stored = leaf.stored_fields(docnum)
         ids.append(str(stored.get(schema.ID_FIELD, "")).encode("utf-8"))
@@ -111,11 +113,12 @@ def compute(leaf, segment_id: str) -> SegmentData:
         body = stored.get(schema.BODY) or ""
         hashes[docnum] = int(stored.get(schema.SIMHASH) or 0)
         long_enough[docnum] = len(body.split()) >= MIN_WORDS
-        exact[docnum] = content_digest(stored.get(schema.TITLE) or "", body)
+        title = stored.get(schema.TITLE) or ""
+        exact[docnum] = content_digest(title, body)
+        words.update(spelling_words(title, body))
         for facet in FACETS:
             named, about = split_values(stored.get(facet.field)), split_values(stored.get(facet.about_field))
             facets[facet.name].add(docnum, named, about)
-    words, counts = _spelling_counts(leaf)
     return SegmentData(
         segment_id=segment_id,
         size=size,
@@ -128,8 +131,8 @@ def compute(leaf, segment_id: str) -> SegmentData:
         id_ends=np.cumsum([len(i) for i in ids], dtype=np.int64),
         lengths={field: _field_lengths(leaf, field, size) for field in LENGTH_FIELDS},
         facets={name: builder.build() for name, builder in facets.items()},
-        words=words,
-        word_counts=counts,
+        words=list(words),
+        word_counts=np.fromiter(words.values(), dtype=np.int64, count=len(words)),
     )
 
 
@@ -170,17 +173,6 @@ def content_digest(title: str, body: str) -> int:
     key = " ".join(title.lower().split()) + "\x00" + " ".join(body.split())
     digest = int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
     return digest or 1
-
-
-def _spelling_counts(leaf) -> tuple[list[str], np.ndarray]:
-    if schema.SPELL not in leaf.schema:
-        return [], np.zeros(0, dtype=np.int64)
-    words: list[str] = []
-    counts: list[int] = []
-    for term, info in leaf.iter_field(schema.SPELL):
-        words.append(term.decode("utf-8"))
-        counts.append(info.doc_frequency())
-    return words, np.asarray(counts, dtype=np.int64)
 
 
 def _field_lengths(leaf, field: str, size: int) -> np.ndarray:

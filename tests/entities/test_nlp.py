@@ -8,7 +8,7 @@ import pytest
 from search.entities import nlp
 from search.errors import MissingResource
 
-from support import NLTK_DATA
+from support import NLTK_DATA, SHARED
 
 SHARED_NLTK = NLTK_DATA
 if str(SHARED_NLTK) not in nltk.data.path:
@@ -123,3 +123,44 @@ def test_fast_chunker_makes_the_same_decisions_as_nltk():
     for sentence in sentences:
         tagged = tagger.tag(nlp.tokenize(sentence))
         assert nlp.ne_chunker().parse(tagged) == reference.parse(tagged)
+
+
+def conll_sentences(limit: int) -> list[list[str]]:
+    """The first ``limit`` sentences of CoNLL-2003's development file, as tokens."""
+    sentences: list[list[str]] = []
+    current: list[str] = []
+    for line in (SHARED / "corpora" / "conll2003" / "eng.testa").read_text(encoding="utf-8").splitlines():
+        token = line.split(" ", 1)[0]
+        if not token or token == "-DOCSTART-":
+            if current:
+                sentences.append(current)
+                current = []
+            if len(sentences) >= limit:
+                break
+            continue
+        current.append(token)
+    return sentences
+
+
+def test_fast_tagger_tags_as_nltk_does():
+    """Tag for tag on 1,500 real sentences (Reuters 1996), and on the user's seed article."""
+    fast, reference = nlp.pos_tagger(), nltk.tag.PerceptronTagger()
+    sentences = conll_sentences(1500)
+    seed = next((SHARED / "corpora" / "seed").iterdir()).read_text(encoding="utf-8")
+    sentences += [nlp.tokenize(sentence) for sentence in nlp.sentences(seed)]
+    assert len(sentences) > 1500
+    for tokens in sentences:
+        assert fast.tag(tokens) == reference.tag(tokens), tokens
+
+
+def test_fast_tagger_breaks_ties_as_nltk_does():
+    """Equal scores: NLTK takes the alphabetically last tag, and so must the matrix (no feature known:
+    every score 0)."""
+    reference = nltk.tag.PerceptronTagger(load=False)
+    reference.model.classes = {"NN", "VB", "JJ"}
+    reference.model.weights = {"bias": {"NN": 1.0, "VB": 1.0, "JJ": 0.5}, "i word run": {"VB": 0.25, "NN": 0.25}}
+    fast = nlp.FastPerceptron(reference)
+    for tokens in (["run"], ["walk"], ["run", "walk", "run"]):
+        assert fast.tag(tokens) == reference.tag(tokens)
+    reference.model.weights = {}
+    assert nlp.FastPerceptron(reference).tag(["x"]) == reference.tag(["x"]) == [("x", "VB")]

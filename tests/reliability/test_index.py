@@ -144,3 +144,34 @@ def test_an_index_stemmed_all_in_english_is_upgraded_by_a_rebuild(tmp_path: Path
     client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
     body = client.get("/api/search?q=Haus").get_json()
     assert body["total"] == 1 and body["hits"][0]["languages"] == ["German"]
+
+
+def test_an_index_with_a_spell_field_keeps_its_dictionary_and_a_rebuild_drops_the_field(tmp_path: Path) -> None:
+    """Indexes before the spelling dictionary was counted from the stored text had a ``spell`` field: such
+    an index still suggests (same counts, from the stored text) and takes new stories, and ``--rebuild``
+    removes the field."""
+    from whoosh import index as whoosh_index
+    from whoosh.fields import KEYWORD
+
+    from search.indexing.schema import make_schema
+
+    old = make_schema()
+    old.add("spell", KEYWORD(lowercase=True, scorable=True))
+    (tmp_path / "ix").mkdir()
+    whoosh_index.create_in(str(tmp_path / "ix"), old).close()
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(3):
+        (corpus / f"{n}.txt").write_text(f"Volcker on rates {n}\n\nPaul Volcker said rates would stay.\n")
+    build_index([corpus], tmp_path / "ix", workers=1)
+    (corpus / "3.txt").write_text("Volker typo\n\nVolker is a misspelling in this one.\n")
+    build_index([corpus], tmp_path / "ix", workers=1)
+    for rebuild in (False, True):
+        if rebuild:
+            build_index([corpus], tmp_path / "ix", workers=1, rebuild=True)
+        assert ("spell" in whoosh_index.open_dir(str(tmp_path / "ix")).schema) is not rebuild
+        index = open_index(tmp_path / "ix")
+        with index.searcher() as searcher:
+            assert searcher.search(SearchRequest(q="volckr")).suggestion == "volcker"
+            assert searcher._gen.spelling.frequencies["volcker"] == 3
+        index.close()
