@@ -163,11 +163,16 @@ class GenerationBuilder:
                         self._counts[word] = left
                     else:
                         self._counts.pop(word, None)
+        added = [s for s in segments if s.data.segment_id not in self._segments]
         new_words: list[str] = []
         frequent: list[str] = []
-        for segment in segments:
-            if segment.data.segment_id in self._segments:
-                continue
+        if not self._counts and added:  # a first generation: its largest segment's counts as they are
+            largest = max(added, key=lambda s: len(s.data.words))
+            added.remove(largest)
+            self._counts = dict(zip(largest.data.words, largest.data.word_counts.tolist()))
+            new_words = list(self._counts)
+            frequent = [word for word, count in self._counts.items() if count >= MIN_DF]
+        for segment in added:
             for word, count in zip(segment.data.words, segment.data.word_counts.tolist()):
                 before = self._counts.get(word, 0)
                 self._counts[word] = before + count

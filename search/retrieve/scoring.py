@@ -125,7 +125,8 @@ class SegmentPostings:
             if found is not None:
                 self._entries.move_to_end(key)
                 return found
-        found = _leaf_postings(_unfiltered_postings(leaf, field, text))
+        docs, weights = _leaf_postings(_unfiltered_postings(leaf, field, text))
+        found = (docs.astype(np.int32), weights)  # 8 bytes a posting
         with self._lock:
             if key not in self._entries:
                 self._entries[key] = found

@@ -78,7 +78,8 @@ class SurfaceForms:
     CACHE_SIZE = 512
 
     def __init__(self, words: Iterable[str] = ()) -> None:
-        self._words: list[str] = list(words)
+        self._words: list[str] = list(dict.fromkeys(words))
+        self._known: set[str] | None = None  # the words, as a set once words are added
         self._forms: dict[str, dict[str, list[str]]] = {}  # language code ("" English) -> term -> words
         self._stemmed: dict[str, int] = {}  # language code -> how many of _words its forms hold
         self._patterns: OrderedDict[tuple[str, ...], WordPattern | None] = OrderedDict()
@@ -91,7 +92,11 @@ class SurfaceForms:
         """Words new to the corpus (a new index generation's): stemmed when next needed."""
         if words:
             with self._lock:
-                self._words.extend(words)
+                if self._known is None:
+                    self._known = set(self._words)
+                fresh = [word for word in words if word not in self._known]
+                self._known.update(fresh)
+                self._words.extend(fresh)
 
     def pattern(self, terms: list[str]) -> WordPattern | None:
         """The words, in any case, that stem to one of ``terms`` (None for no terms)."""

@@ -164,3 +164,11 @@ def test_fast_tagger_breaks_ties_as_nltk_does():
         assert fast.tag(tokens) == reference.tag(tokens)
     reference.model.weights = {}
     assert nlp.FastPerceptron(reference).tag(["x"]) == reference.tag(["x"]) == [("x", "VB")]
+
+
+def test_fast_chunker_chunks_real_sentences_as_nltk_does():
+    tagger = nlp.pos_tagger()
+    reference = nltk.chunk.ne_chunker(fmt="binary")
+    for tokens in conll_sentences(400):
+        tagged = tagger.tag(tokens)
+        assert nlp.ne_chunker().parse(tagged) == reference.parse(tagged), tokens
