@@ -31,7 +31,10 @@ from whoosh.analysis import Analyzer, LowercaseFilter, RegexTokenizer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from search.facets import FACETS
+from search.indexing import storage
 from search.indexing.analysis import NewsAnalyzer, marked  # noqa: F401 (marked: for the doctest)
+
+storage.read_in_place()  # every process that opens an index imports this module
 
 ID_FIELD = "id"
 TITLE = "title"
