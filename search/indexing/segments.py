@@ -210,10 +210,10 @@ def save(data: SegmentData, folder: Path) -> None:
         files = {}
         for name, array in _arrays(data).items():
             np.save(temporary / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
-            files[f"{name}.npy"] = _describe(temporary / f"{name}.npy")
+            files[f"{name}.npy"] = describe(temporary / f"{name}.npy")
         strings = {"words": data.words, "facets": {name: facet.values for name, facet in data.facets.items()}}
         (temporary / STRINGS).write_text(json.dumps(strings, ensure_ascii=False), encoding="utf-8")
-        files[STRINGS] = _describe(temporary / STRINGS)
+        files[STRINGS] = describe(temporary / STRINGS)
         manifest = {"format": FORMAT, "segment": data.segment_id, "size": data.size, "files": files}
         (temporary / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
         os.rename(temporary, final)
@@ -230,23 +230,23 @@ def load(path: Path, segment_id: str, size: int) -> SegmentData | None:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
         if path.exists():
-            _discard(path, "no manifest")
+            discard(path, "no manifest")
         return None
     except (OSError, ValueError) as exc:
-        _discard(path, f"unreadable manifest ({exc})")
+        discard(path, f"unreadable manifest ({exc})")
         return None
     if manifest.get("format") != FORMAT or manifest.get("segment") != segment_id or manifest.get("size") != size:
-        _discard(path, "another format or segment")
+        discard(path, "another format or segment")
         return None
     try:
         files = manifest["files"]
         for name, described in files.items():
-            if _describe(path / name) != described:
-                _discard(path, f"{name} does not match its manifest")
+            if describe(path / name) != described:
+                discard(path, f"{name} does not match its manifest")
                 return None
         return _read(path, manifest, files)
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        _discard(path, f"{type(exc).__name__}: {exc}")
+        discard(path, f"{type(exc).__name__}: {exc}")
         return None
 
 
@@ -283,7 +283,7 @@ def _read(path: Path, manifest: dict, files: dict) -> SegmentData:
     )
 
 
-def _describe(file: Path) -> list[int]:
+def describe(file: Path) -> list[int]:
     """[size in bytes, CRC-32] of a file."""
     crc = 0
     with file.open("rb") as handle:
@@ -292,7 +292,7 @@ def _describe(file: Path) -> list[int]:
     return [file.stat().st_size, crc]
 
 
-def _discard(path: Path, why: str) -> None:
+def discard(path: Path, why: str) -> None:
     logger.warning("search cache of segment %s ignored and rebuilt: %s", path.name, why)
     shutil.rmtree(path, ignore_errors=True)
 

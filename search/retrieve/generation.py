@@ -15,6 +15,7 @@ adds, not a pass over every stored document.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import logging
 import threading
 import time
@@ -27,6 +28,7 @@ import numpy as np
 
 from search.facets import FACETS, LANGUAGE
 from search.indexing.analysis import stemmed_language
+from search.indexing.derived import load_array, save_array
 from search.indexing.segments import LENGTH_FIELDS, SegmentData, segment_data
 from search.retrieve.dedupe import Duplicates, find_duplicates
 from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable
@@ -196,8 +198,14 @@ class GenerationBuilder:
         )
 
     def _duplicates(self, segments: list[_Segment], live: np.ndarray, size: int) -> Duplicates:
-        """Near-duplicate groups; those of the first segments an earlier generation also began with are kept."""
+        """Near-duplicate groups: saved ones when this very generation's were saved (a restart), else those
+        of the first segments an earlier generation also began with, comparing only the newer stories."""
         ids = tuple(s.data.segment_id for s in segments)
+        saved_as = f"groups-{_generation_key(segments, live)}"
+        saved = load_array(self._folder, saved_as, size) if self._folder is not None else None
+        if saved is not None:
+            self._groups = (ids, saved)
+            return Duplicates(saved)
         known_ids, known_groups = self._groups
         kept = 0
         while kept < min(len(ids), len(known_ids)) and ids[kept] == known_ids[kept]:
@@ -209,6 +217,8 @@ class GenerationBuilder:
         known = known_groups[:known_docs] if known_docs and len(known_groups) >= known_docs else None
         duplicates = find_duplicates(hashes, eligible, digests, known=known)
         self._groups = (ids, duplicates.group)
+        if self._folder is not None:
+            save_array(self._folder, saved_as, duplicates.group)
         return duplicates
 
 
@@ -280,6 +290,15 @@ def _lengths(segments: list[_Segment], live: np.ndarray, size: int) -> dict[str,
         )
         for field in LENGTH_FIELDS
     }
+
+
+def _generation_key(segments: list[_Segment], live: np.ndarray) -> str:
+    """Names one generation's documents: its segments in order and which of their documents are live."""
+    digest = hashlib.blake2b(digest_size=12)
+    for segment in segments:
+        digest.update(segment.data.segment_id.encode("utf-8") + b"\x00")
+    digest.update(np.packbits(live).tobytes())
+    return digest.hexdigest()
 
 
 def _languages(table: FacetTable) -> tuple[str, ...]:
