@@ -49,7 +49,7 @@ def load_array(folder: Path, name: str, size: int) -> np.ndarray | None:
         return None
     try:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("format") != FORMAT or manifest.get("size") != size:
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("size") != size:
             raise ValueError("another format or size")
         if describe(path / "array.npy") != manifest["file"]:
             raise ValueError("the array does not match its manifest")

@@ -201,6 +201,15 @@ def _arrays(data: SegmentData) -> dict[str, np.ndarray]:
     return arrays
 
 
+EXPECTED_FILES = {
+    *(f"{name}.npy" for name in ("days", "stamps", "hashes", "long_enough", "exact", "id_blob", "id_ends")),
+    "word_counts.npy",
+    *(f"length.{field}.npy" for field in LENGTH_FIELDS),
+    *(f"facet.{facet.name}.{part}.npy" for facet in FACETS for part in ("doc", "val", "about")),
+    STRINGS,
+}
+
+
 def save(data: SegmentData, folder: Path) -> None:
     """Write ``data`` under ``folder`` atomically; a folder that can't be written is only logged."""
     final = folder / data.segment_id
@@ -235,11 +244,17 @@ def load(path: Path, segment_id: str, size: int) -> SegmentData | None:
     except (OSError, ValueError) as exc:
         discard(path, f"unreadable manifest ({exc})")
         return None
-    if manifest.get("format") != FORMAT or manifest.get("segment") != segment_id or manifest.get("size") != size:
+    if not isinstance(manifest, dict) or (manifest.get("format"), manifest.get("segment"), manifest.get("size")) != (
+        FORMAT,
+        segment_id,
+        size,
+    ):
         discard(path, "another format or segment")
         return None
     try:
         files = manifest["files"]
+        if set(files) != EXPECTED_FILES:  # never a name from the manifest outside this folder's own files
+            raise ValueError(f"files {sorted(files)}")
         for name, described in files.items():
             if describe(path / name) != described:
                 discard(path, f"{name} does not match its manifest")

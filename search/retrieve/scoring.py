@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 import numpy as np
 from whoosh import query as wq
@@ -42,8 +43,7 @@ class PostingsCache:
         self._doc_count = doc_count
         self._segments = segments
         self._lengths: dict[str, np.ndarray] = dict(lengths or {})
-        self._entries: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._size = 0
+        self._scores = ArrayCache(self.BUDGET)
         self._lock = threading.Lock()
 
     def term(self, reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -52,27 +52,11 @@ class PostingsCache:
         ``reader`` is the calling searcher's (of this generation): the cache keeps no reader of its own, so
         it never holds one that its searcher has closed.
         """
-        return self._cached((field, text), lambda: self._score_term(reader, field, text))
+        return self._scores.get((field, text), lambda: self._score_term(reader, field, text))
 
     def query(self, key: tuple, load) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, scores) of a query Whoosh matches (``load()``), cached under ``key``."""
-        return self._cached(key, load)
-
-    def _cached(self, key: tuple, load) -> tuple[np.ndarray, np.ndarray]:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-                return found
-        found = load()
-        with self._lock:
-            if key not in self._entries:
-                self._entries[key] = found
-                self._size += len(found[0])
-                while self._size > self.BUDGET and len(self._entries) > 1:
-                    _, (docs, _) = self._entries.popitem(last=False)
-                    self._size -= len(docs)
-        return found
+        return self._scores.get(key, load)
 
     def _score_term(self, reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         docs, weights = _read_postings(reader, field, text, self._segments)
@@ -99,6 +83,33 @@ class PostingsCache:
             return lengths
 
 
+class ArrayCache:
+    """(document numbers, values) array pairs by key, the least recently used dropped first once they hold
+    more than ``budget`` postings; thread-safe (a value is loaded outside the lock, kept once)."""
+
+    def __init__(self, budget: int) -> None:
+        self._budget = budget
+        self._entries: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, load: Callable[[], tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        found = load()
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = found
+                self._size += len(found[0])
+                while self._size > self._budget and len(self._entries) > 1:
+                    _, (docs, _) = self._entries.popitem(last=False)
+                    self._size -= len(docs)
+        return found
+
+
 class SegmentPostings:
     """Each segment's decoded postings of the terms searched lately, shared by the generations of an index
     in one process (least recently used dropped first).
@@ -112,29 +123,17 @@ class SegmentPostings:
     BUDGET = 8_000_000  # postings kept (8 bytes each)
 
     def __init__(self) -> None:
-        self._entries: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
+        self._postings = ArrayCache(self.BUDGET)
 
     def get(self, leaf, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers in the segment, weights) of a term in the segment ``leaf`` reads, deleted
         documents included."""
-        key = (leaf.segment().segment_id(), field, text)
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-                return found
-        docs, weights = _leaf_postings(_unfiltered_postings(leaf, field, text))
-        found = (docs.astype(np.int32), weights)  # 8 bytes a posting
-        with self._lock:
-            if key not in self._entries:
-                self._entries[key] = found
-                self._size += len(found[0])
-                while self._size > self.BUDGET and len(self._entries) > 1:
-                    _, (docs, _) = self._entries.popitem(last=False)
-                    self._size -= len(docs)
-        return found
+        return self._postings.get((leaf.segment().segment_id(), field, text), lambda: _decode(leaf, field, text))
+
+
+def _decode(leaf, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    docs, weights = _leaf_postings(_unfiltered_postings(leaf, field, text))
+    return docs.astype(np.int32), weights  # 8 bytes a posting
 
 
 def _read_postings(
@@ -146,10 +145,7 @@ def _read_postings(
     for leaf, base in reader.leaf_readers():
         if (field, text) not in leaf:
             continue
-        if segments is not None:
-            leaf_docs, leaf_weights = segments.get(leaf, field, text)
-        else:
-            leaf_docs, leaf_weights = _leaf_postings(_unfiltered_postings(leaf, field, text))
+        leaf_docs, leaf_weights = segments.get(leaf, field, text) if segments else _decode(leaf, field, text)
         if leaf.has_deletions():
             kept = ~np.isin(leaf_docs, np.fromiter(leaf.deleted_docs_set, dtype=np.int64))
             leaf_docs, leaf_weights = leaf_docs[kept], leaf_weights[kept]

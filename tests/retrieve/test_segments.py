@@ -159,6 +159,16 @@ def damage_other_format(folder: Path) -> None:
     (folder / segments.MANIFEST).write_text(json.dumps(manifest))
 
 
+def damage_manifest_not_an_object(folder: Path) -> None:
+    (folder / segments.MANIFEST).write_text("[1, 2]")
+
+
+def damage_manifest_names_a_file_elsewhere(folder: Path) -> None:
+    manifest = json.loads((folder / segments.MANIFEST).read_text())
+    manifest["files"]["../../elsewhere.npy"] = manifest["files"].pop("days.npy")
+    (folder / segments.MANIFEST).write_text(json.dumps(manifest))
+
+
 def damage_remove_strings(folder: Path) -> None:
     (folder / segments.STRINGS).unlink()
 
@@ -171,6 +181,8 @@ def damage_remove_strings(folder: Path) -> None:
         damage_remove_manifest,
         damage_garble_manifest,
         damage_other_format,
+        damage_manifest_not_an_object,
+        damage_manifest_names_a_file_elsewhere,
         damage_remove_strings,
     ],
 )
@@ -276,13 +288,19 @@ def test_a_restart_reads_the_saved_near_duplicate_groups(tmp_path, monkeypatch, 
         with news.searcher() as searcher:
             assert summary(searcher._gen) == expected
         news.close()
-    damage_flip_a_byte_of(saved[0] / "array.npy")
-    with caplog.at_level(logging.WARNING, logger="search.indexing.segments"):
-        news = open_index(tmp_path)
-        with news.searcher() as searcher:
-            assert summary(searcher._gen) == expected
-        news.close()
-    assert "ignored and rebuilt" in caplog.text
+    for damage in (
+        lambda: damage_flip_a_byte_of(saved[0] / "array.npy"),
+        lambda: damage_manifest_not_an_object(saved[0]),
+    ):
+        damage()
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="search.indexing.segments"):
+            news = open_index(tmp_path)
+            with news.searcher() as searcher:
+                assert summary(searcher._gen) == expected
+            news.close()
+        assert "ignored and rebuilt" in caplog.text
+        assert (saved[0] / segments.MANIFEST).is_file()  # saved again
 
 
 def damage_flip_a_byte_of(file: Path) -> None:
