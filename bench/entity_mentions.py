@@ -45,11 +45,9 @@ Speed: CPU time of ``extract`` only, per process, like bench/entity_quality.py.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import pickle
 import re
 import sys
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -58,7 +56,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from search.entities import EntityExtractor, gazetteer  # noqa: E402
+from entity_quality import extract_in_processes  # noqa: E402
+
+from search.entities import gazetteer  # noqa: E402
 from search.entities.persons import fold_key, particle_name  # noqa: E402
 from search.indexing.registry import PersonRegistry, resolve_persons  # noqa: E402
 from search.models import Article, Entities  # noqa: E402
@@ -207,21 +207,7 @@ def misc_countries(doc: Doc) -> set[str]:
     return out
 
 
-# -- extraction ----------------------------------------------------------------------------------
-
-_extractor: EntityExtractor | None = None
-
-
-def _init_worker() -> None:
-    global _extractor
-    _extractor = EntityExtractor()
-
-
-def _extract(batch: list[Article]) -> tuple[list[tuple[str, Entities]], float]:
-    assert _extractor is not None
-    start = time.process_time()
-    out = [(a.id, _extractor.extract(a)) for a in batch]
-    return out, time.process_time() - start
+# -- the corpus-wide step ----------------------------------------------------------------------
 
 
 def corpus_wide(results: dict[str, Entities], firms: bool = True) -> dict[str, Entities]:
@@ -327,14 +313,7 @@ def main() -> None:
     print(f"{path.name}: {len(docs)} documents, {sum(len(d.sentences) for d in docs)} sentences")
     batch = max(1, len(docs) // (4 * args.processes))
     batches = [list(articles.values())[i : i + batch] for i in range(0, len(docs), batch)]
-    start = time.perf_counter()
-    results: dict[str, Entities] = {}
-    busy = 0.0
-    with multiprocessing.get_context("fork").Pool(args.processes, initializer=_init_worker) as pool:
-        for out, seconds in pool.imap_unordered(_extract, batches):
-            results.update(out)
-            busy += seconds
-    wall = time.perf_counter() - start
+    results, busy, wall = extract_in_processes(batches, args.processes)
     print(
         f"extraction: {wall:.1f} s wall with {args.processes} processes (incl. model loading), "
         f"{len(docs) / busy:.1f} stories/s per process (CPU time of extract only)"

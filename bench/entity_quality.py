@@ -83,6 +83,20 @@ def _extract(batch: list[Article]) -> tuple[list[tuple[str, Entities]], float]:
     return out, time.process_time() - start
 
 
+def extract_in_processes(batches: list[list[Article]], processes: int) -> tuple[dict[str, Entities], float, float]:
+    """Every article's entities, extracted by ``processes`` forked workers (one extractor each); with the
+    CPU seconds spent in ``extract`` and the wall seconds (model loading included). Also used by
+    ``entity_mentions.py``."""
+    start = time.perf_counter()
+    results: dict[str, Entities] = {}
+    busy = 0.0
+    with multiprocessing.get_context("fork").Pool(processes, initializer=_init_worker) as pool:
+        for out, seconds in pool.imap_unordered(_extract, batches):
+            results.update(out)
+            busy += seconds
+    return results, busy, time.perf_counter() - start
+
+
 def read_corpus(limit: int | None) -> tuple[list[Article], dict[str, dict[str, list[str]]]]:
     articles: list[Article] = []
     labels: dict[str, dict[str, list[str]]] = {}
@@ -191,14 +205,7 @@ def main() -> None:
     articles, labels = read_corpus(args.limit)
     print(f"{len(articles)} stories read")
     batches = [articles[i : i + 200] for i in range(0, len(articles), 200)]
-    start = time.perf_counter()
-    results: dict[str, Entities] = {}
-    busy = 0.0
-    with multiprocessing.get_context("fork").Pool(args.processes, initializer=_init_worker) as pool:
-        for out, seconds in pool.imap_unordered(_extract, batches):
-            results.update(out)
-            busy += seconds
-    wall = time.perf_counter() - start
+    results, busy, wall = extract_in_processes(batches, args.processes)
     print(
         f"extraction: {wall:.1f} s wall with {args.processes} processes (incl. ~3 s model loading each), "
         f"{len(articles) / busy:.1f} stories/s per process (CPU time of extract only), "
