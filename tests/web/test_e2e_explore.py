@@ -10,7 +10,6 @@ failure. Screenshots go to ``test-artifacts/``; axe-core is installed once into 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -19,20 +18,18 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from browsers import IN_CI, chromium, installed
 from support import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 NPM = shutil.which("npm")
-IN_CI = os.environ.get("CI", "").lower() == "true"
 AXE_VERSION = "4.14"  # axe-core's minor line: its rules change between minors
 AXE_DIR = ROOT / ".pytest_cache" / "axe-core"
 AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = pytest.mark.slow
 
-if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists() and (NPM or AXE_JS.exists())) and not IN_CI:
+if not (installed() and (NPM or AXE_JS.exists())) and not IN_CI:
     pytest.skip(
         "Chromium, chromedriver or npm is not installed (apt install chromium chromium-driver npm); "
         "this test never skips in CI",
@@ -40,7 +37,6 @@ if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists() and (NPM or AXE_
     )
 
 from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -53,28 +49,6 @@ def server(web_index_dir: Path, procfile_server) -> Iterator[str]:
     yield base_url
     text = log.read_text(errors="replace")
     assert "Traceback" not in text, text
-
-
-def chromium(profile: Path, javascript: bool) -> webdriver.Chrome:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1000",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(arg)
-    if not javascript:
-        options.add_argument("--blink-settings=scriptEnabled=false")
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    driver.set_script_timeout(60)
-    return driver
 
 
 @pytest.fixture(scope="module")

@@ -8,31 +8,26 @@ machine; in CI (``CI=true``) a missing browser is a failure. Screenshots go to `
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from browsers import IN_CI, chromium, installed
 from support import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
 pytestmark = pytest.mark.slow
 
-if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()) and not IN_CI:
+if not installed() and not IN_CI:
     pytest.skip(
         "Chromium or chromedriver is not installed (apt install chromium chromium-driver); this test never skips in CI",
         allow_module_level=True,
     )
 
 from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
@@ -48,27 +43,6 @@ def server(web_index_dir: Path, procfile_server) -> Iterator[str]:
     yield base_url
     text = log.read_text(errors="replace")
     assert "Traceback" not in text, text
-
-
-def chromium(profile: Path, javascript: bool, size: str = "1280,1000") -> webdriver.Chrome:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        f"--window-size={size}",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(arg)
-    if not javascript:
-        options.add_argument("--blink-settings=scriptEnabled=false")
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    return driver
 
 
 @pytest.fixture(scope="module")
