@@ -23,7 +23,7 @@ NLTK_DATA = SHARED / "nltk_data"
 os.environ["NLTK_DATA"] = str(NLTK_DATA)
 
 from search.indexing.document import to_document  # noqa: E402
-from search.indexing.schema import make_schema  # noqa: E402
+from search.indexing.schema import ID_FIELD, make_schema  # noqa: E402
 from search.models import Article, Entities, Mention, SearchRequest  # noqa: E402
 from search.retrieve.index import NewsIndex, open_index  # noqa: E402
 
@@ -369,3 +369,13 @@ def search_request(
     filters = {"person": tuple(person), "country": tuple(country), "org": tuple(org)}
     excludes = {"person": tuple(not_person), "country": tuple(not_country), "org": tuple(not_org)}
     return SearchRequest(q=q, filters=filters, excludes=excludes, **rest)
+
+
+def stored_documents(index_dir: Path) -> dict[str, dict]:
+    """Every stored document of the index in ``index_dir``, by article id."""
+    ix = whoosh_index.open_dir(str(index_dir))
+    try:
+        with ix.searcher() as searcher:
+            return {fields[ID_FIELD]: fields for fields in searcher.all_stored_fields()}
+    finally:
+        ix.close()

@@ -32,7 +32,7 @@ from search.indexing.indexer import Progress, build_index
 from search.ingest import read_file
 from search.models import Article, IndexReport
 
-from support import NLTK_DATA, REUTERS, ROOT
+from support import NLTK_DATA, REUTERS, ROOT, stored_documents
 
 DASK = Path(sys.executable).with_name("dask")
 NEWS_SEARCH = Path(sys.executable).with_name("news-search")
@@ -185,15 +185,6 @@ def local_index(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     return target, build_index([corpus], target, workers=2)
 
 
-def stored(index_dir: Path) -> dict[str, dict]:
-    ix = whoosh_index.open_dir(str(index_dir))
-    try:
-        with ix.searcher() as searcher:
-            return {fields[schema.ID_FIELD]: fields for fields in searcher.all_stored_fields()}
-    finally:
-        ix.close()
-
-
 def entity_terms(index_dir: Path) -> dict[str, set]:
     """Every indexed term of the entity fields (person/country/org, their words fields, mentions)."""
     ix = whoosh_index.open_dir(str(index_dir))
@@ -207,7 +198,7 @@ def entity_terms(index_dir: Path) -> dict[str, set]:
 
 
 def assert_same_index(local: Path, remote: Path) -> None:
-    mine, theirs = stored(local), stored(remote)
+    mine, theirs = stored_documents(local), stored_documents(remote)
     assert sorted(theirs) == sorted(mine)
     for article_id, fields in mine.items():
         assert theirs[article_id] == fields, article_id  # every stored field: entities, about flags, mentions...

@@ -16,7 +16,7 @@ from search.errors import IndexLocked, MissingResource
 from search.indexing import schema
 from search.indexing.indexer import LOCK_FILE, build_index
 
-from support import SHARED
+from support import SHARED, stored_documents
 
 SEED = SHARED / "corpora" / "seed" / "000_f00f6371fd1e7e98.txt"
 
@@ -64,18 +64,9 @@ def corpus(tmp_path: Path) -> Path:
     return root
 
 
-def stored(index_dir: Path) -> dict[str, dict]:
-    ix = whoosh_index.open_dir(str(index_dir))
-    try:
-        with ix.searcher() as searcher:
-            return {fields[schema.ID_FIELD]: fields for fields in searcher.all_stored_fields()}
-    finally:
-        ix.close()
-
-
 def test_first_run_indexes_every_valid_article_and_reports_broken_input(corpus: Path, tmp_path: Path) -> None:
     report = build_index([corpus], tmp_path / "ix", workers=1)
-    docs = stored(tmp_path / "ix")
+    docs = stored_documents(tmp_path / "ix")
     assert report.read == 3 and report.added == 3 and report.unchanged == 0
     assert set(docs) == {"w1", "w2", next(i for i in docs if i not in {"w1", "w2"})}
     problems = " ".join(f"{path}: {reason}" for path, reason in report.failed)
@@ -112,7 +103,7 @@ def test_added_changed_and_deleted_files_are_applied(corpus: Path, tmp_path: Pat
     )  # w2 removed from the file
     report = build_index([corpus], tmp_path / "ix", workers=1)
     assert (report.added, report.updated, report.unchanged, report.removed) == (1, 1, 1, 1)
-    docs = stored(tmp_path / "ix")
+    docs = stored_documents(tmp_path / "ix")
     assert "w2" not in docs
     titles = {d[schema.TITLE] for d in docs.values()}
     assert {"Merkel withdraws budget", "Putin visits Paris", "Oil prices rise"} == titles
@@ -121,7 +112,7 @@ def test_added_changed_and_deleted_files_are_applied(corpus: Path, tmp_path: Pat
 
     (corpus / "new.txt").unlink()
     report = build_index([corpus], tmp_path / "ix", workers=1)
-    assert report.removed == 1 and len(stored(tmp_path / "ix")) == 2
+    assert report.removed == 1 and len(stored_documents(tmp_path / "ix")) == 2
 
 
 def test_unreadable_file_keeps_its_articles(corpus: Path, tmp_path: Path, monkeypatch) -> None:
@@ -136,7 +127,7 @@ def test_unreadable_file_keeps_its_articles(corpus: Path, tmp_path: Path, monkey
         lambda path: (None, "permission denied") if path.name == "budget.txt" else original(path),
     )
     report = build_index([corpus], tmp_path / "ix", workers=1)
-    assert report.removed == 0 and len(stored(tmp_path / "ix")) == 3
+    assert report.removed == 0 and len(stored_documents(tmp_path / "ix")) == 3
     assert any("permission denied" in reason for _, reason in report.failed)
 
 
@@ -144,7 +135,7 @@ def test_rebuild_starts_over(corpus: Path, tmp_path: Path) -> None:
     build_index([corpus], tmp_path / "ix", workers=1)
     shutil.rmtree(corpus / "wire")
     report = build_index([corpus], tmp_path / "ix", workers=1, rebuild=True)
-    assert report.added == 1 and len(stored(tmp_path / "ix")) == 1
+    assert report.added == 1 and len(stored_documents(tmp_path / "ix")) == 1
 
 
 def test_worker_processes_give_the_same_index_as_one_process(tmp_path: Path) -> None:
@@ -157,7 +148,7 @@ def test_worker_processes_give_the_same_index_as_one_process(tmp_path: Path) -> 
         )
     build_index([root], tmp_path / "one", workers=1)
     build_index([root], tmp_path / "two", workers=2)
-    one, two = stored(tmp_path / "one"), stored(tmp_path / "two")
+    one, two = stored_documents(tmp_path / "one"), stored_documents(tmp_path / "two")
     assert one.keys() == two.keys() and len(one) == 80
     for key in one:
         assert (
@@ -170,10 +161,10 @@ def test_large_runs_commit_in_checkpoints_but_rebuilds_commit_once(corpus: Path,
     monkeypatch.setattr("search.indexing.indexer.CHECKPOINT_EVERY", 1)
     build_index([corpus], tmp_path / "ix", workers=1)
     checkpoints = whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation()
-    assert checkpoints >= 3 and len(stored(tmp_path / "ix")) == 3  # one commit per document, then the last
+    assert checkpoints >= 3 and len(stored_documents(tmp_path / "ix")) == 3  # one commit per document, then the last
     build_index([corpus], tmp_path / "ix", workers=1, rebuild=True)
     assert whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation() == checkpoints + 1
-    assert len(stored(tmp_path / "ix")) == 3
+    assert len(stored_documents(tmp_path / "ix")) == 3
 
 
 def hold_lock(index_dir: Path, seconds: float) -> subprocess.Popen:
@@ -223,7 +214,7 @@ def test_missing_nltk_resource_stops_before_any_work(corpus: Path, tmp_path: Pat
 @pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/corpora/seed")
 def test_seed_article_facets_come_out_exactly_right(tmp_path: Path) -> None:
     build_index([SEED], tmp_path / "ix", workers=1)
-    (doc,) = stored(tmp_path / "ix").values()
+    (doc,) = stored_documents(tmp_path / "ix").values()
     persons = set(doc[schema.FACET_FIELDS["person"]].split(","))
     assert persons - {"Igor Konashenko"} == {
         "Aharon Haliva",
@@ -250,7 +241,7 @@ def test_passing_full_names_still_resolve_lone_surnames_elsewhere(tmp_path: Path
         )
     write(tmp_path / "c" / "lone.txt", "Fed view\n\nVolcker said the dollar had fallen enough.\n")
     build_index([tmp_path / "c"], tmp_path / "ix", workers=1)
-    docs = {doc[schema.PATH].split("/")[-1]: doc for doc in stored(tmp_path / "ix").values()}
+    docs = {doc[schema.PATH].split("/")[-1]: doc for doc in stored_documents(tmp_path / "ix").values()}
     named = {path: doc[schema.FACET_FIELDS["person"]] for path, doc in docs.items()}
     about = {path: doc["person_about"] for path, doc in docs.items()}
     assert named == {"late1.txt": "Paul Volcker", "late2.txt": "Paul Volcker", "lone.txt": "Paul Volcker"}
@@ -266,7 +257,7 @@ def test_deleted_articles_leave_the_person_registry(tmp_path: Path) -> None:
     build_index([tmp_path / "c"], tmp_path / "ix", workers=1)
     assert "Paul Volcker" in {
         doc[schema.FACET_FIELDS["person"]]
-        for doc in stored(tmp_path / "ix").values()
+        for doc in stored_documents(tmp_path / "ix").values()
         if doc[schema.PATH].endswith("lone.txt")
     }
     (tmp_path / "c" / "fed2.txt").unlink()
@@ -274,7 +265,8 @@ def test_deleted_articles_leave_the_person_registry(tmp_path: Path) -> None:
     report = build_index([tmp_path / "c"], tmp_path / "ix", workers=1)
     assert (report.removed, report.updated) == (1, 1)
     persons = {
-        doc[schema.PATH].split("/")[-1]: doc[schema.FACET_FIELDS["person"]] for doc in stored(tmp_path / "ix").values()
+        doc[schema.PATH].split("/")[-1]: doc[schema.FACET_FIELDS["person"]]
+        for doc in stored_documents(tmp_path / "ix").values()
     }
     assert persons == {"fed1.txt": "Paul Volcker", "lone.txt": ""}
 
@@ -303,7 +295,7 @@ def test_non_news_files_are_skipped_and_empty_records_are_not_failures(tmp_path:
     assert (report.read, report.added, report.removed, report.failed) == (1, 1, 1, [])  # README's article goes
     assert report.skipped == [str((corpus / "LICENSE.md.txt").resolve()), str(readme.resolve())]
     assert report.empty == [(str((corpus / "stories.jsonl").resolve()), "line 2")]
-    assert set(stored(tmp_path / "ix")) == {"s1"}
+    assert set(stored_documents(tmp_path / "ix")) == {"s1"}
 
 
 REUTERS_000 = SHARED / "corpora" / "reuters21578" / "reut2-000.sgm"
@@ -324,7 +316,7 @@ KNOWN_STORIES = {
 def test_reuters_slice_has_the_facets_of_known_stories(tmp_path: Path) -> None:
     report = build_index([REUTERS_000], tmp_path / "ix", workers=2)
     assert report.read == report.added == 1000 and not report.failed
-    docs = stored(tmp_path / "ix")
+    docs = stored_documents(tmp_path / "ix")
     assert len(docs) == 1000
     for article_id, (persons, countries, orgs) in KNOWN_STORIES.items():
         doc = docs[article_id]

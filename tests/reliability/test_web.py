@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import shutil
 import socket
 import time
 from collections.abc import Iterator
@@ -34,11 +32,9 @@ from search.indexing.indexer import build_index
 from search.models import Article, Entities, Mention
 from web import create_app
 
+from browsers import IN_CI, chromium, installed
 from procfile import procfile_gunicorn
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 GUNICORN_LINE_LIMIT = 8190  # the Procfile's --limit-request-line (bytes of "GET <target> HTTP/1.1")
 TIME_BOUND = 1.0  # seconds per hostile request (small index; see bench/hostile_queries.py for the full one)
 
@@ -608,27 +604,13 @@ def test_raw_hostile_requests_against_gunicorn(server: int) -> None:
 
 @pytest.mark.slow
 def test_stored_markup_never_runs_in_chromium(server: int, tmp_path: Path) -> None:
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+    if not installed():
         if IN_CI:
             pytest.fail("Chromium and chromedriver are required in CI")
         pytest.skip("Chromium or chromedriver is not installed")
-    from selenium import webdriver
     from selenium.common.exceptions import NoAlertPresentException
-    from selenium.webdriver.chrome.service import Service
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chromium(tmp_path / "profile")
     base = f"http://127.0.0.1:{server}"
     pages = [
         "/?q=putin",
