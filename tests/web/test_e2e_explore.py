@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from browsers import IN_CI, chromium, installed
+from browsers import IN_CI, installed
 from support import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -49,24 +49,6 @@ def server(web_index_dir: Path, procfile_server) -> Iterator[str]:
     yield base_url
     text = log.read_text(errors="replace")
     assert "Traceback" not in text, text
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory) -> Iterator[webdriver.Chrome]:
-    driver = chromium(tmp_path_factory.mktemp("chromium-explore"), javascript=True)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
-@pytest.fixture(scope="module")
-def browser_without_js(tmp_path_factory) -> Iterator[webdriver.Chrome]:
-    driver = chromium(tmp_path_factory.mktemp("chromium-explore-nojs"), javascript=False)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture(scope="module")
