@@ -60,6 +60,16 @@ def read(tmp_path: Path, content: str | bytes, name: str = "budget.nitf") -> Fil
     return read_file(path, tmp_path)
 
 
+CODES = (  # the agency's codes of NITF above, in document order
+    Code("subject", "IPTC:04000000", "Economy, Business and Finance"),
+    Code("subject", "11000000", "government budget"),
+    Code("person", "EXW:merkel-angela", "Angela Merkel"),
+    Code("organisation", "bundestag", "Bundestag"),
+    Code("place", "", "Berlin"),
+    Code("keyword", "", "budget"),
+)
+
+
 def test_nitf_document_gives_one_article(tmp_path: Path) -> None:
     result = read(tmp_path, NITF)
     assert result.problems == []
@@ -76,14 +86,7 @@ def test_nitf_document_gives_one_article(tmp_path: Path) -> None:
             url="",
             path=str((tmp_path / "budget.nitf").resolve()),
             byline="By Hans Müller, Example Wire correspondent",  # kept with the article, not in its text
-            codes=(
-                Code("subject", "IPTC:04000000", "Economy, Business and Finance"),
-                Code("subject", "11000000", "government budget"),
-                Code("person", "EXW:merkel-angela", "Angela Merkel"),
-                Code("organisation", "bundestag", "Bundestag"),
-                Code("place", "", "Berlin"),
-                Code("keyword", "", "budget"),
-            ),
+            codes=CODES,
         )
     ]
 
@@ -92,14 +95,7 @@ def test_byline_and_codes_are_kept_in_the_record() -> None:
     [record], problems = read_nitf(NITF.encode("latin-1"))
     assert problems == [] and isinstance(record, NewsRecord)
     assert record.byline == "By Hans Müller, Example Wire correspondent"
-    assert record.codes == (
-        Code("subject", "IPTC:04000000", "Economy, Business and Finance"),
-        Code("subject", "11000000", "government budget"),
-        Code("person", "EXW:merkel-angela", "Angela Merkel"),
-        Code("organisation", "bundestag", "Bundestag"),
-        Code("place", "", "Berlin"),
-        Code("keyword", "", "budget"),
-    )  # the name tagged in the text repeats the identified one: kept once
+    assert record.codes == CODES  # the name tagged in the text repeats the identified one: kept once
 
 
 def test_nitf_is_sniffed_in_an_xml_file_too(tmp_path: Path) -> None:
