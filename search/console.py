@@ -24,7 +24,7 @@ def progress_factory():
 
     enabled = sys.stderr.isatty()
 
-    def make(total: int, desc: str):
+    def make(total: int | None, desc: str):
         return tqdm(
             total=total,
             desc=desc,

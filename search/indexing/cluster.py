@@ -17,12 +17,13 @@ as failed articles, which the next run retries); a chunk whose task raises is re
 from __future__ import annotations
 
 import importlib.metadata
+import itertools
 import logging
 import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -63,13 +64,17 @@ def lost_cluster(address: str, reason: object) -> ClusterError:
     )
 
 
-def extract_on_cluster(articles: Sequence[Article], address: str, prepare_chunk: ChunkFunction) -> Iterator[Result]:
+def extract_on_cluster(articles: Iterable[Article], address: str, prepare_chunk: ChunkFunction) -> Iterator[Result]:
     """Yield ``(article, (entities, document), None)`` or ``(article, None, error)`` for every article, in
-    completion order, running ``prepare_chunk`` on the workers of the scheduler at ``address``."""
-    if not articles:
+    completion order, running ``prepare_chunk`` on the workers of the scheduler at ``address``.
+
+    ``articles`` is read as chunks are sent, at most ``IN_FLIGHT_PER_THREAD`` per worker thread ahead."""
+    spans = chunks(articles)
+    first = next(spans, None)
+    if first is None:
         return
     with _session(address) as (distributed, client, address):
-        yield from _run(distributed, client, address, articles, prepare_chunk)
+        yield from _run(distributed, client, address, itertools.chain([first], spans), prepare_chunk)
 
 
 def check_cluster(address: str) -> str:
@@ -226,33 +231,37 @@ def _describe(exc: BaseException) -> str:
 # -- the run ----------------------------------------------------------------------------------------
 
 
-def chunks(articles: Sequence[Article]) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` spans of about ``CHUNK_CHARS`` characters (at most ``CHUNK_MAX`` articles) each."""
-    start = size = 0
-    for end, article in enumerate(articles, 1):
+def chunks(articles: Iterable[Article]) -> Iterator[list[Article]]:
+    """The articles in chunks of about ``CHUNK_CHARS`` characters (at most ``CHUNK_MAX`` articles) each, taken
+    from ``articles`` only as the chunks are asked for (the indexer reads its corpus while it writes)."""
+    chunk: list[Article] = []
+    size = 0
+    for article in articles:
+        chunk.append(article)
         size += len(article.title) + len(article.body)
-        if size >= CHUNK_CHARS or end - start >= CHUNK_MAX:
-            yield start, end
-            start, size = end, 0
-    if start < len(articles):
-        yield start, len(articles)
+        if size >= CHUNK_CHARS or len(chunk) >= CHUNK_MAX:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
-def _run(distributed, client, address: str, articles: Sequence[Article], prepare: ChunkFunction) -> Iterator[Result]:
+def _run(distributed, client, address: str, spans: Iterator[list[Article]], prepare: ChunkFunction) -> Iterator[Result]:
     run = uuid.uuid4().hex[:8]
-    spans = chunks(articles)
-    pending: dict[Any, tuple[int, int]] = {}
+    pending: dict[Any, list[Article]] = {}
+    submitted = 0
     done = distributed.as_completed(loop=client.loop)
     watch = _Watch(client, address)
 
     def top_up() -> None:
         watch.refresh_now_and_then()  # workers come and go: keep 4 chunks per thread of those there now
-        while len(pending) < watch.in_flight and (span := next(spans, None)) is not None:
-            start, end = span
+        nonlocal submitted
+        while len(pending) < watch.in_flight and (chunk := next(spans, None)) is not None:
             future = client.submit(
-                prepare, articles[start:end], key=f"news-search-extract-{run}-{start}", pure=False, retries=RETRIES
+                prepare, chunk, key=f"news-search-extract-{run}-{submitted}", pure=False, retries=RETRIES
             )
-            pending[future] = span
+            submitted += 1
+            pending[future] = chunk
             done.add(future)
 
     try:
@@ -264,8 +273,7 @@ def _run(distributed, client, address: str, articles: Sequence[Article], prepare
                 time.sleep(POLL_SECONDS)
                 continue
             for future in batch:
-                start, end = pending.pop(future)
-                yield from _results(future, articles, start, end, address)
+                yield from _results(future, pending.pop(future), address)
             top_up()
     finally:
         if pending:
@@ -273,7 +281,7 @@ def _run(distributed, client, address: str, articles: Sequence[Article], prepare
                 client.cancel(list(pending))
 
 
-def _results(future, articles: Sequence[Article], start: int, end: int, address: str) -> Iterator[Result]:
+def _results(future, chunk: list[Article], address: str) -> Iterator[Result]:
     try:
         if future.status == "finished":
             outcomes, exc = future.result(), None
@@ -286,12 +294,12 @@ def _results(future, articles: Sequence[Article], start: int, end: int, address:
             f"Can't read the results of the cluster at {address}: {_describe(unreadable)}. {setup_hint()}"
         ) from None
     if outcomes is not None:
-        for offset, (prepared, error) in enumerate(outcomes):
-            yield articles[start + offset], prepared, error
+        for article, (prepared, error) in zip(chunk, outcomes, strict=True):
+            yield article, prepared, error
         return
     if type(exc).__name__ == "KilledWorker":  # the chunk took allowed-failures workers down with it
-        logger.warning("%d articles killed every worker that ran them: %s", end - start, exc)
-        for article in articles[start:end]:
+        logger.warning("%d articles killed every worker that ran them: %s", len(chunk), exc)
+        for article in chunk:
             yield article, None, f"the cluster's workers died extracting it ({type(exc).__name__})"
         return
     if exc is None:  # neither a result nor an error: the scheduler went away with it

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
+import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import filelock
 from whoosh import writing
@@ -43,7 +46,7 @@ LOCK_FILE = "indexer.lock"
 WRITER_MEMORY_MB = 256
 CHECKPOINT_EVERY = 6000  # documents per intermediate commit (not on --rebuild)
 
-ProgressFactory = Callable[[int, str], "Progress"]
+ProgressFactory = Callable[[int | None, str], "Progress"]  # (total if known, what)
 
 
 class Progress:
@@ -56,18 +59,22 @@ class Progress:
         pass
 
 
-def no_progress(total: int, desc: str) -> Progress:
+def no_progress(total: int | None, desc: str) -> Progress:
     return Progress()
 
 
 @dataclass
 class _Plan:
-    """What phase 1 found: articles to extract, ids to delete, and the counts so far."""
+    """What reading the corpus has found so far: the index's state before the run, the ids and files seen."""
 
-    to_extract: list[Article] = field(default_factory=list)
-    new_ids: set[str] = field(default_factory=set)
-    to_delete: set[str] = field(default_factory=set)
-    report: IndexReport = field(default_factory=IndexReport)
+    existing: dict[str, tuple[str, str]]  # id -> (content hash, path) of every indexed article
+    report: IndexReport
+    rebuild: bool
+    seen: set[str] = field(default_factory=set)
+    read_paths: set[str] = field(default_factory=set)  # files read (or not news): what they no longer hold goes
+
+    def is_new(self, article_id: str) -> bool:
+        return self.rebuild or article_id not in self.existing
 
 
 def build_index(
@@ -102,16 +109,13 @@ def build_index(
         ix = open_for_writing(index_path, rebuild)
         try:
             existing = {} if rebuild else _stored_state(ix)
-            plan = _plan(files, roots, existing, rebuild, progress, report)
-            if plan.to_extract or plan.to_delete or rebuild:
-                registry = PersonRegistry() if rebuild else load_registry(index_path)
-                _write(ix, index_path, plan, registry, workers, rebuild, progress, cluster)
-                save_registry(index_path, registry)
+            plan = _Plan(existing, report, rebuild, read_paths=set(report.skipped))
+            _write(ix, index_path, files, roots, plan, workers, progress, cluster)
         finally:
             ix.close()
-    plan.report.seconds = time.perf_counter() - started
-    logger.info("indexed %s", plan.report)
-    return plan.report
+    report.seconds = time.perf_counter() - started
+    logger.info("indexed %s", report)
+    return report
 
 
 # -- locking and opening -------------------------------------------------------------------------
@@ -139,59 +143,45 @@ class _index_lock:
 
 @reads_index
 def _stored_state(ix) -> dict[str, tuple[str, str]]:
-    """id -> (content hash, path) of every indexed article."""
+    """id -> (content hash, path) of every indexed article (each path string held once, not once per article)."""
+    paths: dict[str, str] = {}
     with ix.reader() as reader:
         return {
-            fields[schema.ID_FIELD]: (fields.get(schema.HASH, ""), fields.get(schema.PATH, ""))
+            fields[schema.ID_FIELD]: (
+                fields.get(schema.HASH, ""),
+                paths.setdefault(path := fields.get(schema.PATH, ""), path),
+            )
             for fields in reader.all_stored_fields()
         }
 
 
-# -- phase 1: read and compare -------------------------------------------------------------------
+# -- reading: the articles to extract, as the writer takes them ----------------------------------
 
 
-def _plan(
-    files: list[tuple[Path, Path]],
-    roots: list[Path],
-    existing: dict[str, tuple[str, str]],
-    rebuild: bool,
-    progress: ProgressFactory,
-    report: IndexReport,
-) -> _Plan:
-    """Read every file (``(path, root)`` pairs from ``discover``), compare with the index, and classify."""
-    plan = _Plan(report=report)
-    seen: set[str] = set()
-    read_paths = set(report.skipped)  # files that are not news: whatever they gave before is removed
+def _changed_articles(files: list[tuple[Path, Path]], plan: _Plan, progress: ProgressFactory) -> Iterator[Article]:
+    """Read the files (``(path, root)`` pairs from ``discover``) one at a time and yield every article that is
+    new or changed; unchanged ones are counted and skipped. Read lazily: at a million stories the corpus does
+    not fit in memory, only the ids seen so far do."""
     bar = progress(len(files), "reading")
     for file_path, root in files:
         result = read_file(file_path, root)
-        report.failed.extend((result.path, problem) for problem in result.problems)
-        report.empty.extend((result.path, record) for record in result.empty)
+        plan.report.failed.extend((result.path, problem) for problem in result.problems)
+        plan.report.empty.extend((result.path, record) for record in result.empty)
         if result.articles or not result.problems:
-            read_paths.add(result.path)
+            plan.read_paths.add(result.path)
         for article in result.articles:
-            report.read += 1
-            if article.id in seen:
-                report.failed.append((result.path, f"duplicate article id {article.id}: later copy skipped"))
+            plan.report.read += 1
+            if article.id in plan.seen:
+                plan.report.failed.append((result.path, f"duplicate article id {article.id}: later copy skipped"))
                 continue
-            seen.add(article.id)
-            _classify(article, existing, plan)
+            plan.seen.add(article.id)
+            old = plan.existing.get(article.id)
+            if old is not None and old[0] == content_hash(article):
+                plan.report.unchanged += 1
+            else:
+                yield article
         bar.update()
     bar.close()
-    if not rebuild:
-        plan.to_delete = _gone(existing, seen, read_paths, roots)
-        report.removed = len(plan.to_delete)
-    return plan
-
-
-def _classify(article: Article, existing: dict[str, tuple[str, str]], plan: _Plan) -> None:
-    old = existing.get(article.id)
-    if old is not None and old[0] == content_hash(article):
-        plan.report.unchanged += 1
-        return
-    if old is None:
-        plan.new_ids.add(article.id)
-    plan.to_extract.append(article)
 
 
 def _gone(existing: dict[str, tuple[str, str]], seen: set[str], read_paths: set[str], roots: list[Path]) -> set[str]:
@@ -218,34 +208,54 @@ def _under(path: str, prefixes: list[str]) -> bool:
 
 
 class _Writer:
-    """The run's one Whoosh writer. On a plain (not ``--rebuild``) run it commits every
-    ``CHECKPOINT_EVERY`` documents: the commit then overlaps the workers' extraction instead of
-    idling them at the end, a running server sees articles as they land, and a crash loses less.
-    A rebuild commits once, so nobody ever sees the old and the new index mixed."""
+    """The run's one Whoosh writer and the person registry, both opened on first use: a run that finds
+    nothing changed does not commit (a commit would start a new generation for every searcher).
 
-    def __init__(self, ix, index_path: Path, registry: PersonRegistry, rebuild: bool) -> None:
-        self._ix, self._index_path, self._registry, self._rebuild = ix, index_path, registry, rebuild
+    On a plain (not ``--rebuild``) run it commits every ``CHECKPOINT_EVERY`` documents: the commit then
+    overlaps the workers' extraction instead of idling them at the end, a running server sees articles as
+    they land, and a crash loses less. A rebuild commits once, so nobody ever sees the old and the new
+    index mixed."""
+
+    def __init__(self, ix, index_path: Path, rebuild: bool) -> None:
+        self._ix, self._index_path, self._rebuild = ix, index_path, rebuild
+        self._writer = None
+        self._registry: PersonRegistry | None = None
+        self._used = rebuild  # a rebuild commits even an empty corpus: it empties the index
         self._pending = 0
-        self.writer = self._open()
 
-    def _open(self):
-        try:
-            return self._ix.writer(limitmb=WRITER_MEMORY_MB)
-        except LockError:
-            raise IndexLocked(f"The index at {self._index_path} is locked by another writer.") from None
+    @property
+    def writer(self):
+        if self._writer is None:
+            try:
+                self._writer = self._ix.writer(limitmb=WRITER_MEMORY_MB)
+            except LockError:
+                raise IndexLocked(f"The index at {self._index_path} is locked by another writer.") from None
+            self._used = True
+        return self._writer
+
+    @property
+    def registry(self) -> PersonRegistry:
+        if self._registry is None:
+            self._registry = PersonRegistry() if self._rebuild else load_registry(self._index_path)
+        return self._registry
 
     def wrote(self) -> None:
         self._pending += 1
         if not self._rebuild and self._pending >= CHECKPOINT_EVERY:
             self.writer.commit(mergetype=writing.NO_MERGE)
+            self._writer = None
             self._save_segment_data()
-            save_registry(self._index_path, self._registry)
+            save_registry(self._index_path, self.registry)
             self._pending = 0
-            self.writer = self._open()
 
     def commit(self) -> None:
-        self.writer.commit(mergetype=writing.CLEAR if self._rebuild else None)
-        self._save_segment_data()
+        """Commit what the run wrote (merging small segments) and save the registry; nothing if it wrote nothing."""
+        if self._used:
+            self.writer.commit(mergetype=writing.CLEAR if self._rebuild else None)
+            self._writer = None
+            self._save_segment_data()
+        if self._registry is not None:
+            save_registry(self._index_path, self._registry)
 
     def _save_segment_data(self) -> None:
         """What searchers read of every document, saved once per new segment (``segments``)."""
@@ -253,28 +263,54 @@ class _Writer:
             segments.save_missing(self._index_path / segments.FOLDER, reader)
 
     def cancel(self) -> None:
-        self.writer.cancel()
+        if self._writer is not None:
+            self._writer.cancel()
+
+
+class _Spool:
+    """Documents held back until the whole corpus is read (their lone surnames and firm-like names are resolved
+    against it), kept in an unnamed temporary file beside the index instead of memory: at a million stories
+    they are a few gigabytes. Give it an unnamed temporary file: it disappears with the process, crash included."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file
+        self._count = 0
+
+    def append(self, item: tuple[str, Entities, dict]) -> None:
+        pickle.dump(item, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._count += 1
+
+    def __iter__(self) -> Iterator[tuple[str, Entities, dict]]:
+        self._file.flush()
+        self._file.seek(0)
+        for _ in range(self._count):
+            yield pickle.load(self._file)  # our own file, written by this process
 
 
 def _write(
     ix,
     index_path: Path,
+    files: list[tuple[Path, Path]],
+    roots: list[Path],
     plan: _Plan,
-    registry: PersonRegistry,
     workers: int | None,
-    rebuild: bool,
     progress: ProgressFactory,
     cluster: str | None,
 ) -> None:
-    out = _Writer(ix, index_path, registry, rebuild)
+    out = _Writer(ix, index_path, plan.rebuild)
     try:
-        for article_id in plan.to_delete:
-            out.writer.delete_by_term(schema.ID_FIELD, article_id)
-            registry.remove(article_id)
-        deferred = _write_extracted(out, plan, registry, workers, rebuild, progress, cluster)
-        for article, entities, doc in deferred:  # lone surnames and firms: resolved against the whole corpus
-            doc.update(entity_fields(resolve_persons(entities, registry)))
-            _write_one(out, article.id, doc, plan, rebuild)
+        with tempfile.TemporaryFile(dir=index_path, prefix="held-back-") as spool_file:
+            held_back = _Spool(spool_file)
+            _write_extracted(out, _changed_articles(files, plan, progress), plan, held_back, workers, progress, cluster)
+            if not plan.rebuild:
+                gone = _gone(plan.existing, plan.seen, plan.read_paths, roots)
+                plan.report.removed = len(gone)
+                for article_id in gone:
+                    out.writer.delete_by_term(schema.ID_FIELD, article_id)
+                    out.registry.remove(article_id)
+            for article_id, entities, doc in held_back:  # resolved against the whole corpus
+                doc.update(entity_fields(resolve_persons(entities, out.registry)))
+                _write_one(out, article_id, doc, plan)
         out.commit()
     except BaseException:
         out.cancel()
@@ -283,33 +319,31 @@ def _write(
 
 def _write_extracted(
     out: _Writer,
+    articles: Iterator[Article],
     plan: _Plan,
-    registry: PersonRegistry,
+    held_back: _Spool,
     workers: int | None,
-    rebuild: bool,
     progress: ProgressFactory,
     cluster: str | None,
-) -> list[tuple[Article, Entities, dict]]:
+) -> None:
     """Write each article as its entities arrive; hold back those with persons or unresolved lone surnames."""
-    deferred: list[tuple[Article, Entities, dict]] = []
-    bar = progress(len(plan.to_extract), "indexing")
-    for article, prepared, error in extract_entities(plan.to_extract, workers, cluster):
+    bar = progress(None, "indexing")
+    for article, prepared, error in extract_entities(articles, workers, cluster):
         bar.update()
         if prepared is None:
             plan.report.failed.append((article.path, f"{article.id}: entity extraction failed: {error}"))
             continue
         entities, doc = prepared
-        registry.add(article.id, entities.persons, entities.firm_evidence)
+        out.registry.add(article.id, entities.persons, entities.firm_evidence)
         if entities.surnames or entities.persons:  # its lone surnames and firm-like names need the whole corpus
-            deferred.append((article, entities, doc))
+            held_back.append((article.id, entities, doc))
         else:
-            _write_one(out, article.id, doc, plan, rebuild)
+            _write_one(out, article.id, doc, plan)
     bar.close()
-    return deferred
 
 
-def _write_one(out: _Writer, article_id: str, doc: dict, plan: _Plan, rebuild: bool) -> None:
-    if rebuild or article_id in plan.new_ids:
+def _write_one(out: _Writer, article_id: str, doc: dict, plan: _Plan) -> None:
+    if plan.is_new(article_id):
         out.writer.add_document(**doc)
         plan.report.added += 1
     else:

@@ -85,6 +85,16 @@ def test_rerun_with_nothing_changed_writes_nothing(corpus: Path, tmp_path: Path)
     assert whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation() == generation
 
 
+def test_a_run_that_only_deletes_commits_the_deletion(corpus: Path, tmp_path: Path) -> None:
+    build_index([corpus], tmp_path / "ix", workers=1)
+    (corpus / "budget.txt").unlink()
+    report = build_index([corpus], tmp_path / "ix", workers=1)
+    assert (report.added, report.updated, report.unchanged, report.removed) == (0, 0, 2, 1)
+    assert set(stored_documents(tmp_path / "ix")) == {"w1", "w2"}
+    persons = json.loads((tmp_path / "ix" / "persons.json").read_text(encoding="utf-8"))
+    assert "Angela Merkel" not in json.dumps(persons), "the registry forgot the deleted article's persons"
+
+
 def test_added_changed_and_deleted_files_are_applied(corpus: Path, tmp_path: Path) -> None:
     build_index([corpus], tmp_path / "ix", workers=1)
     write(corpus / "new.txt", "Putin visits Paris\n\nRussian President Vladimir Putin arrived in Paris.\n")
