@@ -44,7 +44,8 @@ logger = logging.getLogger(__name__)
 
 LOCK_FILE = "indexer.lock"
 WRITER_MEMORY_MB = 256
-CHECKPOINT_EVERY = 6000  # documents per intermediate commit (not on --rebuild)
+CHECKPOINT_EVERY = 6000  # documents per intermediate commit (not on --rebuild) ...
+CHECKPOINT_GROWTH = 0.1  # ... or this share of what the run committed before, whichever is more
 
 ProgressFactory = Callable[[int | None, str], "Progress"]  # (total if known, what)
 
@@ -213,15 +214,17 @@ class _Writer:
 
     On a plain (not ``--rebuild``) run it commits every ``CHECKPOINT_EVERY`` documents: the commit then
     overlaps the workers' extraction instead of idling them at the end, a running server sees articles as
-    they land, and a crash loses less. A rebuild commits once, so nobody ever sees the old and the new
-    index mixed."""
+    they land, and a crash loses less. In a long run the checkpoints space out (:func:`checkpoint_due`):
+    each one also saves the registry, whose size grows with the run, so evenly spaced checkpoints would
+    cost the square of the corpus. A rebuild commits once, so nobody ever sees the old and the new index
+    mixed."""
 
     def __init__(self, ix, index_path: Path, rebuild: bool) -> None:
         self._ix, self._index_path, self._rebuild = ix, index_path, rebuild
         self._writer = None
         self._registry: PersonRegistry | None = None
         self._used = rebuild  # a rebuild commits even an empty corpus: it empties the index
-        self._pending = 0
+        self._pending = self._committed = 0
 
     @property
     def writer(self):
@@ -241,11 +244,12 @@ class _Writer:
 
     def wrote(self) -> None:
         self._pending += 1
-        if not self._rebuild and self._pending >= CHECKPOINT_EVERY:
+        if not self._rebuild and checkpoint_due(self._pending, self._committed):
             self.writer.commit(mergetype=writing.NO_MERGE)
             self._writer = None
             self._save_segment_data()
             save_registry(self._index_path, self.registry)
+            self._committed += self._pending
             self._pending = 0
 
     def commit(self) -> None:
@@ -265,6 +269,13 @@ class _Writer:
     def cancel(self) -> None:
         if self._writer is not None:
             self._writer.cancel()
+
+
+def checkpoint_due(pending: int, committed: int) -> bool:
+    """Whether a run that has committed ``committed`` documents and holds ``pending`` more commits now: every
+    ``CHECKPOINT_EVERY`` documents, then every ``CHECKPOINT_GROWTH`` of the run so far (about 50 checkpoints
+    for a million stories instead of 180)."""
+    return pending >= max(CHECKPOINT_EVERY, CHECKPOINT_GROWTH * committed)
 
 
 class _Spool:

@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 
 from search.errors import IndexLocked, MissingResource
 from search.indexing import schema
-from search.indexing.indexer import LOCK_FILE, build_index
+from search.indexing.indexer import CHECKPOINT_EVERY, CHECKPOINT_GROWTH, LOCK_FILE, build_index, checkpoint_due
 
 from support import SHARED, stored_documents
 
@@ -175,6 +175,18 @@ def test_large_runs_commit_in_checkpoints_but_rebuilds_commit_once(corpus: Path,
     build_index([corpus], tmp_path / "ix", workers=1, rebuild=True)
     assert whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation() == checkpoints + 1
     assert len(stored_documents(tmp_path / "ix")) == 3
+
+
+def test_checkpoints_space_out_as_a_long_run_grows() -> None:
+    commits, pending, committed = [], 0, 0
+    for _ in range(1_000_000):
+        pending += 1
+        if checkpoint_due(pending, committed):
+            commits.append(pending)
+            committed, pending = committed + pending, 0
+    assert commits[:5] == [CHECKPOINT_EVERY] * 5
+    assert 30 <= len(commits) <= 60  # evenly spaced, it would be 166 (each one saves the growing registry)
+    assert max(commits) <= CHECKPOINT_GROWTH * 1_000_000 + 1
 
 
 def hold_lock(index_dir: Path, seconds: float) -> subprocess.Popen:
