@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 from datetime import date, timedelta
+from functools import cached_property
 
 import numpy as np
 
@@ -212,12 +213,21 @@ class DateIndex:
 
     def __init__(self, days: np.ndarray) -> None:
         self.days = days
-        dated = days != NO_DATE
-        as_dates = np.where(dated, days, date(1970, 1, 1).toordinal()) - date(1970, 1, 1).toordinal()
-        as_dates = as_dates.astype("datetime64[D]")
-        self.months = as_dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12  # year * 12 + month - 1
-        self.years = as_dates.astype("datetime64[Y]").astype(np.int64) + 1970
-        self.dated = dated
+        self.dated = days != NO_DATE
+
+    @cached_property
+    def months(self) -> np.ndarray:
+        """year * 12 + month - 1 per document (computed on first use: a commit's next search may not need it)."""
+        return self._as_dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+
+    @cached_property
+    def years(self) -> np.ndarray:
+        return self._as_dates.astype("datetime64[Y]").astype(np.int64) + 1970
+
+    @property
+    def _as_dates(self) -> np.ndarray:
+        epoch = date(1970, 1, 1).toordinal()
+        return (np.where(self.dated, self.days, epoch) - epoch).astype("datetime64[D]")
 
     def histogram(self, mask: np.ndarray) -> tuple[DateBucket, ...]:
         """Counts of the dated documents of ``mask`` per day, month or year, whichever suits their span.

@@ -30,7 +30,7 @@ from search.facets import FACETS, LANGUAGE
 from search.indexing.analysis import stemmed_language
 from search.indexing.derived import load_array, save_array
 from search.indexing.segments import LENGTH_FIELDS, SegmentData, segment_data
-from search.retrieve.dedupe import Duplicates, find_duplicates
+from search.retrieve.dedupe import BandIndex, Duplicates, add_duplicates, find_duplicates
 from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable
 from search.retrieve.query import ParsedQuery, check_expansion, parse_query
 from search.retrieve.scoring import PostingsCache, SegmentPostings
@@ -108,6 +108,7 @@ class GenerationBuilder:
         self._deletions = DeletionIndex()
         self._postings = SegmentPostings()
         self._groups: tuple[tuple[str, ...], np.ndarray] = ((), np.zeros(0, dtype=np.int64))
+        self._bands: BandIndex | None = None  # the SimHash bands of the stories self._groups covers
 
     def build(self, reader, number: int) -> Generation:
         """The generation ``reader`` reads (its number only for the log)."""
@@ -199,12 +200,13 @@ class GenerationBuilder:
 
     def _duplicates(self, segments: list[_Segment], live: np.ndarray, size: int) -> Duplicates:
         """Near-duplicate groups: saved ones when this very generation's were saved (a restart), else those
-        of the first segments an earlier generation also began with, comparing only the newer stories."""
+        of the first segments an earlier generation also began with, comparing only the newer stories (through
+        the band index of the earlier generation's stories, built on the first such commit)."""
         ids = tuple(s.data.segment_id for s in segments)
         saved_as = f"groups-{_generation_key(segments, live)}"
         saved = load_array(self._folder, saved_as, size) if self._folder is not None else None
         if saved is not None:
-            self._groups = (ids, saved)
+            self._groups, self._bands = (ids, saved), None
             return Duplicates(saved)
         known_ids, known_groups = self._groups
         kept = 0
@@ -214,8 +216,16 @@ class GenerationBuilder:
         hashes = _concat([s.data.hashes for s in segments], np.uint64, size)
         eligible = _concat([s.data.long_enough for s in segments], bool, size) & live
         digests = np.where(live, _concat([s.data.exact for s in segments], np.uint64, size), np.uint64(0))
-        known = known_groups[:known_docs] if known_docs and len(known_groups) >= known_docs else None
-        duplicates = find_duplicates(hashes, eligible, digests, known=known)
+        if known_docs and len(known_groups) >= known_docs:
+            known = known_groups[:known_docs]
+            if self._bands is None or self._bands.size < known_docs:
+                self._bands = BandIndex.build(hashes[:known_docs], eligible[:known_docs], digests[:known_docs])
+            bands = self._bands.truncated(known_docs)
+            duplicates = add_duplicates(known, bands, hashes, eligible, digests)
+            self._bands = bands.extended(hashes, eligible, digests)
+        else:
+            duplicates = find_duplicates(hashes, eligible, digests)
+            self._bands = None  # built when a commit first needs it: a restart need not pay for it
         self._groups = (ids, duplicates.group)
         if self._folder is not None:
             save_array(self._folder, saved_as, duplicates.group)

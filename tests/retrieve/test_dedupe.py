@@ -103,3 +103,47 @@ def test_adding_documents_groups_as_comparing_everything_again() -> None:
         added = find_duplicates(hashes, eligible, keys, known=known.group)
         assert added.group.tolist() == whole.group.tolist()
     assert whole.group_count >= 150
+
+
+def random_corpus(size: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """SimHashes in families (copies a few bits apart, some far), some too short, some exact copies."""
+    rng = np.random.default_rng(seed)
+    roots = rng.integers(0, 2**63, size=size // 4, dtype=np.uint64)
+    hashes = roots[rng.integers(0, len(roots), size=size)]
+    flips = rng.integers(0, 64, size=(size, 3))
+    for column in range(3):
+        on = rng.random(size) < 0.7
+        hashes = np.where(on, hashes ^ (np.uint64(1) << flips[:, column].astype(np.uint64)), hashes)
+    eligible = rng.random(size) < 0.85
+    digests = np.where(rng.random(size) < 0.3, rng.integers(1, 40, size=size).astype(np.uint64), np.uint64(0))
+    return hashes.astype(np.uint64), eligible, digests
+
+
+@pytest.mark.parametrize("max_bucket", [400, 6])
+def test_a_band_index_groups_new_documents_as_comparing_them_with_every_band(monkeypatch, max_bucket: int) -> None:
+    """``add_duplicates`` through a ``BandIndex`` kept across commits gives the groups ``find_duplicates`` gives
+    with the same known groups: with deletions since the index was built, an index cut back after a merge, and
+    buckets over MAX_BUCKET (6: many are)."""
+    from search.retrieve import dedupe
+
+    monkeypatch.setattr(dedupe, "MAX_BUCKET", max_bucket)
+    hashes, eligible, digests = random_corpus(3000, seed=5)
+    live = np.ones(len(hashes), dtype=bool)
+    start = 1500
+    known = find_duplicates(hashes[:start], eligible[:start], digests[:start]).group
+    index = dedupe.BandIndex.build(hashes[:start], eligible[:start], digests[:start])
+    rng = np.random.default_rng(9)
+    for end in (1600, 1601, 2200, 3000):
+        live[rng.choice(end, size=40, replace=False)] = False  # stories replaced or deleted since
+        now_eligible, now_digests = eligible[:end] & live[:end], np.where(live[:end], digests[:end], np.uint64(0))
+        expected = find_duplicates(hashes[:end], now_eligible, now_digests, known=known)
+        added = dedupe.add_duplicates(known, index, hashes[:end], now_eligible, now_digests)
+        assert added.group.tolist() == expected.group.tolist()
+        known, index = added.group, index.extended(hashes[:end], now_eligible, now_digests)
+    assert len(np.unique(known)) < len(known) - 200  # families were grouped
+    cut = index.truncated(2000)  # a merge replaced the segments after document 2000
+    now_eligible, now_digests = eligible & live, np.where(live, digests, np.uint64(0))
+    expected = find_duplicates(hashes, now_eligible, now_digests, known=known[:2000])
+    assert dedupe.add_duplicates(known[:2000], cut, hashes, now_eligible, now_digests).group.tolist() == (
+        expected.group.tolist()
+    )
