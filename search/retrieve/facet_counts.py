@@ -20,6 +20,7 @@ from search.models import DateBucket, FacetValue
 
 DAY_BUCKETS_MAX_SPAN = 62  # days: up to two months of matching dates -> one bucket per day
 MONTH_BUCKETS_MAX_SPAN = 5 * 366  # up to five years -> one bucket per month; beyond -> per year
+SPARSE_BELOW = 8  # count a facet entry by entry when results are under 1/8 of the documents
 
 
 class FacetTable:
@@ -27,6 +28,7 @@ class FacetTable:
 
     Each (document, value) entry also records whether the story is *about* the value (``entry_about``), so
     one table serves both ``mentions=any`` and ``mentions=about``: the latter only looks at those entries.
+    Entries are in document order (``entry_doc`` ascending).
     """
 
     def __init__(
@@ -67,11 +69,12 @@ class FacetTable:
                 docs.append(docnum)
                 vals.append(vid)
                 about_flags.append(value.lower() in subjects)
+        order = np.argsort(np.asarray(docs, dtype=np.int64), kind="stable")  # entries in document order
         return cls(
             name,
-            np.asarray(docs, dtype=np.int64),
-            np.asarray(vals, dtype=np.int64),
-            np.asarray(about_flags, dtype=bool),
+            np.asarray(docs, dtype=np.int64)[order],
+            np.asarray(vals, dtype=np.int64)[order],
+            np.asarray(about_flags, dtype=bool)[order],
             (values, ids),
             doc_count,
         )
@@ -98,7 +101,20 @@ class FacetTable:
         return mask
 
     def count(self, mask: np.ndarray, about: bool = False) -> np.ndarray:
-        """How many documents of ``mask`` name each value (are about it, with ``about``), by value id."""
+        """How many documents of ``mask`` name each value (are about it, with ``about``), by value id.
+
+        Few documents (most queries): their entries are found by binary search in ``entry_doc``, which is in
+        document order; many: every entry is tested. At a million stories that is the difference between
+        touching thousands of entries and touching millions, for every facet of every results page."""
+        matched = int(np.count_nonzero(mask))
+        if matched * SPARSE_BELOW < self.doc_count:
+            docs = np.flatnonzero(mask).astype(self.entry_doc.dtype)  # the same type, or numpy converts entry_doc
+            positions = _ranges(
+                np.searchsorted(self.entry_doc, docs, "left"), np.searchsorted(self.entry_doc, docs, "right")
+            )
+            if about:
+                positions = positions[self.entry_about[positions]]
+            return np.bincount(self.entry_val[positions], minlength=len(self.values))
         hit = mask[self.entry_doc]
         if about:
             hit &= self.entry_about
@@ -206,6 +222,13 @@ def date_mask(days: np.ndarray, start: date | None, end: date | None) -> np.ndar
     if end is not None:
         mask &= days <= end.toordinal()
     return mask
+
+
+def _ranges(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """The positions of every range ``[low[i], high[i])``, concatenated."""
+    counts = high - low
+    starts = np.repeat(low - (np.cumsum(counts) - counts), counts)
+    return np.arange(int(counts.sum())) + starts
 
 
 class DateIndex:

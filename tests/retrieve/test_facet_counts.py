@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import numpy as np
+import pytest
 
 from search.models import FacetValue
+from search.retrieve import facet_counts
 from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable, date_mask
 
 DOCS = [  # (document, every value it names, the ones it is about)
@@ -56,6 +59,29 @@ def test_several_values_are_or_ed_and_about_looks_at_the_subjects_only() -> None
         "Benjamin Netanyahu": 1,
         "Angela Merkel": 1,
     }
+
+
+@pytest.mark.parametrize("share", [0.0, 0.002, 0.05, 0.5, 1.0])
+def test_few_results_are_counted_entry_by_entry_as_many_are_counted_whole(share: float, monkeypatch) -> None:
+    """The binary-search path (few matching documents) and the whole-table path give the same counts, with and
+    without ``about``, on documents given out of order and some with no value."""
+    rng = np.random.default_rng(4)
+    names = [f"Person {n}" for n in range(40)]
+    docs = [
+        (doc, tuple(rng.choice(names, size=rng.integers(0, 4), replace=False)), ())
+        for doc in rng.permutation(2000).tolist()
+    ]
+    docs = [(doc, named, named[:1]) for doc, named, _ in docs]
+    t = FacetTable.from_documents("person", docs, doc_count=2000)
+    assert (np.diff(t.entry_doc) >= 0).all()
+    results = rng.random(2000) < share
+    counted = {}
+    for below in (0, 10**9):  # 0: every count entry by entry; 10**9: over the whole table (some results)
+        monkeypatch.setattr(facet_counts, "SPARSE_BELOW", below)
+        counted[below] = (t.count(results).tolist(), t.count(results, about=True).tolist())
+    assert counted[10**9] == counted[0]
+    expected = Counter(value for doc, named, _ in docs if results[doc] for value in named)
+    assert {t.values[i]: c for i, c in enumerate(counted[0][0]) if c} == dict(expected)
 
 
 def test_excluded_values_are_listed_and_flagged() -> None:
