@@ -59,9 +59,11 @@ class Duplicates:
         if not len(hit):
             return mask
         roots = self.group[hit]
-        _, first = np.unique(roots, return_index=True)
+        first = np.empty(len(self.group), dtype=np.int64)  # only the roots' slots are written and read
+        first[roots] = len(self.group)
+        np.minimum.at(first, roots, hit)  # each group's lowest matching document, without sorting the hits
         out = mask & ~self.in_group
-        out[hit[first]] = True
+        out[first[roots]] = True
         return out
 
     def members(self, docnum: int) -> np.ndarray:

@@ -257,8 +257,9 @@ class DateIndex:
 
         Buckets are contiguous from the first to the last matching date (empty ones included, count 0).
         """
-        selected = mask & self.dated
-        matched = self.days[selected]
+        docs = np.flatnonzero(mask)  # results are usually few: index them rather than test every document
+        docs = docs[self.dated[docs]]
+        matched = self.days[docs]
         if not len(matched):
             return ()
         lo, hi = int(matched.min()), int(matched.max())
@@ -268,9 +269,9 @@ class DateIndex:
         first = date.fromordinal(lo)
         if hi - lo <= MONTH_BUCKETS_MAX_SPAN:
             base = first.year * 12 + first.month - 1
-            counts = np.bincount(self.months[selected] - base)
+            counts = np.bincount(self.months[docs] - base)
             return tuple(_month_bucket(base + i, int(c)) for i, c in enumerate(counts))
-        counts = np.bincount(self.years[selected] - first.year)
+        counts = np.bincount(self.years[docs] - first.year)
         return tuple(_year_bucket(first.year + i, int(c)) for i, c in enumerate(counts))
 
 

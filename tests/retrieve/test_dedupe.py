@@ -147,3 +147,15 @@ def test_a_band_index_groups_new_documents_as_comparing_them_with_every_band(mon
     assert dedupe.add_duplicates(known[:2000], cut, hashes, now_eligible, now_digests).group.tolist() == (
         expected.group.tolist()
     )
+
+
+def test_collapse_keeps_each_groups_first_match_on_many_groups() -> None:
+    hashes, eligible, digests = random_corpus(3000, seed=8)
+    dups = find_duplicates(hashes, eligible, digests)
+    mask = np.random.default_rng(2).random(3000) < 0.4
+    first_of: dict[int, int] = {}
+    for doc in np.flatnonzero(mask).tolist():
+        first_of.setdefault(int(dups.group[doc]), doc)
+    expected = sorted(first_of.values())
+    assert np.flatnonzero(dups.collapse(mask)).tolist() == expected
+    assert dups.group_count > 100
