@@ -188,15 +188,12 @@ class GenerationBuilder:
 
     def _facet(self, name: str, segments: list[_Segment], offsets: list[int], live: np.ndarray, size: int):
         docs = _concat([s.data.facets[name].doc + np.int32(base) for s, base in zip(segments, offsets)], np.int32, 0)
-        keep = live[docs]
-        return FacetTable(
-            name,
-            docs[keep],
-            _concat([s.values[name] for s in segments], np.int32, 0)[keep],
-            _concat([s.data.facets[name].about for s in segments], bool, 0)[keep],
-            self._vocabularies[name].snapshot(),
-            size,
-        )
+        values = _concat([s.values[name] for s in segments], np.int32, 0)
+        about = _concat([s.data.facets[name].about for s in segments], bool, 0)
+        if not live.all():  # the entries of deleted documents go (no copy when nothing was deleted)
+            keep = live[docs]
+            docs, values, about = docs[keep], values[keep], about[keep]
+        return FacetTable(name, docs, values, about, self._vocabularies[name].snapshot(), size)
 
     def _duplicates(self, segments: list[_Segment], live: np.ndarray, size: int) -> Duplicates:
         """Near-duplicate groups: saved ones when this very generation's were saved (a restart), else those
