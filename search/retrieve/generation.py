@@ -108,7 +108,7 @@ class GenerationBuilder:
         self._deletions = DeletionIndex()
         self._postings = SegmentPostings()
         self._groups: tuple[tuple[str, ...], np.ndarray] = ((), np.zeros(0, dtype=np.int64))
-        self._bands: BandIndex | None = None  # the SimHash bands of the stories self._groups covers
+        self._bands: _BandsInBackground | None = None  # the SimHash bands of the stories self._groups covers
 
     def build(self, reader, number: int) -> Generation:
         """The generation ``reader`` reads (its number only for the log)."""
@@ -119,6 +119,7 @@ class GenerationBuilder:
         self._segments = {s.data.segment_id: s for s in segments}
         offsets = [base for _, base in leaves]
         size = reader.doc_count_all()
+        self._postings.fit(size)
         live = _concat([_live(leaf) for leaf, _ in leaves], bool, size)
         days = np.where(live, _concat([s.data.days for s in segments], np.int64, size), NO_DATE)
         stamps = _concat([s.data.stamps for s in segments], np.int64, size)
@@ -197,36 +198,74 @@ class GenerationBuilder:
 
     def _duplicates(self, segments: list[_Segment], live: np.ndarray, size: int) -> Duplicates:
         """Near-duplicate groups: saved ones when this very generation's were saved (a restart), else those
-        of the first segments an earlier generation also began with, comparing only the newer stories (through
-        the band index of the earlier generation's stories, built on the first such commit)."""
+        of the first segments an earlier generation also began with, comparing only the newer stories through
+        the band index of the earlier generation's stories."""
         ids = tuple(s.data.segment_id for s in segments)
         saved_as = f"groups-{_generation_key(segments, live)}"
         saved = load_array(self._folder, saved_as, size) if self._folder is not None else None
+        hashes = _concat([s.data.hashes for s in segments], np.uint64, size)
+        eligible = _concat([s.data.long_enough for s in segments], bool, size) & live
+        digests = np.where(live, _concat([s.data.exact for s in segments], np.uint64, size), np.uint64(0))
         if saved is not None:
-            self._groups, self._bands = (ids, saved), None
+            self._groups = (ids, saved)
+            self._bands = _BandsInBackground(hashes, eligible, digests)  # ready for the next commit
             return Duplicates(saved)
         known_ids, known_groups = self._groups
         kept = 0
         while kept < min(len(ids), len(known_ids)) and ids[kept] == known_ids[kept]:
             kept += 1
         known_docs = sum(s.data.size for s in segments[:kept])
-        hashes = _concat([s.data.hashes for s in segments], np.uint64, size)
-        eligible = _concat([s.data.long_enough for s in segments], bool, size) & live
-        digests = np.where(live, _concat([s.data.exact for s in segments], np.uint64, size), np.uint64(0))
+        bands = self._bands.result() if self._bands is not None else None
         if known_docs and len(known_groups) >= known_docs:
-            known = known_groups[:known_docs]
-            if self._bands is None or self._bands.size < known_docs:
-                self._bands = BandIndex.build(hashes[:known_docs], eligible[:known_docs], digests[:known_docs])
-            bands = self._bands.truncated(known_docs)
-            duplicates = add_duplicates(known, bands, hashes, eligible, digests)
-            self._bands = bands.extended(hashes, eligible, digests)
+            if bands is None or bands.size < known_docs:
+                bands = BandIndex.build(hashes[:known_docs], eligible[:known_docs], digests[:known_docs])
+            bands = bands.truncated(known_docs)
+            duplicates = add_duplicates(known_groups[:known_docs], bands, hashes, eligible, digests)
         else:
             duplicates = find_duplicates(hashes, eligible, digests)
-            self._bands = None  # built when a commit first needs it: a restart need not pay for it
+            bands = BandIndex.build(hashes[:0], eligible[:0], digests[:0])
+        self._bands = _BandsInBackground.extending(bands, hashes, eligible, digests)
         self._groups = (ids, duplicates.group)
         if self._folder is not None:
             save_array(self._folder, saved_as, duplicates.group)
         return duplicates
+
+
+class _BandsInBackground:
+    """The band index of a generation's stories, built in a thread while the generation serves (numpy sorts
+    without the GIL), so that the next commit finds it ready instead of sorting a million keys first."""
+
+    def __init__(self, hashes: np.ndarray, eligible: np.ndarray, digests: np.ndarray) -> None:
+        self._make = lambda: BandIndex.build(hashes, eligible, digests)
+        self._start()
+
+    @classmethod
+    def extending(cls, bands: BandIndex, hashes: np.ndarray, eligible: np.ndarray, digests: np.ndarray):
+        job = cls.__new__(cls)
+        job._make = lambda: bands.extended(hashes, eligible, digests)
+        job._start()
+        return job
+
+    def _start(self) -> None:
+        self._index: BandIndex | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="band-index", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._index = self._make()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller of result()
+            self._error = exc
+        finally:
+            del self._make  # and with it the generation's arrays
+
+    def result(self) -> BandIndex:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._index is not None
+        return self._index
 
 
 @dataclass(frozen=True)

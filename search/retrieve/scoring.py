@@ -33,7 +33,8 @@ class PostingsCache:
 
     K1 = 1.2
     B = 0.75
-    BUDGET = 4_000_000  # postings kept (8 bytes each)
+    BUDGET = 4_000_000  # postings kept (8 bytes each) ...
+    BUDGET_PER_DOCUMENT = 12  # ... or this many per document of a larger index (about 100 MB at a million)
 
     def __init__(
         self, doc_count: int, lengths: dict[str, np.ndarray] | None = None, segments: SegmentPostings | None = None
@@ -43,7 +44,7 @@ class PostingsCache:
         self._doc_count = doc_count
         self._segments = segments
         self._lengths: dict[str, np.ndarray] = dict(lengths or {})
-        self._scores = ArrayCache(self.BUDGET)
+        self._scores = ArrayCache(max(self.BUDGET, self.BUDGET_PER_DOCUMENT * doc_count))
         self._lock = threading.Lock()
 
     def term(self, reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -93,6 +94,11 @@ class ArrayCache:
         self._size = 0
         self._lock = threading.Lock()
 
+    def fit(self, budget: int) -> None:
+        """Hold up to ``budget`` postings from now on (an index that grew needs more to keep its terms warm)."""
+        with self._lock:
+            self._budget = budget
+
     def get(self, key: tuple, load: Callable[[], tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
         with self._lock:
             found = self._entries.get(key)
@@ -120,10 +126,16 @@ class SegmentPostings:
     from one generation to the next, and are dropped as the postings are read.
     """
 
-    BUDGET = 8_000_000  # postings kept (8 bytes each)
+    BUDGET = 8_000_000  # postings kept (8 bytes each) ...
+    BUDGET_PER_DOCUMENT = 24  # ... or this many per document of a larger index (about 200 MB at a million)
 
     def __init__(self) -> None:
         self._postings = ArrayCache(self.BUDGET)
+
+    def fit(self, doc_count: int) -> None:
+        """Size the cache for an index of ``doc_count`` documents: a fixed budget would let a large index's
+        searches evict each other's postings in turn, and every "warm" search decode them again."""
+        self._postings.fit(max(self.BUDGET, self.BUDGET_PER_DOCUMENT * doc_count))
 
     def get(self, leaf, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers in the segment, weights) of a term in the segment ``leaf`` reads, deleted

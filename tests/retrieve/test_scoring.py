@@ -429,3 +429,30 @@ def test_scores_with_deleted_documents_like_whoosh(tmp_path: Path) -> None:
     with open_whoosh(tmp_path) as with_deleted:
         assert with_deleted.reader().doc_count() < with_deleted.reader().doc_count_all()
         assert_same_as_whoosh(with_deleted, parse("gold", with_deleted.schema))
+
+
+def test_the_postings_caches_grow_with_the_index() -> None:
+    """A fixed budget let a large index's searches evict each other's postings in turn (every "warm" search
+    decoded them again): the budget grows with the documents."""
+    from search.retrieve.scoring import ArrayCache, PostingsCache, SegmentPostings
+
+    pair = (np.zeros(6, dtype=np.int32), np.zeros(6, dtype=np.float32))
+    cache = ArrayCache(10)
+    loads = []
+
+    def load(key: str):
+        loads.append(key)
+        return pair
+
+    for key in ("a", "b", "a", "b"):
+        cache.get((key,), lambda key=key: load(key))
+    assert loads == ["a", "b", "a", "b"]  # 12 postings over a budget of 10: each evicts the other
+    cache.fit(20)
+    for key in ("a", "b", "a", "b"):
+        cache.get((key,), lambda key=key: load(key))
+    assert loads == ["a", "b", "a", "b", "a"]  # b was still there, then both stay
+    segments = SegmentPostings()
+    segments.fit(1_000_000)
+    assert segments._postings._budget == SegmentPostings.BUDGET_PER_DOCUMENT * 1_000_000
+    assert PostingsCache(1_000_000)._scores._budget == PostingsCache.BUDGET_PER_DOCUMENT * 1_000_000
+    assert PostingsCache(1_000)._scores._budget == PostingsCache.BUDGET
