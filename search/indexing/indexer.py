@@ -29,16 +29,14 @@ from typing import IO
 import filelock
 from whoosh import writing
 from whoosh.index import LockError
-from whoosh.writing import SegmentWriter
 
 from search.entities.nlp import ensure_resources
 from search.errors import IndexLocked, reads_index
 from search.indexing import schema, segments
 from search.indexing.document import content_hash, entity_fields
 from search.indexing.opening import open_for_writing
-from search.indexing.pipeline import default_workers, extract_entities
+from search.indexing.pipeline import extract_entities
 from search.indexing.registry import PersonRegistry, load_registry, resolve_persons, save_registry
-from search.indexing.writing import ParallelWriter
 from search.ingest import check_readers, discover, read_file
 from search.models import Article, Entities, IndexReport
 
@@ -221,9 +219,9 @@ class _Writer:
     cost the square of the corpus. A rebuild commits once, so nobody ever sees the old and the new index
     mixed."""
 
-    def __init__(self, ix, index_path: Path, rebuild: bool, procs: int) -> None:
-        self._ix, self._index_path, self._rebuild, self._procs = ix, index_path, rebuild, procs
-        self._writer: SegmentWriter | None = None
+    def __init__(self, ix, index_path: Path, rebuild: bool) -> None:
+        self._ix, self._index_path, self._rebuild = ix, index_path, rebuild
+        self._writer = None
         self._registry: PersonRegistry | None = None
         self._used = rebuild  # a rebuild commits even an empty corpus: it empties the index
         self._pending = self._committed = 0
@@ -232,10 +230,7 @@ class _Writer:
     def writer(self):
         if self._writer is None:
             try:
-                if self._procs > 1:
-                    self._writer = ParallelWriter(self._ix, self._procs, WRITER_MEMORY_MB // self._procs)
-                else:
-                    self._writer = self._ix.writer(limitmb=WRITER_MEMORY_MB)
+                self._writer = self._ix.writer(limitmb=WRITER_MEMORY_MB)
             except LockError:
                 raise IndexLocked(f"The index at {self._index_path} is locked by another writer.") from None
             self._used = True
@@ -313,7 +308,7 @@ def _write(
     progress: ProgressFactory,
     cluster: str | None,
 ) -> None:
-    out = _Writer(ix, index_path, plan.rebuild, default_workers() if workers is None else max(1, workers))
+    out = _Writer(ix, index_path, plan.rebuild)
     try:
         with tempfile.TemporaryFile(dir=index_path, prefix="held-back-") as spool_file:
             held_back = _Spool(spool_file)

@@ -123,11 +123,11 @@ def _extract_here(articles: Iterable[Article]) -> Iterator[Result]:
 
 
 def _init_worker(parent: int) -> None:
-    exit_with_parent(parent)
+    _exit_with_parent(parent)
     get_extractor()
 
 
-def exit_with_parent(parent: int) -> None:
+def _exit_with_parent(parent: int) -> None:
     """End this worker soon after its indexer dies (``kill -9`` included).
 
     A forked worker inherits the indexer's open files, Whoosh's write lock among them: an orphan that
