@@ -18,34 +18,28 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import filelock
-from whoosh import writing
-from whoosh.index import LockError
 
 from search.entities.nlp import ensure_resources
 from search.errors import IndexLocked, reads_index
-from search.indexing import schema, segments
+from search.indexing import schema
 from search.indexing.document import content_hash, entity_fields
 from search.indexing.opening import open_for_writing
 from search.indexing.pipeline import extract_entities
-from search.indexing.registry import PersonRegistry, load_registry, resolve_persons, save_registry
+from search.indexing.registry import resolve_persons
+from search.indexing.writer import HeldBack, RunWriter
 from search.ingest import check_readers, discover, read_file
-from search.models import Article, Entities, IndexReport
+from search.models import Article, IndexReport
 
 logger = logging.getLogger(__name__)
 
 LOCK_FILE = "indexer.lock"
-WRITER_MEMORY_MB = 256
-CHECKPOINT_EVERY = 6000  # documents per intermediate commit (not on --rebuild) ...
-CHECKPOINT_GROWTH = 0.1  # ... or this share of what the run committed before, whichever is more
 
 ProgressFactory = Callable[[int | None, str], "Progress"]  # (total if known, what)
 
@@ -208,96 +202,6 @@ def _under(path: str, prefixes: list[str]) -> bool:
 # -- phase 2: extract and write ------------------------------------------------------------------
 
 
-class _Writer:
-    """The run's one Whoosh writer and the person registry, both opened on first use: a run that finds
-    nothing changed does not commit (a commit would start a new generation for every searcher).
-
-    On a plain (not ``--rebuild``) run it commits every ``CHECKPOINT_EVERY`` documents: the commit then
-    overlaps the workers' extraction instead of idling them at the end, a running server sees articles as
-    they land, and a crash loses less. In a long run the checkpoints space out (:func:`checkpoint_due`):
-    each one also saves the registry, whose size grows with the run, so evenly spaced checkpoints would
-    cost the square of the corpus. A rebuild commits once, so nobody ever sees the old and the new index
-    mixed."""
-
-    def __init__(self, ix, index_path: Path, rebuild: bool) -> None:
-        self._ix, self._index_path, self._rebuild = ix, index_path, rebuild
-        self._writer = None
-        self._registry: PersonRegistry | None = None
-        self._used = rebuild  # a rebuild commits even an empty corpus: it empties the index
-        self._pending = self._committed = 0
-
-    @property
-    def writer(self):
-        if self._writer is None:
-            try:
-                self._writer = self._ix.writer(limitmb=WRITER_MEMORY_MB)
-            except LockError:
-                raise IndexLocked(f"The index at {self._index_path} is locked by another writer.") from None
-            self._used = True
-        return self._writer
-
-    @property
-    def registry(self) -> PersonRegistry:
-        if self._registry is None:
-            self._registry = PersonRegistry() if self._rebuild else load_registry(self._index_path)
-        return self._registry
-
-    def wrote(self) -> None:
-        self._pending += 1
-        if not self._rebuild and checkpoint_due(self._pending, self._committed):
-            self.writer.commit(mergetype=writing.NO_MERGE)
-            self._writer = None
-            self._save_segment_data()
-            save_registry(self._index_path, self.registry)
-            self._committed += self._pending
-            self._pending = 0
-
-    def commit(self) -> None:
-        """Commit what the run wrote (merging small segments) and save the registry; nothing if it wrote nothing."""
-        if self._used:
-            self.writer.commit(mergetype=writing.CLEAR if self._rebuild else None)
-            self._writer = None
-            self._save_segment_data()
-        if self._registry is not None:
-            save_registry(self._index_path, self._registry)
-
-    def _save_segment_data(self) -> None:
-        """What searchers read of every document, saved once per new segment (``segments``)."""
-        with self._ix.reader() as reader:
-            segments.save_missing(self._index_path / segments.FOLDER, reader)
-
-    def cancel(self) -> None:
-        if self._writer is not None:
-            self._writer.cancel()
-
-
-def checkpoint_due(pending: int, committed: int) -> bool:
-    """Whether a run that has committed ``committed`` documents and holds ``pending`` more commits now: every
-    ``CHECKPOINT_EVERY`` documents, then every ``CHECKPOINT_GROWTH`` of the run so far (about 50 checkpoints
-    for a million stories instead of 180)."""
-    return pending >= max(CHECKPOINT_EVERY, CHECKPOINT_GROWTH * committed)
-
-
-class _Spool:
-    """Documents held back until the whole corpus is read (their lone surnames and firm-like names are resolved
-    against it), kept in an unnamed temporary file beside the index instead of memory: at a million stories
-    they are a few gigabytes. Give it an unnamed temporary file: it disappears with the process, crash included."""
-
-    def __init__(self, file: IO[bytes]) -> None:
-        self._file = file
-        self._count = 0
-
-    def append(self, item: tuple[str, Entities, dict]) -> None:
-        pickle.dump(item, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._count += 1
-
-    def __iter__(self) -> Iterator[tuple[str, Entities, dict]]:
-        self._file.flush()
-        self._file.seek(0)
-        for _ in range(self._count):
-            yield pickle.load(self._file)  # our own file, written by this process
-
-
 def _write(
     ix,
     index_path: Path,
@@ -308,10 +212,10 @@ def _write(
     progress: ProgressFactory,
     cluster: str | None,
 ) -> None:
-    out = _Writer(ix, index_path, plan.rebuild)
+    out = RunWriter(ix, index_path, plan.rebuild)
     try:
         with tempfile.TemporaryFile(dir=index_path, prefix="held-back-") as spool_file:
-            held_back = _Spool(spool_file)
+            held_back = HeldBack(spool_file)
             _write_extracted(out, _changed_articles(files, plan, progress), plan, held_back, workers, progress, cluster)
             if not plan.rebuild:
                 gone = _gone(plan.existing, plan.seen, plan.read_paths, roots)
@@ -329,10 +233,10 @@ def _write(
 
 
 def _write_extracted(
-    out: _Writer,
+    out: RunWriter,
     articles: Iterator[Article],
     plan: _Plan,
-    held_back: _Spool,
+    held_back: HeldBack,
     workers: int | None,
     progress: ProgressFactory,
     cluster: str | None,
@@ -353,7 +257,7 @@ def _write_extracted(
     bar.close()
 
 
-def _write_one(out: _Writer, article_id: str, doc: dict, plan: _Plan) -> None:
+def _write_one(out: RunWriter, article_id: str, doc: dict, plan: _Plan) -> None:
     if plan.is_new(article_id):
         out.writer.add_document(**doc)
         plan.report.added += 1

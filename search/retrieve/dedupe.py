@@ -98,11 +98,11 @@ def find_duplicates(
     parent = np.arange(size, dtype=np.int64)
     if known is not None:
         parent[:start] = known
-    pairs = [_exact_pairs(np.asarray(digests, dtype=np.uint64), start)]
+    pairs = [exact_pairs(np.asarray(digests, dtype=np.uint64), start)]
     pairs += _simhash_pairs(np.asarray(hashes, dtype=np.uint64), np.flatnonzero(eligible), start)
     firsts = np.concatenate([a for a, _ in pairs])
     seconds = np.concatenate([b for _, b in pairs])
-    dups = Duplicates(_components(parent, firsts, seconds))
+    dups = Duplicates(components(parent, firsts, seconds))
     logger.info(
         "near-duplicates: %d groups covering %d of %d documents (%d compared anew)",
         dups.group_count,
@@ -113,128 +113,7 @@ def find_duplicates(
     return dups
 
 
-class BandIndex:
-    """The band keys of the documents ``find_duplicates`` already grouped, sorted per band, and their content
-    digests, sorted: kept from one generation to the next (``GenerationBuilder``), so that grouping the stories
-    of a small commit costs binary searches and the comparisons it adds, not passes over every SimHash.
-
-    It covers documents ``[0, size)``: those eligible (or with a digest) when they were added. Documents deleted
-    since stay in it; callers pass ``eligible`` and ``digests`` of the current generation, which exclude them.
-    """
-
-    def __init__(self, size: int, bands: list[tuple[np.ndarray, np.ndarray]], digests: tuple[np.ndarray, np.ndarray]):
-        self.size = size
-        self._bands = bands  # per band: (sorted keys as uint16, document numbers (int32) in that order)
-        self._digests = digests  # (sorted non-zero digests, document numbers (int32) in that order)
-
-    @classmethod
-    def build(cls, hashes: np.ndarray, eligible: np.ndarray, digests: np.ndarray) -> BandIndex:
-        """The index of every document of the arrays (13-bit keys: numpy's stable sort is a radix sort)."""
-        docs = np.flatnonzero(eligible).astype(np.int32)
-        bands = []
-        for band in range(BANDS):
-            keys = _band_keys(hashes[docs], band)
-            order = np.argsort(keys, kind="stable")
-            bands.append((keys[order], docs[order]))
-        with_digest = np.flatnonzero(digests).astype(np.int32)
-        order = np.argsort(digests[with_digest], kind="stable")
-        return cls(len(hashes), bands, (digests[with_digest][order], with_digest[order]))
-
-    def truncated(self, size: int) -> BandIndex:
-        """The index of documents ``[0, size)`` only (the later ones were merged into new segments)."""
-        if size >= self.size:
-            return self
-        bands = [(keys[docs < size], docs[docs < size]) for keys, docs in self._bands]
-        values, docs = self._digests
-        return BandIndex(size, bands, (values[docs < size], docs[docs < size]))
-
-    def extended(self, hashes: np.ndarray, eligible: np.ndarray, digests: np.ndarray) -> BandIndex:
-        """This index plus documents ``[self.size, len(hashes))`` (a copy: a searcher may still use this one)."""
-        new = np.arange(self.size, len(hashes), dtype=np.int32)
-        docs = new[eligible[new]]
-        bands = []
-        for band, (keys, members) in enumerate(self._bands):
-            added = _band_keys(hashes[docs], band)
-            order = np.argsort(added, kind="stable")
-            at = np.searchsorted(keys, added[order], side="right")
-            bands.append((np.insert(keys, at, added[order]), np.insert(members, at, docs[order])))
-        with_digest = new[digests[new] != 0]
-        values, members = self._digests
-        added_values = digests[with_digest]
-        order = np.argsort(added_values, kind="stable")
-        at = np.searchsorted(values, added_values[order], side="right")
-        digest_index = (np.insert(values, at, added_values[order]), np.insert(members, at, with_digest[order]))
-        return BandIndex(len(hashes), bands, digest_index)
-
-    def pairs(
-        self, hashes: np.ndarray, eligible: np.ndarray, digests: np.ndarray
-    ) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Every pair ``find_duplicates`` would join that has a document ``>= self.size``: SimHash pairs within
-        MAX_DISTANCE bits in buckets of at most MAX_BUCKET eligible documents, and pairs of equal digests."""
-        new = np.arange(self.size, len(hashes))
-        pairs = [self._digest_pairs(new[digests[new] != 0], digests)]
-        docs = new[eligible[new]]
-        for band, (keys, members) in enumerate(self._bands):
-            pairs += self._band_pairs(docs, _band_keys(hashes[docs], band), keys, members, hashes, eligible)
-        return pairs
-
-    def _band_pairs(self, docs, keys, known_keys, known_docs, hashes, eligible) -> list[tuple[np.ndarray, np.ndarray]]:
-        if not len(docs):
-            return []
-        low, high = np.searchsorted(known_keys, keys, "left"), np.searchsorted(known_keys, keys, "right")
-        new_ids, others = _expand(low, high)
-        others = known_docs[others]
-        live = eligible[others]
-        new_ids, others = new_ids[live], others[live]
-        _, inverse, new_counts = np.unique(keys, return_inverse=True, return_counts=True)
-        size = np.bincount(new_ids, minlength=len(docs)) + new_counts[inverse]  # the bucket's eligible documents
-        fits = (size > 1) & (size <= MAX_BUCKET)
-        keep = fits[new_ids]
-        new_ids, others = new_ids[keep], others[keep]
-        close = _popcount(hashes[docs[new_ids]] ^ hashes[others]) <= MAX_DISTANCE
-        pairs = [(docs[new_ids[close]], others[close])]
-        order = np.flatnonzero(fits)[np.argsort(keys[fits], kind="stable")]  # new documents among themselves
-        pairs += _close_pairs(order, keys[order], docs, hashes[docs], 0)
-        return pairs
-
-    def _digest_pairs(self, docs: np.ndarray, digests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if not len(docs):
-            return _NO_PAIRS
-        values, known_docs = self._digests
-        low, high = np.searchsorted(values, digests[docs], "left"), np.searchsorted(values, digests[docs], "right")
-        new_ids, others = _expand(low, high)
-        others = known_docs[others]
-        live = digests[others] != 0
-        first, second = _exact_pairs(digests[docs], 0)  # new documents among themselves
-        return np.concatenate([docs[new_ids[live]], docs[first]]), np.concatenate([others[live], docs[second]])
-
-
-def add_duplicates(known: np.ndarray, index: BandIndex, hashes, eligible, digests) -> Duplicates:
-    """``find_duplicates(hashes, eligible, digests, known=known)`` for ``known`` groups of documents
-    ``[0, index.size)``, comparing the newer documents through ``index`` instead of every band of every
-    document."""
-    parent = np.arange(len(hashes), dtype=np.int64)
-    parent[: index.size] = known
-    pairs = index.pairs(np.asarray(hashes, dtype=np.uint64), eligible, np.asarray(digests, dtype=np.uint64))
-    firsts = np.concatenate([a for a, _ in pairs])
-    seconds = np.concatenate([b for _, b in pairs])
-    return Duplicates(_components(parent, firsts, seconds))
-
-
-def _band_keys(hashes: np.ndarray, band: int) -> np.ndarray:
-    low, high = BAND_EDGES[band], BAND_EDGES[band + 1]
-    return ((hashes >> np.uint64(low)) & np.uint64((1 << (high - low)) - 1)).astype(np.uint16)
-
-
-def _expand(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For ranges ``[low[i], high[i])``: (i repeated once per position, the positions), flat."""
-    counts = high - low
-    ids = np.repeat(np.arange(len(low)), counts)
-    positions = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts) + low[ids]
-    return ids, positions
-
-
-def _components(parent: np.ndarray, firsts: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+def components(parent: np.ndarray, firsts: np.ndarray, seconds: np.ndarray) -> np.ndarray:
     """Root (smallest document number) of every document's group once each pair is joined.
 
     Vectorised union-find: hook each pair's larger root under its smaller one, flatten, repeat until every
@@ -263,13 +142,13 @@ def _flatten(parent: np.ndarray) -> np.ndarray:
         parent = grand
 
 
-def _exact_pairs(digests: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
+def exact_pairs(digests: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
     """(first, other) pairs of documents with the same non-zero digest (one with a document >= start)."""
     docs = np.flatnonzero(digests)
     if start:
         new = digests[start:][digests[start:] != 0]
         if not len(new):
-            return _NO_PAIRS
+            return NO_PAIRS
         low = np.uint64(0xFFFF)  # a table lookup on 16 bits first: linear, where sorting a million is not
         docs = docs[np.isin((digests[docs] & low).astype(np.int64), (new & low).astype(np.int64), kind="table")]
         docs = docs[np.isin(digests[docs], new)]
@@ -277,7 +156,7 @@ def _exact_pairs(digests: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarra
     keys = digests[order]
     same = np.flatnonzero(keys[1:] == keys[:-1]) + 1  # positions whose key equals the previous one
     if not len(same):
-        return _NO_PAIRS
+        return NO_PAIRS
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     first_of = starts[np.searchsorted(starts, same, side="right") - 1]
     return order[first_of], order[same]
@@ -296,11 +175,11 @@ def _simhash_pairs(hashes: np.ndarray, docs: np.ndarray, start: int) -> list[tup
                 continue
             candidates = np.flatnonzero(np.isin(keys, new_keys, kind="table"))
         order = candidates[np.argsort(keys[candidates], kind="stable")]
-        pairs += _close_pairs(order, keys[order], docs, values, start)
+        pairs += close_pairs(order, keys[order], docs, values, start)
     return pairs
 
 
-def _close_pairs(order, sorted_keys, docs, values, start) -> list[tuple[np.ndarray, np.ndarray]]:
+def close_pairs(order, sorted_keys, docs, values, start) -> list[tuple[np.ndarray, np.ndarray]]:
     """Pairs of each bucket (same band key, 2 to MAX_BUCKET members) within MAX_DISTANCE bits, compared
     size by size: the buckets of one size form a matrix, and all their pairs are one numpy pass."""
     starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
@@ -310,7 +189,7 @@ def _close_pairs(order, sorted_keys, docs, values, start) -> list[tuple[np.ndarr
         members = order[starts[sizes == size][:, None] + np.arange(size)]  # buckets x size, positions in docs
         left, right = np.triu_indices(size, k=1)
         a, b = members[:, left].ravel(), members[:, right].ravel()
-        close = _popcount(values[a] ^ values[b]) <= MAX_DISTANCE
+        close = popcount(values[a] ^ values[b]) <= MAX_DISTANCE
         a, b = docs[a[close]], docs[b[close]]
         if start:
             fresh = np.maximum(a, b) >= start
@@ -319,11 +198,11 @@ def _close_pairs(order, sorted_keys, docs, values, start) -> list[tuple[np.ndarr
     return pairs
 
 
-def _popcount(values: np.ndarray) -> np.ndarray:
+def popcount(values: np.ndarray) -> np.ndarray:
     if hasattr(np, "bitwise_count"):  # numpy >= 2.0
         return np.bitwise_count(values)
     as_bytes = values.view(np.uint8).reshape((*values.shape, 8))
     return np.unpackbits(as_bytes, axis=-1).sum(axis=-1)
 
 
-_NO_PAIRS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+NO_PAIRS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))

@@ -30,7 +30,8 @@ from search.facets import FACETS, LANGUAGE
 from search.indexing.analysis import stemmed_language
 from search.indexing.derived import load_array, save_array
 from search.indexing.segments import LENGTH_FIELDS, SegmentData, segment_data
-from search.retrieve.dedupe import BandIndex, Duplicates, add_duplicates, find_duplicates
+from search.retrieve.bands import BandIndex, BandsInBackground, add_duplicates
+from search.retrieve.dedupe import Duplicates, find_duplicates
 from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable
 from search.retrieve.query import ParsedQuery, check_expansion, parse_query
 from search.retrieve.scoring import PostingsCache, SegmentPostings
@@ -108,7 +109,7 @@ class GenerationBuilder:
         self._deletions = DeletionIndex()
         self._postings = SegmentPostings()
         self._groups: tuple[tuple[str, ...], np.ndarray] = ((), np.zeros(0, dtype=np.int64))
-        self._bands: _BandsInBackground | None = None  # the SimHash bands of the stories self._groups covers
+        self._bands: BandsInBackground | None = None  # the SimHash bands of the stories self._groups covers
 
     def build(self, reader, number: int) -> Generation:
         """The generation ``reader`` reads (its number only for the log)."""
@@ -208,7 +209,7 @@ class GenerationBuilder:
         digests = np.where(live, _concat([s.data.exact for s in segments], np.uint64, size), np.uint64(0))
         if saved is not None:
             self._groups = (ids, saved)
-            self._bands = _BandsInBackground(hashes, eligible, digests)  # ready for the next commit
+            self._bands = BandsInBackground(hashes, eligible, digests)  # ready for the next commit
             return Duplicates(saved)
         known_ids, known_groups = self._groups
         kept = 0
@@ -224,48 +225,11 @@ class GenerationBuilder:
         else:
             duplicates = find_duplicates(hashes, eligible, digests)
             bands = BandIndex.build(hashes[:0], eligible[:0], digests[:0])
-        self._bands = _BandsInBackground.extending(bands, hashes, eligible, digests)
+        self._bands = BandsInBackground.extending(bands, hashes, eligible, digests)
         self._groups = (ids, duplicates.group)
         if self._folder is not None:
             save_array(self._folder, saved_as, duplicates.group)
         return duplicates
-
-
-class _BandsInBackground:
-    """The band index of a generation's stories, built in a thread while the generation serves (numpy sorts
-    without the GIL), so that the next commit finds it ready instead of sorting a million keys first."""
-
-    def __init__(self, hashes: np.ndarray, eligible: np.ndarray, digests: np.ndarray) -> None:
-        self._make = lambda: BandIndex.build(hashes, eligible, digests)
-        self._start()
-
-    @classmethod
-    def extending(cls, bands: BandIndex, hashes: np.ndarray, eligible: np.ndarray, digests: np.ndarray):
-        job = cls.__new__(cls)
-        job._make = lambda: bands.extended(hashes, eligible, digests)
-        job._start()
-        return job
-
-    def _start(self) -> None:
-        self._index: BandIndex | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="band-index", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._index = self._make()
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller of result()
-            self._error = exc
-        finally:
-            del self._make  # and with it the generation's arrays
-
-    def result(self) -> BandIndex:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._index is not None
-        return self._index
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from whoosh import index as whoosh_index
 
 from search.errors import IndexLocked, MissingResource
 from search.indexing import schema
-from search.indexing.indexer import CHECKPOINT_EVERY, CHECKPOINT_GROWTH, LOCK_FILE, build_index, checkpoint_due
+from search.indexing.indexer import LOCK_FILE, build_index
+from search.indexing.writer import CHECKPOINT_EVERY, CHECKPOINT_GROWTH, checkpoint_due
 
 from support import SHARED, stored_documents
 
@@ -168,7 +169,7 @@ def test_worker_processes_give_the_same_index_as_one_process(tmp_path: Path) -> 
 
 
 def test_large_runs_commit_in_checkpoints_but_rebuilds_commit_once(corpus: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("search.indexing.indexer.CHECKPOINT_EVERY", 1)
+    monkeypatch.setattr("search.indexing.writer.CHECKPOINT_EVERY", 1)
     build_index([corpus], tmp_path / "ix", workers=1)
     checkpoints = whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation()
     assert checkpoints >= 3 and len(stored_documents(tmp_path / "ix")) == 3  # one commit per document, then the last

@@ -124,27 +124,27 @@ def test_a_band_index_groups_new_documents_as_comparing_them_with_every_band(mon
     """``add_duplicates`` through a ``BandIndex`` kept across commits gives the groups ``find_duplicates`` gives
     with the same known groups: with deletions since the index was built, an index cut back after a merge, and
     buckets over MAX_BUCKET (6: many are)."""
-    from search.retrieve import dedupe
+    from search.retrieve import bands, dedupe
 
     monkeypatch.setattr(dedupe, "MAX_BUCKET", max_bucket)
     hashes, eligible, digests = random_corpus(3000, seed=5)
     live = np.ones(len(hashes), dtype=bool)
     start = 1500
     known = find_duplicates(hashes[:start], eligible[:start], digests[:start]).group
-    index = dedupe.BandIndex.build(hashes[:start], eligible[:start], digests[:start])
+    index = bands.BandIndex.build(hashes[:start], eligible[:start], digests[:start])
     rng = np.random.default_rng(9)
     for end in (1600, 1601, 2200, 3000):
         live[rng.choice(end, size=40, replace=False)] = False  # stories replaced or deleted since
         now_eligible, now_digests = eligible[:end] & live[:end], np.where(live[:end], digests[:end], np.uint64(0))
         expected = find_duplicates(hashes[:end], now_eligible, now_digests, known=known)
-        added = dedupe.add_duplicates(known, index, hashes[:end], now_eligible, now_digests)
+        added = bands.add_duplicates(known, index, hashes[:end], now_eligible, now_digests)
         assert added.group.tolist() == expected.group.tolist()
         known, index = added.group, index.extended(hashes[:end], now_eligible, now_digests)
     assert len(np.unique(known)) < len(known) - 200  # families were grouped
     cut = index.truncated(2000)  # a merge replaced the segments after document 2000
     now_eligible, now_digests = eligible & live, np.where(live, digests, np.uint64(0))
     expected = find_duplicates(hashes, now_eligible, now_digests, known=known[:2000])
-    assert dedupe.add_duplicates(known[:2000], cut, hashes, now_eligible, now_digests).group.tolist() == (
+    assert bands.add_duplicates(known[:2000], cut, hashes, now_eligible, now_digests).group.tolist() == (
         expected.group.tolist()
     )
 

@@ -1,0 +1,116 @@
+"""The indexer's writing side: its one Whoosh writer with checkpoint commits, and the stories held back on disk.
+
+``RunWriter`` opens the writer and the person registry on first use (a run that changes nothing commits
+nothing), commits in checkpoints that space out as a run grows (:func:`checkpoint_due`) and saves each new
+segment's data for searchers after every commit. ``HeldBack`` keeps the documents that wait for the whole
+corpus (their lone surnames and person-like names) in a temporary file instead of memory.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from whoosh import writing
+from whoosh.index import LockError
+
+from search.errors import IndexLocked
+from search.indexing import segments
+from search.indexing.registry import PersonRegistry, load_registry, save_registry
+from search.models import Entities
+
+WRITER_MEMORY_MB = 256
+CHECKPOINT_EVERY = 6000  # documents per intermediate commit (not on --rebuild) ...
+CHECKPOINT_GROWTH = 0.1  # ... or this share of what the run committed before, whichever is more
+
+
+class RunWriter:
+    """The run's one Whoosh writer and the person registry, both opened on first use: a run that finds
+    nothing changed does not commit (a commit would start a new generation for every searcher).
+
+    On a plain (not ``--rebuild``) run it commits every ``CHECKPOINT_EVERY`` documents: the commit then
+    overlaps the workers' extraction instead of idling them at the end, a running server sees articles as
+    they land, and a crash loses less. In a long run the checkpoints space out (:func:`checkpoint_due`):
+    each one also saves the registry, whose size grows with the run, so evenly spaced checkpoints would
+    cost the square of the corpus. A rebuild commits once, so nobody ever sees the old and the new index
+    mixed."""
+
+    def __init__(self, ix, index_path: Path, rebuild: bool) -> None:
+        self._ix, self._index_path, self._rebuild = ix, index_path, rebuild
+        self._writer = None
+        self._registry: PersonRegistry | None = None
+        self._used = rebuild  # a rebuild commits even an empty corpus: it empties the index
+        self._pending = self._committed = 0
+
+    @property
+    def writer(self):
+        if self._writer is None:
+            try:
+                self._writer = self._ix.writer(limitmb=WRITER_MEMORY_MB)
+            except LockError:
+                raise IndexLocked(f"The index at {self._index_path} is locked by another writer.") from None
+            self._used = True
+        return self._writer
+
+    @property
+    def registry(self) -> PersonRegistry:
+        if self._registry is None:
+            self._registry = PersonRegistry() if self._rebuild else load_registry(self._index_path)
+        return self._registry
+
+    def wrote(self) -> None:
+        self._pending += 1
+        if not self._rebuild and checkpoint_due(self._pending, self._committed):
+            self.writer.commit(mergetype=writing.NO_MERGE)
+            self._writer = None
+            self._save_segment_data()
+            save_registry(self._index_path, self.registry)
+            self._committed += self._pending
+            self._pending = 0
+
+    def commit(self) -> None:
+        """Commit what the run wrote (merging small segments) and save the registry; nothing if it wrote nothing."""
+        if self._used:
+            self.writer.commit(mergetype=writing.CLEAR if self._rebuild else None)
+            self._writer = None
+            self._save_segment_data()
+        if self._registry is not None:
+            save_registry(self._index_path, self._registry)
+
+    def _save_segment_data(self) -> None:
+        """What searchers read of every document, saved once per new segment (``segments``)."""
+        with self._ix.reader() as reader:
+            segments.save_missing(self._index_path / segments.FOLDER, reader)
+
+    def cancel(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+
+
+def checkpoint_due(pending: int, committed: int) -> bool:
+    """Whether a run that has committed ``committed`` documents and holds ``pending`` more commits now: every
+    ``CHECKPOINT_EVERY`` documents, then every ``CHECKPOINT_GROWTH`` of the run so far (about 50 checkpoints
+    for a million stories instead of 180)."""
+    return pending >= max(CHECKPOINT_EVERY, CHECKPOINT_GROWTH * committed)
+
+
+class HeldBack:
+    """Documents held back until the whole corpus is read (their lone surnames and firm-like names are resolved
+    against it), kept in an unnamed temporary file beside the index instead of memory: at a million stories
+    they are a few gigabytes. Give it an unnamed temporary file: it disappears with the process, crash included."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file
+        self._count = 0
+
+    def append(self, item: tuple[str, Entities, dict]) -> None:
+        pickle.dump(item, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._count += 1
+
+    def __iter__(self) -> Iterator[tuple[str, Entities, dict]]:
+        self._file.flush()
+        self._file.seek(0)
+        for _ in range(self._count):
+            yield pickle.load(self._file)  # our own file, written by this process
