@@ -92,6 +92,21 @@ class IndexOutdated(SearchError):
         )
 
 
+class IndexWriteFailed(SearchError):
+    """Writing the index (or the indexer's files beside it) failed: a full disk, a read-only folder."""
+
+    status = 507
+    code = "index_write_failed"
+
+    def __init__(self, index_dir: object, reason: OSError) -> None:
+        detail = reason.strerror or str(reason) or type(reason).__name__
+        super().__init__(
+            f"Could not write to the index folder {index_dir} ({detail}). The index keeps its last commit; "
+            "free some space (or fix the folder's permissions) and run `news-search index` again: "
+            "what was committed is skipped, the rest is indexed."
+        )
+
+
 # What reading a damaged Whoosh file raises (found by truncating, garbling and deleting each file kind,
 # tests/reliability/test_index.py). TOC_ERRORS: also what parsing a damaged table of contents raises;
 # TypeError and ValueError are too broad to catch anywhere else.

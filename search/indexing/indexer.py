@@ -27,7 +27,7 @@ from pathlib import Path
 import filelock
 
 from search.entities.nlp import ensure_resources
-from search.errors import IndexLocked, reads_index
+from search.errors import IndexLocked, IndexWriteFailed, reads_index
 from search.indexing import schema
 from search.indexing.document import content_hash, entity_fields
 from search.indexing.opening import open_for_writing
@@ -105,7 +105,10 @@ def build_index(
         try:
             existing = {} if rebuild else _stored_state(ix)
             plan = _Plan(existing, report, rebuild, read_paths=set(report.skipped))
-            _write(ix, index_path, files, roots, plan, workers, progress, cluster)
+            try:
+                _write(ix, index_path, files, roots, plan, workers, progress, cluster)
+            except OSError as exc:  # the corpus is read without raising: this is the index folder's
+                raise IndexWriteFailed(index_path, exc) from exc
         finally:
             ix.close()
     report.seconds = time.perf_counter() - started

@@ -11,6 +11,7 @@ thread while the generation serves.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import numpy as np
 
@@ -142,18 +143,9 @@ class BandsInBackground:
     """The band index of a generation's stories, built in a thread while the generation serves (numpy sorts
     without the GIL), so that the next commit finds it ready instead of sorting a million keys first."""
 
-    def __init__(self, hashes: np.ndarray, eligible: np.ndarray, digests: np.ndarray) -> None:
-        self._make = lambda: BandIndex.build(hashes, eligible, digests)
-        self._start()
-
-    @classmethod
-    def extending(cls, bands: BandIndex, hashes: np.ndarray, eligible: np.ndarray, digests: np.ndarray):
-        job = cls.__new__(cls)
-        job._make = lambda: bands.extended(hashes, eligible, digests)
-        job._start()
-        return job
-
-    def _start(self) -> None:
+    def __init__(self, make: Callable[[], BandIndex]) -> None:
+        """:param make: builds the index (``BandIndex.build`` or ``.extended`` of the arrays at hand)."""
+        self._make: Callable[[], BandIndex] | None = make
         self._index: BandIndex | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="band-index", daemon=True)
@@ -161,11 +153,12 @@ class BandsInBackground:
 
     def _run(self) -> None:
         try:
+            assert self._make is not None
             self._index = self._make()
         except BaseException as exc:  # noqa: BLE001 - handed to the caller of result()
             self._error = exc
         finally:
-            del self._make  # and with it the generation's arrays
+            self._make = None  # and with it the generation's arrays
 
     def result(self) -> BandIndex:
         self._thread.join()

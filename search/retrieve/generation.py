@@ -209,7 +209,7 @@ class GenerationBuilder:
         digests = np.where(live, _concat([s.data.exact for s in segments], np.uint64, size), np.uint64(0))
         if saved is not None:
             self._groups = (ids, saved)
-            self._bands = BandsInBackground(hashes, eligible, digests)  # ready for the next commit
+            self._bands = BandsInBackground(lambda: BandIndex.build(hashes, eligible, digests))  # for the next commit
             return Duplicates(saved)
         known_ids, known_groups = self._groups
         kept = 0
@@ -220,12 +220,12 @@ class GenerationBuilder:
         if known_docs and len(known_groups) >= known_docs:
             if bands is None or bands.size < known_docs:
                 bands = BandIndex.build(hashes[:known_docs], eligible[:known_docs], digests[:known_docs])
-            bands = bands.truncated(known_docs)
-            duplicates = add_duplicates(known_groups[:known_docs], bands, hashes, eligible, digests)
+            known = bands.truncated(known_docs)
+            duplicates = add_duplicates(known_groups[:known_docs], known, hashes, eligible, digests)
+            self._bands = BandsInBackground(lambda: known.extended(hashes, eligible, digests))
         else:
             duplicates = find_duplicates(hashes, eligible, digests)
-            bands = BandIndex.build(hashes[:0], eligible[:0], digests[:0])
-        self._bands = BandsInBackground.extending(bands, hashes, eligible, digests)
+            self._bands = BandsInBackground(lambda: BandIndex.build(hashes, eligible, digests))
         self._groups = (ids, duplicates.group)
         if self._folder is not None:
             save_array(self._folder, saved_as, duplicates.group)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from search.errors import IndexLocked, MissingResource
+from search.errors import IndexLocked, IndexWriteFailed, MissingResource
 from search.indexing import schema
 from search.indexing.indexer import LOCK_FILE, build_index
 from search.indexing.writer import CHECKPOINT_EVERY, CHECKPOINT_GROWTH, checkpoint_due
@@ -94,6 +95,31 @@ def test_a_run_that_only_deletes_commits_the_deletion(corpus: Path, tmp_path: Pa
     assert set(stored_documents(tmp_path / "ix")) == {"w1", "w2"}
     persons = json.loads((tmp_path / "ix" / "persons.json").read_text(encoding="utf-8"))
     assert "Angela Merkel" not in json.dumps(persons), "the registry forgot the deleted article's persons"
+
+
+def test_a_full_disk_is_a_clear_error_and_loses_nothing(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from search.cli import cli
+    from search.indexing import writer
+
+    build_index([corpus], tmp_path / "ix", workers=1)
+    before = stored_documents(tmp_path / "ix")
+    write(corpus / "new.txt", "Putin visits Paris\n\nRussian President Vladimir Putin arrived in Paris.\n")
+
+    def no_space(self, item) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writer.HeldBack, "append", no_space)  # the story names a person: it is held back
+    with pytest.raises(IndexWriteFailed, match=r"No space left on device.*keeps its last commit"):
+        build_index([corpus], tmp_path / "ix", workers=1)
+    result = CliRunner().invoke(cli, ["index", str(corpus), "--index-dir", str(tmp_path / "ix"), "--workers", "1"])
+    assert result.exit_code == 1 and "Error: Could not write to the index folder" in result.output
+    assert "Traceback" not in result.output
+    assert stored_documents(tmp_path / "ix") == before
+    monkeypatch.undo()
+    report = build_index([corpus], tmp_path / "ix", workers=1)  # the lock was released; the story comes in now
+    assert (report.added, report.unchanged) == (1, 3)
 
 
 def test_added_changed_and_deleted_files_are_applied(corpus: Path, tmp_path: Path) -> None:

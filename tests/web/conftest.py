@@ -10,19 +10,19 @@ import pytest
 from browsers import chromium
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory) -> Iterator:
-    driver = chromium(tmp_path_factory.mktemp("chromium-js"), javascript=True)
+def _chromium(tmp_path_factory, javascript: bool) -> Iterator:
+    driver = chromium(tmp_path_factory.mktemp("chromium-js" if javascript else "chromium-nojs"), javascript=javascript)
     try:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory) -> Iterator:
+    yield from _chromium(tmp_path_factory, javascript=True)
 
 
 @pytest.fixture(scope="module")
 def browser_without_js(tmp_path_factory) -> Iterator:
-    driver = chromium(tmp_path_factory.mktemp("chromium-nojs"), javascript=False)
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    yield from _chromium(tmp_path_factory, javascript=False)
