@@ -44,8 +44,11 @@ def echo_report(report: IndexReport, target: Path) -> None:
         names = ", ".join(Path(path).name for path in report.skipped[:3]) + (", ..." if len(report.skipped) > 3 else "")
         plural = "s" if len(report.skipped) != 1 else ""
         skipped = f"skipped {len(report.skipped)} non-news file{plural} ({names}), "
+    same = ""
+    if report.files_not_reread:
+        same = f" ({report.files_not_reread} files unchanged since the last run, not read again)"
     click.echo(
-        f"Indexed into {target} in {report.seconds:.1f} s: read {report.read}, added {report.added}, "
+        f"Indexed into {target} in {report.seconds:.1f} s: read {report.read}{same}, added {report.added}, "
         f"updated {report.updated}, unchanged {report.unchanged}, removed {report.removed}, "
         f"empty {len(report.empty)}, {skipped}failed {len(report.failed)}."
     )

@@ -1,7 +1,5 @@
 """The project's own records: what flows from corpus readers to the index and from the index to callers.
-
-Whoosh objects never leave ``search/``; everything callers see is one of these frozen dataclasses.
-"""
+Whoosh objects never leave ``search/``; everything callers see is one of these frozen dataclasses."""
 
 from __future__ import annotations
 
@@ -304,12 +302,13 @@ class IndexReport:
     read: int = 0
     added: int = 0
     updated: int = 0
-    unchanged: int = 0
+    unchanged: int = 0  # read and as indexed (those of files_not_reread included)
     removed: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     seconds: float = 0.0
     empty: list[tuple[str, str]] = field(default_factory=list)  # (path, record): no title, no text; not a failure
     skipped: list[str] = field(default_factory=list)  # resolved paths of files in folders that are not news (README)
+    files_not_reread: int = 0  # files as the last run left them: their articles counted as read and unchanged
 
 
 # -- timelines (results over time: the results page, /compare, entity pages, /api/timeline) ----------------

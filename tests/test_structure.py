@@ -27,6 +27,7 @@ INDEX_FORMAT = (
     "search.indexing.analysis",
     "search.indexing.document",
     "search.indexing.segments",
+    "search.indexing.segment_contents",
     "search.indexing.derived",
     "search.indexing.storage",
 )  # what the query side may read of indexing

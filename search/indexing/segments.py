@@ -1,10 +1,8 @@
-"""Per-segment document data: what searches need from every stored document, read once per Whoosh segment.
+"""Per-segment document data (:mod:`search.indexing.segment_contents`), saved beside the index.
 
-A Whoosh segment never changes once written (its deletions live in the table of contents), so what a
-generation needs from each document (its id, date, SimHash, facet values, field lengths and the segment's
-spelling counts) is read once per segment, when the indexer commits it or when a reader first meets it, and
-saved in the index folder as ``segment-cache/<segment id>/``: numpy files every process maps into memory,
-so gunicorn workers share one copy through the page cache and a commit costs only the segments it wrote.
+Read once per segment, when the indexer commits it or when a reader first meets it, and saved in the index
+folder as ``segment-cache/<segment id>/``: numpy files every process maps into memory, so gunicorn workers
+share one copy through the page cache and a commit costs only the segments it wrote.
 
 Crash safety: a segment's files are written into a temporary folder, listed with their sizes and CRC-32s in
 ``manifest.json`` (written last) and renamed into place. A folder whose manifest is missing, unreadable or
@@ -13,7 +11,6 @@ disagrees with a file is deleted and computed again from the segment: never trus
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -21,60 +18,20 @@ import shutil
 import time
 import uuid
 import zlib
-from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
 from search.facets import FACETS
-from search.indexing import schema
-from search.indexing.document import spelling_words, split_values
+from search.indexing.segment_contents import LENGTH_FIELDS, SegmentData, SegmentFacet, compute
 
 logger = logging.getLogger(__name__)
 
 FOLDER = "segment-cache"
-FORMAT = 2  # bump when what is saved changes: older folders are then computed again
+FORMAT = 3  # bump when what is saved changes: older folders are then computed again
 MANIFEST = "manifest.json"
 ABANDONED_AFTER = 600  # seconds: an older temporary folder is left from a crash
 STRINGS = "strings.json"
-NO_DATE = 0  # day number of documents without a date (real dates are date.toordinal() >= 1)
-MIN_WORDS = 40  # a shorter body has too few shingles for its SimHash to be compared (near-duplicates)
-LENGTH_FIELDS = (schema.TITLE, schema.BODY)  # the fields BM25F scores, whose per-document lengths it needs
-
-
-@dataclass(frozen=True)
-class SegmentFacet:
-    """One facet's (document, value) entries of a segment; ``val`` indexes ``values``, the segment's own."""
-
-    doc: np.ndarray  # int32, document number within the segment
-    val: np.ndarray  # int32
-    about: np.ndarray  # bool: the story is about the value
-    values: list[str]  # distinct values, matched case-insensitively (the first spelling met is kept)
-
-
-@dataclass(frozen=True)
-class SegmentData:
-    """What one segment's documents hold, by document number within the segment (deleted ones included)."""
-
-    segment_id: str
-    size: int
-    days: np.ndarray  # int64 day ordinal, NO_DATE when undated
-    stamps: np.ndarray  # int64 seconds since 1970
-    hashes: np.ndarray  # uint64 SimHash of the body
-    long_enough: np.ndarray  # bool: body long enough for SimHash comparison
-    exact: np.ndarray  # uint64 digest of title and body (0: empty body, never grouped as identical)
-    id_blob: np.ndarray  # uint8: every id, UTF-8, one after the other
-    id_ends: np.ndarray  # int64: where each id ends in id_blob
-    lengths: dict[str, np.ndarray]  # float32 per-document length of each LENGTH_FIELDS field
-    facets: dict[str, SegmentFacet]
-    words: list[str]  # the spelling words of the segment
-    word_counts: np.ndarray  # int64: how many of its documents hold each word
-
-    def doc_id(self, docnum: int) -> str:
-        start = int(self.id_ends[docnum - 1]) if docnum else 0
-        return bytes(self.id_blob[start : int(self.id_ends[docnum])]).decode("utf-8")
 
 
 def segment_data(folder: Path | None, leaf) -> SegmentData:
@@ -92,97 +49,6 @@ def segment_data(folder: Path | None, leaf) -> SegmentData:
     return data
 
 
-def compute(leaf, segment_id: str) -> SegmentData:
-    """Read every document of one segment (deleted ones too: deletions change, the segment does not)."""
-    size = leaf.doc_count_all()
-    days = np.full(size, NO_DATE, dtype=np.int64)
-    stamps = np.zeros(size, dtype=np.int64)
-    hashes = np.zeros(size, dtype=np.uint64)
-    long_enough = np.zeros(size, dtype=bool)
-    exact = np.zeros(size, dtype=np.uint64)
-    ids: list[bytes] = []
-    facets = {facet.name: _FacetBuilder() for facet in FACETS}
-    words: Counter[str] = Counter()
-    for docnum in range(size):
-        stored = leaf.stored_fields(docnum)
-        ids.append(str(stored.get(schema.ID_FIELD, "")).encode("utf-8"))
-        moment = stored.get(schema.DATE)
-        if isinstance(moment, datetime):
-            days[docnum] = moment.toordinal()
-            stamps[docnum] = int(moment.replace(tzinfo=timezone.utc).timestamp())
-        body = stored.get(schema.BODY) or ""
-        hashes[docnum] = int(stored.get(schema.SIMHASH) or 0)
-        long_enough[docnum] = len(body.split()) >= MIN_WORDS
-        title = stored.get(schema.TITLE) or ""
-        exact[docnum] = content_digest(title, body)
-        words.update(spelling_words(title, body))
-        for facet in FACETS:
-            named, about = split_values(stored.get(facet.field)), split_values(stored.get(facet.about_field))
-            facets[facet.name].add(docnum, named, about)
-    return SegmentData(
-        segment_id=segment_id,
-        size=size,
-        days=days,
-        stamps=stamps,
-        hashes=hashes,
-        long_enough=long_enough,
-        exact=exact,
-        id_blob=np.frombuffer(b"".join(ids), dtype=np.uint8),
-        id_ends=np.cumsum([len(i) for i in ids], dtype=np.int64),
-        lengths={field: _field_lengths(leaf, field, size) for field in LENGTH_FIELDS},
-        facets={name: builder.build() for name, builder in facets.items()},
-        words=list(words),
-        word_counts=np.fromiter(words.values(), dtype=np.int64, count=len(words)),
-    )
-
-
-class _FacetBuilder:
-    def __init__(self) -> None:
-        self.values: list[str] = []
-        self._ids: dict[str, int] = {}
-        self.docs: list[int] = []
-        self.vals: list[int] = []
-        self.about: list[bool] = []
-
-    def add(self, docnum: int, named: tuple[str, ...], about: tuple[str, ...]) -> None:
-        subjects = {value.lower() for value in about}
-        for value in dict.fromkeys((*named, *about)):
-            key = value.lower()
-            vid = self._ids.get(key)
-            if vid is None:
-                vid = self._ids[key] = len(self.values)
-                self.values.append(value)
-            self.docs.append(docnum)
-            self.vals.append(vid)
-            self.about.append(key in subjects)
-
-    def build(self) -> SegmentFacet:
-        return SegmentFacet(
-            doc=np.asarray(self.docs, dtype=np.int32),
-            val=np.asarray(self.vals, dtype=np.int32),
-            about=np.asarray(self.about, dtype=bool),
-            values=self.values,
-        )
-
-
-def content_digest(title: str, body: str) -> int:
-    """A 64-bit digest equal for stories with the same words in title and body; 0 for an empty body (never
-    grouped as identical)."""
-    if not body.strip():
-        return 0
-    key = " ".join(title.lower().split()) + "\x00" + " ".join(body.split())
-    digest = int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
-    return digest or 1
-
-
-def _field_lengths(leaf, field: str, size: int) -> np.ndarray:
-    lengths = np.zeros(size, dtype=np.float32)
-    if field in leaf.schema:
-        for docnum in range(size):
-            lengths[docnum] = leaf.doc_field_length(docnum, field) or 0
-    return lengths
-
-
 def _arrays(data: SegmentData) -> dict[str, np.ndarray]:
     arrays = {
         "days": data.days,
@@ -192,6 +58,8 @@ def _arrays(data: SegmentData) -> dict[str, np.ndarray]:
         "exact": data.exact,
         "id_blob": data.id_blob,
         "id_ends": data.id_ends,
+        "content_hashes": data.content_hashes,
+        "path_ids": data.path_ids,
         "word_counts": data.word_counts,
     }
     arrays.update({f"length.{field}": lengths for field, lengths in data.lengths.items()})
@@ -203,6 +71,8 @@ def _arrays(data: SegmentData) -> dict[str, np.ndarray]:
 
 EXPECTED_FILES = {
     *(f"{name}.npy" for name in ("days", "stamps", "hashes", "long_enough", "exact", "id_blob", "id_ends")),
+    "content_hashes.npy",
+    "path_ids.npy",
     "word_counts.npy",
     *(f"length.{field}.npy" for field in LENGTH_FIELDS),
     *(f"facet.{facet.name}.{part}.npy" for facet in FACETS for part in ("doc", "val", "about")),
@@ -220,7 +90,11 @@ def save(data: SegmentData, folder: Path) -> None:
         for name, array in _arrays(data).items():
             np.save(temporary / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
             files[f"{name}.npy"] = describe(temporary / f"{name}.npy")
-        strings = {"words": data.words, "facets": {name: facet.values for name, facet in data.facets.items()}}
+        strings = {
+            "words": data.words,
+            "paths": data.paths,
+            "facets": {name: facet.values for name, facet in data.facets.items()},
+        }
         (temporary / STRINGS).write_text(json.dumps(strings, ensure_ascii=False), encoding="utf-8")
         files[STRINGS] = describe(temporary / STRINGS)
         manifest = {"format": FORMAT, "segment": data.segment_id, "size": data.size, "files": files}
@@ -269,7 +143,7 @@ def _read(path: Path, manifest: dict, files: dict) -> SegmentData:
     arrays = {name[: -len(".npy")]: np.load(path / name, mmap_mode="r") for name in files if name.endswith(".npy")}
     strings = json.loads((path / STRINGS).read_text(encoding="utf-8"))
     size = manifest["size"]
-    for name in ("days", "stamps", "hashes", "long_enough", "exact", "id_ends"):
+    for name in ("days", "stamps", "hashes", "long_enough", "exact", "id_ends", "content_hashes", "path_ids"):
         if len(arrays[name]) != size:
             raise ValueError(f"{name} has {len(arrays[name])} entries for {size} documents")
     facets = {
@@ -291,6 +165,9 @@ def _read(path: Path, manifest: dict, files: dict) -> SegmentData:
         exact=arrays["exact"],
         id_blob=arrays["id_blob"],
         id_ends=arrays["id_ends"],
+        content_hashes=arrays["content_hashes"],
+        path_ids=arrays["path_ids"],
+        paths=strings["paths"],
         lengths={field: arrays[f"length.{field}"] for field in LENGTH_FIELDS},
         facets=facets,
         words=strings["words"],

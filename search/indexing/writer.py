@@ -18,6 +18,7 @@ from whoosh.index import LockError
 
 from search.errors import IndexLocked
 from search.indexing import segments
+from search.indexing.merging import tiered_merge
 from search.indexing.registry import PersonRegistry, load_registry, save_registry
 from search.models import Entities
 
@@ -71,9 +72,10 @@ class RunWriter:
             self._pending = 0
 
     def commit(self) -> None:
-        """Commit what the run wrote (merging small segments) and save the registry; nothing if it wrote nothing."""
+        """Commit what the run wrote (with at most one bounded merge, ``merging``) and save the registry;
+        nothing if it wrote nothing."""
         if self._used:
-            self.writer.commit(mergetype=writing.CLEAR if self._rebuild else None)
+            self.writer.commit(mergetype=writing.CLEAR if self._rebuild else tiered_merge)
             self._writer = None
             self._save_segment_data()
         if self._registry is not None:

@@ -7,7 +7,7 @@
 (``news-search corpus fetch``); ``follow`` polls live feeds into a spool folder (``news-search follow``).
 """
 
-from search.ingest.corpus import FileResult, discover, iter_articles, read_file
+from search.ingest.corpus import FileResult, discover, iter_articles, read_file, resolved_path
 from search.ingest.readers import SUFFIXES, check_readers
 
-__all__ = ["SUFFIXES", "FileResult", "check_readers", "discover", "iter_articles", "read_file"]
+__all__ = ["SUFFIXES", "FileResult", "check_readers", "discover", "iter_articles", "read_file", "resolved_path"]

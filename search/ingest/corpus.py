@@ -164,7 +164,7 @@ def _log_skipped(path: Path) -> None:
 def read_file(path: Path, root: Path) -> FileResult:
     """Every article in one corpus file; problems are reported in the result, never raised."""
     path = Path(path)
-    result = FileResult(path=_resolved(path))
+    result = FileResult(path=resolved_path(path))
     reader = READERS.get(reader_suffix(path))
     if reader is None:
         result.problems.append(f"unsupported file type '{path.suffix}' (supported: {', '.join(SUFFIXES)})")
@@ -283,7 +283,8 @@ def _where(record: Record) -> str:
     return f"{record.key}: " if record.key else ""
 
 
-def _resolved(path: Path) -> str:
+def resolved_path(path: Path) -> str:
+    """The absolute path with symlinks resolved: the ``path`` an Article keeps."""
     try:
         return str(path.resolve())
     except (OSError, RuntimeError):  # RuntimeError: symlink loop on Python < 3.13

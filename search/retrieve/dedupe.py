@@ -9,7 +9,7 @@ groups are the connected components (a vectorised union-find). A new generation 
 first segments starts from their groups and compares only pairs with a newer document.
 
 Very short texts ("Shr 10 cts vs 9 cts") have too few shingles for a SimHash to mean anything, so only
-bodies of ``segments.MIN_WORDS`` words or more take part (exact duplicates of shorter bodies still group:
+bodies of ``segment_contents.MIN_WORDS`` words or more take part (exact duplicates of shorter bodies still group:
 their content digests, of title and body, are equal).
 
 A result set is collapsed by keeping, of each group, its first matching member in document order: the

@@ -15,7 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
-from search.indexing.segments import NO_DATE
+from search.indexing.segment_contents import NO_DATE
 from search.models import DateBucket, FacetValue
 
 DAY_BUCKETS_MAX_SPAN = 62  # days: up to two months of matching dates -> one bucket per day

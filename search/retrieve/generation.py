@@ -29,7 +29,8 @@ import numpy as np
 from search.facets import FACETS, LANGUAGE
 from search.indexing.analysis import stemmed_language
 from search.indexing.derived import load_array, save_array
-from search.indexing.segments import LENGTH_FIELDS, SegmentData, segment_data
+from search.indexing.segment_contents import LENGTH_FIELDS, SegmentData, live_documents
+from search.indexing.segments import segment_data
 from search.retrieve.bands import BandIndex, BandsInBackground, add_duplicates
 from search.retrieve.dedupe import Duplicates, find_duplicates
 from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable
@@ -121,7 +122,7 @@ class GenerationBuilder:
         offsets = [base for _, base in leaves]
         size = reader.doc_count_all()
         self._postings.fit(size)
-        live = _concat([_live(leaf) for leaf, _ in leaves], bool, size)
+        live = _concat([live_documents(leaf) for leaf, _ in leaves], bool, size)
         days = np.where(live, _concat([s.data.days for s in segments], np.int64, size), NO_DATE)
         stamps = _concat([s.data.stamps for s in segments], np.int64, size)
         facets = {facet.name: self._facet(facet.name, segments, offsets, live, size) for facet in FACETS}
@@ -283,13 +284,6 @@ def _concat(parts: list[np.ndarray], dtype, size: int) -> np.ndarray:
     if not parts:
         return np.zeros(size, dtype=dtype)
     return np.concatenate(parts).astype(dtype, copy=False)
-
-
-def _live(leaf) -> np.ndarray:
-    live = np.ones(leaf.doc_count_all(), dtype=bool)
-    if leaf.has_deletions():
-        live[sorted(leaf.deleted_docs_set)] = False
-    return live
 
 
 def _lengths(segments: list[_Segment], live: np.ndarray, size: int) -> dict[str, np.ndarray]:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from search.indexing.document import simhash
-from search.indexing.segments import MIN_WORDS, content_digest
+from search.indexing.segment_contents import MIN_WORDS, content_digest
 from search.retrieve.dedupe import find_duplicates
 
 from support import REUTERS

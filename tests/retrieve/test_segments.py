@@ -13,6 +13,7 @@ from whoosh import index as whoosh_index
 
 from search.indexing import segments
 from search.indexing.indexer import build_index
+from search.indexing.segment_contents import LENGTH_FIELDS
 from search.models import SearchRequest
 from search.retrieve.generation import Generation, GenerationBuilder, build_generation
 from search.retrieve.index import open_index
@@ -61,7 +62,7 @@ def summary(generation: Generation) -> dict:
         ),
         "spelling": dict(generation.spelling.frequencies),
         "languages": generation.languages,
-        "lengths": {f: generation.postings._lengths[f][live].tolist() for f in segments.LENGTH_FIELDS},
+        "lengths": {f: generation.postings._lengths[f][live].tolist() for f in LENGTH_FIELDS},
     }
     for name, table in generation.facets.items():
         entries = sorted(

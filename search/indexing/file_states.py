@@ -1,0 +1,75 @@
+"""Which corpus files are as the last run left them, so that a run reads only the files that changed.
+
+A run records, for each file it read in full (no problem, no empty record, every article indexed), what
+``os.stat`` said of it just before: size, modification and change times (ctime cannot be set back by
+``touch``), inode, and the root it was read under (article ids without their own id derive from the path
+below the root). The next run does not read a file whose record matches: its articles are those the index
+holds for that file. At a million stories in 50 files this turns a 150 s incremental run into seconds.
+
+Like git's index, a file changed within ``RACY_SECONDS`` of being looked at is not recorded (a write in the
+same clock tick would not change its times), and the records are trusted only from the same version of
+news-search (a new reader may read the same file differently). The records are saved in ``files.json`` in
+the index folder, atomically, after the run's last commit; a missing or damaged file only means reading
+everything once. ``--rebuild`` reads every file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from importlib import metadata
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+FILE = "files.json"
+FORMAT = 1
+RACY_SECONDS = 2
+
+FileState = list  # [size, mtime_ns, ctime_ns, inode, root]
+
+
+def file_state(path: Path, root: Path) -> FileState | None:
+    """What ``os.stat`` says of ``path`` now, or None when it can't be trusted (unreadable, or changed within
+    RACY_SECONDS: a later write in the same clock tick would leave its times as they are)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_SECONDS * 1_000_000_000:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, os.path.realpath(root)]
+
+
+def load_file_states(index_path: Path) -> dict[str, FileState]:
+    """The records of the last run (resolved path -> state); {} when there are none or they can't be used."""
+    try:
+        saved = json.loads((index_path / FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        logger.warning("%s ignored (every file is read again): %s", index_path / FILE, exc)
+        return {}
+    if not isinstance(saved, dict) or (saved.get("format"), saved.get("version")) != (FORMAT, _version()):
+        return {}
+    files = saved.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def save_file_states(index_path: Path, states: dict[str, FileState]) -> None:
+    """Replace the records in one rename; a failure is only logged (the next run reads every file)."""
+    temporary = index_path / f".{FILE}.tmp"
+    try:
+        temporary.write_text(json.dumps({"format": FORMAT, "version": _version(), "files": states}), encoding="utf-8")
+        os.replace(temporary, index_path / FILE)
+    except OSError as exc:
+        logger.warning("can't save %s: %s", index_path / FILE, exc)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("news-search")
+    except metadata.PackageNotFoundError:  # run from a source tree
+        return "source"
