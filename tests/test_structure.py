@@ -28,6 +28,7 @@ INDEX_FORMAT = (
     "search.indexing.document",
     "search.indexing.segments",
     "search.indexing.segment_contents",
+    "search.indexing.vocabulary",
     "search.indexing.derived",
     "search.indexing.storage",
 )  # what the query side may read of indexing

@@ -1,9 +1,9 @@
-"""Arrays a generation derives from all its segments together (the near-duplicate groups), saved so that
-the next process on the same generation loads them instead of computing them again: comparing every bucket
-of SimHashes took 1.8 s at 20 copies of Reuters, the rest of a restart 0.6 s.
+"""What a generation derives from all its segments together, saved so that the next process on the same
+generation loads it instead of computing it again: the near-duplicate groups (comparing every bucket of
+SimHashes took 1.8 s at 20 copies of Reuters) and the vocabulary (:mod:`search.indexing.vocabulary`).
 
-Saved as :mod:`search.indexing.segments` saves a segment's data (a temporary folder, a manifest with the
-file's size and CRC-32, one rename), under a name that says which generation they belong to; a damaged one
+Saved as :mod:`search.indexing.segments` saves a segment's data (a temporary folder, a manifest with each
+file's size and CRC-32, one rename), under a name that says which generation it belongs to; a damaged one
 is removed and computed again. The indexer's next commit removes them with the other folders that name no
 segment of the index.
 """
@@ -23,40 +23,69 @@ from search.indexing.segments import FORMAT, MANIFEST, describe, discard
 
 logger = logging.getLogger(__name__)
 
+STRINGS = "strings.json"
 
-def save_array(folder: Path, name: str, array: np.ndarray) -> None:
-    """Save one array a generation derived (``name.npy``, its size and CRC-32 in ``name.json`` written
-    after it), atomically; a folder that can't be written is only logged. The indexer removes such files
-    at its next commit (they name no segment)."""
+
+def save_derived(folder: Path, name: str, arrays: dict[str, np.ndarray], strings: dict | None = None) -> None:
+    """Save ``arrays`` (``<key>.npy``) and ``strings`` (JSON) as ``folder/name``, atomically; a folder that
+    can't be written is only logged."""
     temporary = folder / f".tmp-{name}-{uuid.uuid4().hex}"
     try:
         temporary.mkdir(parents=True)
-        np.save(temporary / "array.npy", np.ascontiguousarray(array), allow_pickle=False)
-        manifest = {"format": FORMAT, "size": len(array), "file": describe(temporary / "array.npy")}
+        files = {}
+        for key, array in arrays.items():
+            np.save(temporary / f"{key}.npy", np.ascontiguousarray(array), allow_pickle=False)
+            files[f"{key}.npy"] = describe(temporary / f"{key}.npy")
+        if strings is not None:
+            (temporary / STRINGS).write_text(json.dumps(strings, ensure_ascii=False), encoding="utf-8")
+            files[STRINGS] = describe(temporary / STRINGS)
+        sizes = {key: len(array) for key, array in arrays.items()}
+        manifest = {"format": FORMAT, "sizes": sizes, "files": files}
         (temporary / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
         os.rename(temporary, folder / name)
     except OSError as exc:
-        if not (folder / name).is_dir():
+        if not (folder / name).is_dir():  # another process saving the same thing wins the rename: not an error
             logger.warning("can't save %s: %s", name, exc)
         shutil.rmtree(temporary, ignore_errors=True)
 
 
-def load_array(folder: Path, name: str, size: int) -> np.ndarray | None:
-    """The array saved as ``name`` when intact and of ``size`` entries; None otherwise (a damaged one is
-    removed)."""
+def load_derived(folder: Path, name: str) -> tuple[dict[str, np.ndarray], dict | None] | None:
+    """The arrays and strings saved as ``name`` when intact; None otherwise (a damaged one is removed)."""
     path = folder / name
     if not path.is_dir():
         return None
     try:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("size") != size:
-            raise ValueError("another format or size")
-        if describe(path / "array.npy") != manifest["file"]:
-            raise ValueError("the array does not match its manifest")
-        array = np.load(path / "array.npy", allow_pickle=False)
-        if len(array) != size:
-            raise ValueError(f"{len(array)} entries for {size}")
-        return array
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise ValueError("another format")
+        files, sizes = manifest["files"], manifest["sizes"]
+        if set(files) != {f"{key}.npy" for key in sizes} | ({STRINGS} & set(files)):
+            raise ValueError(f"files {sorted(files)}")  # never a name from the manifest outside the folder's own
+        for file_name, described in files.items():
+            if describe(path / file_name) != described:
+                raise ValueError(f"{file_name} does not match its manifest")
+        arrays = {key: np.load(path / f"{key}.npy", allow_pickle=False) for key in sizes}
+        if any(len(arrays[key]) != size for key, size in sizes.items()):
+            raise ValueError("an array of another size")
+        strings = json.loads((path / STRINGS).read_text(encoding="utf-8")) if STRINGS in files else None
+        return arrays, strings
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         discard(path, f"{type(exc).__name__}: {exc}")
         return None
+
+
+def save_array(folder: Path, name: str, array: np.ndarray) -> None:
+    """Save one array a generation derived."""
+    save_derived(folder, name, {"array": array})
+
+
+def load_array(folder: Path, name: str, size: int) -> np.ndarray | None:
+    """The array saved as ``name`` when intact and of ``size`` entries; None otherwise."""
+    loaded = load_derived(folder, name)
+    if loaded is None:
+        return None
+    array = loaded[0].get("array")
+    if array is None or len(array) != size:
+        discard(folder / name, f"not an array of {size} entries")
+        return None
+    return array

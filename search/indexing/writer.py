@@ -20,6 +20,7 @@ from search.errors import IndexLocked
 from search.indexing import segments
 from search.indexing.merging import tiered_merge
 from search.indexing.registry import PersonRegistry, load_registry, save_registry
+from search.indexing.vocabulary import save_vocabulary
 from search.models import Entities
 
 WRITER_MEMORY_MB = 256
@@ -82,9 +83,11 @@ class RunWriter:
             save_registry(self._index_path, self._registry)
 
     def _save_segment_data(self) -> None:
-        """What searchers read of every document, saved once per new segment (``segments``)."""
+        """What searchers read of every document, saved once per new segment (``segments``), and the
+        generation's vocabulary (``vocabulary``)."""
         with self._ix.reader() as reader:
             segments.save_missing(self._index_path / segments.FOLDER, reader)
+            save_vocabulary(self._index_path / segments.FOLDER, reader)
 
     def cancel(self) -> None:
         if self._writer is not None:

@@ -31,6 +31,7 @@ from search.indexing.analysis import stemmed_language
 from search.indexing.derived import load_array, save_array
 from search.indexing.segment_contents import LENGTH_FIELDS, SegmentData, live_documents
 from search.indexing.segments import segment_data
+from search.indexing.vocabulary import load_vocabulary
 from search.retrieve.bands import BandIndex, BandsInBackground, add_duplicates
 from search.retrieve.dedupe import Duplicates, find_duplicates
 from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable
@@ -159,7 +160,15 @@ class GenerationBuilder:
         return _Segment(data, values)
 
     def _update_words(self, segments: list[_Segment]) -> None:
-        """Spelling counts: subtract the segments gone since the last generation, add the new ones."""
+        """Spelling counts: subtract the segments gone since the last generation, add the new ones (a first
+        generation loads them when the indexer saved them)."""
+        if not self._segments and self._folder is not None:
+            saved = load_vocabulary(self._folder, [s.data.segment_id for s in segments])
+            if saved is not None:
+                self._counts = dict(zip(saved.words, saved.counts.tolist()))
+                self._forms.add_stemmed(saved.words, saved.stems)
+                self._deletions.add([word for word, count in self._counts.items() if count >= MIN_DF])
+                return
         now = {s.data.segment_id for s in segments}
         for segment_id, gone in self._segments.items():
             if segment_id not in now:

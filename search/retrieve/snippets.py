@@ -98,6 +98,26 @@ class SurfaceForms:
                 self._known.update(fresh)
                 self._words.extend(fresh)
 
+    def add_stemmed(self, words: list[str], stems: list[str]) -> None:
+        """Words new to the corpus with their English stems (saved by the indexer): no stemming needed."""
+        with self._lock:
+            if self._stemmed.get("", 0) == len(self._words):  # else earlier words wait for stemming, in order
+                self._add_stemmed(words, stems)
+                return
+        self.add(words)
+
+    def _add_stemmed(self, words: list[str], stems: list[str]) -> None:
+        if self._known is None:
+            self._known = set(self._words)
+        forms = self._forms.setdefault("", {})
+        for word, stem in zip(words, stems):
+            if word not in self._known:
+                self._known.add(word)
+                self._words.append(word)
+                self._terms[word] = stem
+                forms.setdefault(stem, []).append(word)
+        self._stemmed[""] = len(self._words)
+
     def pattern(self, terms: list[str]) -> WordPattern | None:
         """The words, in any case, that stem to one of ``terms`` (None for no terms)."""
         key = tuple(sorted(set(terms)))
