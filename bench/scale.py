@@ -184,7 +184,9 @@ def commit_cost(corpus: Path, index_dir: Path, articles: list[Article], copies: 
         for record in mixed_copy(articles[:COMMIT_STORIES], copies + 1):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     try:
-        wall, _, _ = run_indexer([str(corpus), "--index-dir", str(index_dir)])
+        wall, _, output = run_indexer([str(corpus), "--index-dir", str(index_dir)])
+        if f"added {COMMIT_STORIES}," not in output:  # e.g. the index already held these ids: nothing measured
+            raise SystemExit(f"the +{COMMIT_STORIES} run did not add {COMMIT_STORIES} stories:\n{output[:500]}")
         started = time.perf_counter()
         with index_handle.searcher() as searcher:
             searcher.search(SearchRequest(q="oil prices"))

@@ -46,7 +46,8 @@ def echo_report(report: IndexReport, target: Path) -> None:
         skipped = f"skipped {len(report.skipped)} non-news file{plural} ({names}), "
     same = ""
     if report.files_not_reread:
-        same = f" ({report.files_not_reread} files unchanged since the last run, not read again)"
+        plural = "s" if report.files_not_reread != 1 else ""
+        same = f" ({report.files_not_reread} file{plural} unchanged since the last run, not read again)"
     click.echo(
         f"Indexed into {target} in {report.seconds:.1f} s: read {report.read}{same}, added {report.added}, "
         f"updated {report.updated}, unchanged {report.unchanged}, removed {report.removed}, "

@@ -6,8 +6,9 @@ call) and receives articles in small chunks; it returns the entities and the fin
 Results come back in completion order. Articles are taken from the caller's iterable only a few chunks ahead
 of the results, so an indexer that reads its corpus as it goes holds a bounded number of them.
 
-The workers are local processes (a fork pool) or, given ``cluster=``, the worker processes of a Dask
-distributed cluster (``search.indexing.cluster``); both run :func:`prepare_chunk`.
+The workers are local processes (a fork pool; when one dies, the OOM killer's victim say, a new pool
+extracts what it lost and the run goes on) or, given ``cluster=``, the worker processes of a Dask distributed
+cluster (``search.indexing.cluster``, which retries lost tasks itself); both run :func:`prepare_chunk`.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import itertools
 import logging
 import multiprocessing
 import os
-import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from search.entities import EntityExtractor
@@ -32,6 +35,7 @@ CHUNK_SIZE = 16
 IN_FLIGHT_PER_WORKER = 64  # chunks queued per worker: about 4 s of work, so a checkpoint commit does not idle it
 IN_PROCESS_BELOW = 64  # starting workers costs more than it saves for a handful of articles
 PARENT_CHECK_SECONDS = 0.2
+WORKER_DEATHS_PER_ARTICLE = 2  # an article whose worker dies this many times is reported, not retried
 
 _extractor: EntityExtractor | None = None
 _extractor_lock = threading.Lock()  # a Dask worker may run tasks in several threads of one process
@@ -73,41 +77,88 @@ def extract_entities(
 
 
 def _extract_in_pool(articles: Iterator[Article], workers: int) -> Iterator[Result]:
-    """Extract in ``workers`` forked processes, ``IN_FLIGHT_PER_WORKER`` chunks per worker at a time."""
-    context = multiprocessing.get_context("fork")
-    pool = context.Pool(workers, initializer=_init_worker, initargs=(os.getpid(),))
-    finished: queue.SimpleQueue[tuple[list[Article], list[Outcome] | None, BaseException | None]]
-    finished = queue.SimpleQueue()
-    in_flight = 0
+    """Extract in ``workers`` forked processes, ``IN_FLIGHT_PER_WORKER`` chunks per worker at a time.
 
-    def submit(chunk: list[Article]) -> None:
-        pool.apply_async(
-            prepare_chunk,
-            (chunk,),
-            callback=lambda outcomes: finished.put((chunk, outcomes, None)),
-            error_callback=lambda exc: finished.put((chunk, None, exc)),
-        )
-
+    A worker that dies (the OOM killer, a crash in a C extension) breaks the pool: the chunks it lost are
+    extracted again in a new pool, one at a time (:func:`_one_at_a_time`), and the indexing goes on."""
     chunks = _chunked(articles)
+    pool = _WorkerPool(workers)
+    pending: dict[Future, list[Article]] = {}
     try:
         for chunk in itertools.islice(chunks, workers * IN_FLIGHT_PER_WORKER):
-            submit(chunk)
-            in_flight += 1
-        while in_flight:
-            chunk, outcomes, exc = finished.get()
-            in_flight -= 1
-            if outcomes is None:  # the whole chunk's task failed (e.g. the extractor could not be built)
-                raise exc if exc is not None else RuntimeError("extraction task lost")
-            for article, (prepared, error) in zip(chunk, outcomes, strict=True):
-                yield article, prepared, error
-            following = next(chunks, None)
-            if following is not None:
-                submit(following)
-                in_flight += 1
-        pool.close()
+            pending[pool.submit(chunk)] = chunk
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            lost = []
+            for future in [future for future in pending if future in done]:  # in the order submitted
+                chunk = pending.pop(future)
+                try:
+                    outcomes = future.result()  # an exception of the task itself (no NLTK models) is raised
+                except BrokenProcessPool:
+                    lost.append(chunk)
+                    continue
+                yield from _results(chunk, outcomes)
+            if lost:
+                lost += pending.values()  # a broken pool finishes nothing more
+                pending.clear()
+                logger.warning("an extraction worker died: %d chunks are extracted again", len(lost))
+                pool.restart()
+                yield from _one_at_a_time(pool, lost)
+            for following in itertools.islice(chunks, workers * IN_FLIGHT_PER_WORKER - len(pending)):
+                pending[pool.submit(following)] = following
     finally:
-        pool.terminate()
-        pool.join()
+        pool.shutdown()
+
+
+def _one_at_a_time(pool: _WorkerPool, lost: list[list[Article]]) -> Iterator[Result]:
+    """Extract the chunks a dead worker lost, one task at a time so that a death names its chunk; a chunk
+    whose worker dies again is split into single articles, and an article that kills its worker twice is
+    reported as failed."""
+    todo = deque((chunk, 1) for chunk in lost)
+    while todo:
+        chunk, attempt = todo.popleft()
+        try:
+            outcomes = pool.submit(chunk).result()
+        except BrokenProcessPool:
+            pool.restart()
+            if len(chunk) > 1:
+                todo.extendleft(([article], 1) for article in reversed(chunk))
+            elif attempt < WORKER_DEATHS_PER_ARTICLE:
+                todo.appendleft((chunk, attempt + 1))
+            else:
+                yield chunk[0], None, f"the extraction worker died on it {attempt} times (out of memory?)"
+            continue
+        yield from _results(chunk, outcomes)
+
+
+def _results(chunk: list[Article], outcomes: list[Outcome]) -> Iterator[Result]:
+    for article, (prepared, error) in zip(chunk, outcomes, strict=True):
+        yield article, prepared, error
+
+
+class _WorkerPool:
+    """Forked worker processes that end with the indexer, and a new set after one of them died."""
+
+    def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("fork")
+        return ProcessPoolExecutor(
+            self._workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
+        )
+
+    def submit(self, chunk: list[Article]) -> Future:
+        return self._executor.submit(prepare_chunk, chunk)
+
+    def restart(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._executor = self._start()
+
+    def shutdown(self) -> None:
+        """Cancel the queued chunks and wait for those being extracted (a chunk is about 0.1 s of work)."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _chunked(articles: Iterator[Article]) -> Iterator[list[Article]]:
@@ -120,11 +171,6 @@ def _extract_here(articles: Iterable[Article]) -> Iterator[Result]:
     for article in articles:
         prepared, error = prepare(extractor, article)
         yield article, prepared, error
-
-
-def _init_worker(parent: int) -> None:
-    _exit_with_parent(parent)
-    get_extractor()
 
 
 def _exit_with_parent(parent: int) -> None:

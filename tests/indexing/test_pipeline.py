@@ -48,3 +48,43 @@ def test_nothing_to_extract_starts_nothing(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(pipeline, "get_extractor", no_extractor)
     assert list(pipeline.extract_entities(iter([]), workers=2)) == []
     assert list(pipeline.extract_entities(iter([]), workers=1)) == []
+
+
+def dies_on(monkeypatch: pytest.MonkeyPatch, article_id: str, times_file=None) -> None:
+    """Make a worker process die (as the OOM killer would end it) when it extracts ``article_id``: every
+    time, or only while ``times_file`` does not exist yet (it is created first: the worker dies once)."""
+    import os
+
+    from search.entities import EntityExtractor
+
+    real = EntityExtractor.extract
+
+    def extract(self, article):
+        if article.id == article_id and os.getpid() != parent:
+            if times_file is None:
+                os._exit(9)
+            if not times_file.exists():
+                times_file.touch()
+                os._exit(9)
+        return real(self, article)
+
+    parent = os.getpid()
+    monkeypatch.setattr(EntityExtractor, "extract", extract)
+
+
+def test_a_worker_that_dies_loses_no_article(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setattr(pipeline, "CHUNK_SIZE", 4)
+    dies_on(monkeypatch, "a37", times_file=tmp_path / "died")
+    results = list(pipeline.extract_entities(CountingArticles(200), workers=2))
+    assert (tmp_path / "died").exists(), "the worker did die"
+    assert sorted(article.id for article, _, _ in results) == sorted(f"a{n}" for n in range(200))
+    assert all(error is None for _, _, error in results)
+
+
+def test_an_article_that_kills_its_worker_every_time_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "CHUNK_SIZE", 4)
+    dies_on(monkeypatch, "a37")
+    results = list(pipeline.extract_entities(CountingArticles(200), workers=2))
+    assert sorted(article.id for article, _, _ in results) == sorted(f"a{n}" for n in range(200))
+    failed = {article.id: error for article, prepared, error in results if prepared is None}
+    assert list(failed) == ["a37"] and "worker died" in failed["a37"]
