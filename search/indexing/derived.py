@@ -72,20 +72,3 @@ def load_derived(folder: Path, name: str) -> tuple[dict[str, np.ndarray], dict |
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         discard(path, f"{type(exc).__name__}: {exc}")
         return None
-
-
-def save_array(folder: Path, name: str, array: np.ndarray) -> None:
-    """Save one array a generation derived."""
-    save_derived(folder, name, {"array": array})
-
-
-def load_array(folder: Path, name: str, size: int) -> np.ndarray | None:
-    """The array saved as ``name`` when intact and of ``size`` entries; None otherwise."""
-    loaded = load_derived(folder, name)
-    if loaded is None:
-        return None
-    array = loaded[0].get("array")
-    if array is None or len(array) != size:
-        discard(folder / name, f"not an array of {size} entries")
-        return None
-    return array

@@ -32,6 +32,7 @@ FORMAT = 3  # bump when what is saved changes: older folders are then computed a
 MANIFEST = "manifest.json"
 ABANDONED_AFTER = 600  # seconds: an older temporary folder is left from a crash
 STRINGS = "strings.json"
+GROUPS = "groups-"  # the saved near-duplicate groups of a generation (search.retrieve.groups)
 
 
 def segment_data(folder: Path | None, leaf) -> SegmentData:
@@ -204,14 +205,18 @@ def save_missing(folder: Path, reader) -> None:
 
 
 def keep_only(folder: Path, segment_ids: set[str]) -> None:
-    """Remove the saved data of segments no longer in the index (merged away or replaced by a rebuild).
+    """Remove the saved data of segments no longer in the index (merged away or replaced by a rebuild), and
+    what generations derived from them, but for the newest near-duplicate groups: a process that starts
+    after this commit carries those over instead of grouping every story again.
 
     Only the indexer calls this, holding the index's write lock; a process still reading an older
     generation keeps its mapped files (removing an open file on POSIX leaves it readable)."""
     if not folder.is_dir():
         return
     now = time.time()
+    groups = sorted(folder.glob(f"{GROUPS}*"), key=lambda path: path.stat().st_mtime)
+    keep = segment_ids | {path.name for path in groups[-1:]}
     for path in folder.iterdir():
         being_saved = path.name.startswith(".tmp-") and now - path.stat().st_mtime < ABANDONED_AFTER
-        if path.name not in segment_ids and not being_saved:
+        if path.name not in keep and not being_saved:
             shutil.rmtree(path, ignore_errors=True)

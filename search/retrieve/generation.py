@@ -15,7 +15,6 @@ adds, not a pass over every stored document.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import logging
 import threading
 import time
@@ -28,13 +27,12 @@ import numpy as np
 
 from search.facets import FACETS, LANGUAGE
 from search.indexing.analysis import stemmed_language
-from search.indexing.derived import load_array, save_array
 from search.indexing.segment_contents import LENGTH_FIELDS, SegmentData, live_documents
 from search.indexing.segments import segment_data
 from search.indexing.vocabulary import load_vocabulary
-from search.retrieve.bands import BandIndex, BandsInBackground, add_duplicates
-from search.retrieve.dedupe import Duplicates, find_duplicates
+from search.retrieve.dedupe import Duplicates
 from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable
+from search.retrieve.groups import GroupKeeper
 from search.retrieve.query import ParsedQuery, check_expansion, parse_query
 from search.retrieve.scoring import PostingsCache, SegmentPostings
 from search.retrieve.snippets import SurfaceForms
@@ -110,8 +108,7 @@ class GenerationBuilder:
         self._forms = SurfaceForms()
         self._deletions = DeletionIndex()
         self._postings = SegmentPostings()
-        self._groups: tuple[tuple[str, ...], np.ndarray] = ((), np.zeros(0, dtype=np.int64))
-        self._bands: BandsInBackground | None = None  # the SimHash bands of the stories self._groups covers
+        self._groups = GroupKeeper(folder)
 
     def build(self, reader, number: int) -> Generation:
         """The generation ``reader`` reads (its number only for the log)."""
@@ -135,7 +132,7 @@ class GenerationBuilder:
             facets=facets,
             dates=DateIndex(days),
             stamps=stamps,
-            duplicates=self._duplicates(segments, live, size),
+            duplicates=self._groups.groups([s.data for s in segments], live),
             spelling=SpellingDictionary(dict(self._counts), self._deletions),
             postings=PostingsCache(size, _lengths(segments, live, size), self._postings),
             forms=self._forms,
@@ -207,40 +204,6 @@ class GenerationBuilder:
             docs, values, about = docs[keep], values[keep], about[keep]
         return FacetTable(name, docs, values, about, self._vocabularies[name].snapshot(), size)
 
-    def _duplicates(self, segments: list[_Segment], live: np.ndarray, size: int) -> Duplicates:
-        """Near-duplicate groups: saved ones when this very generation's were saved (a restart), else those
-        of the first segments an earlier generation also began with, comparing only the newer stories through
-        the band index of the earlier generation's stories."""
-        ids = tuple(s.data.segment_id for s in segments)
-        saved_as = f"groups-{_generation_key(segments, live)}"
-        saved = load_array(self._folder, saved_as, size) if self._folder is not None else None
-        hashes = _concat([s.data.hashes for s in segments], np.uint64, size)
-        eligible = _concat([s.data.long_enough for s in segments], bool, size) & live
-        digests = np.where(live, _concat([s.data.exact for s in segments], np.uint64, size), np.uint64(0))
-        if saved is not None:
-            self._groups = (ids, saved)
-            self._bands = BandsInBackground(lambda: BandIndex.build(hashes, eligible, digests))  # for the next commit
-            return Duplicates(saved)
-        known_ids, known_groups = self._groups
-        kept = 0
-        while kept < min(len(ids), len(known_ids)) and ids[kept] == known_ids[kept]:
-            kept += 1
-        known_docs = sum(s.data.size for s in segments[:kept])
-        bands = self._bands.result() if self._bands is not None else None
-        if known_docs and len(known_groups) >= known_docs:
-            if bands is None or bands.size < known_docs:
-                bands = BandIndex.build(hashes[:known_docs], eligible[:known_docs], digests[:known_docs])
-            known = bands.truncated(known_docs)
-            duplicates = add_duplicates(known_groups[:known_docs], known, hashes, eligible, digests)
-            self._bands = BandsInBackground(lambda: known.extended(hashes, eligible, digests))
-        else:
-            duplicates = find_duplicates(hashes, eligible, digests)
-            self._bands = BandsInBackground(lambda: BandIndex.build(hashes, eligible, digests))
-        self._groups = (ids, duplicates.group)
-        if self._folder is not None:
-            save_array(self._folder, saved_as, duplicates.group)
-        return duplicates
-
 
 @dataclass(frozen=True)
 class _Segment:
@@ -303,15 +266,6 @@ def _lengths(segments: list[_Segment], live: np.ndarray, size: int) -> dict[str,
         )
         for field in LENGTH_FIELDS
     }
-
-
-def _generation_key(segments: list[_Segment], live: np.ndarray) -> str:
-    """Names one generation's documents: its segments in order and which of their documents are live."""
-    digest = hashlib.blake2b(digest_size=12)
-    for segment in segments:
-        digest.update(segment.data.segment_id.encode("utf-8") + b"\x00")
-    digest.update(np.packbits(live).tobytes())
-    return digest.hexdigest()
 
 
 def _languages(table: FacetTable) -> tuple[str, ...]:
