@@ -86,11 +86,12 @@ class GroupKeeper:
         candidates += sorted(self._folder.glob(f"{PREFIX}*"), key=_modified, reverse=True)[:1]
         for path in candidates:
             loaded = load_derived(self._folder, path.name)
-            if loaded is not None and loaded[1] is not None:
-                group, strings = loaded[0].get("group"), loaded[1]
-                known = _Known(tuple(strings.get("segments", ())), tuple(strings.get("sizes", ())), group)
-                if group is not None and len(known.segment_ids) == len(known.sizes) and sum(known.sizes) == len(group):
-                    return known
+            if loaded is None or loaded[1] is None or "group" not in loaded[0]:
+                continue
+            group, strings = loaded[0]["group"], loaded[1]
+            known = _Known(tuple(strings.get("segments", ())), tuple(strings.get("sizes", ())), group)
+            if len(known.segment_ids) == len(known.sizes) and sum(known.sizes) == len(group):
+                return known
         return None
 
     def _save(self, known: _Known) -> None:
