@@ -24,7 +24,7 @@ import numpy as np
 
 from search.indexing.derived import load_derived, save_derived
 from search.indexing.segment_contents import SegmentData
-from search.indexing.segments import GROUPS
+from search.indexing.segments import GROUPS, discard
 from search.retrieve.bands import BandIndex, BandsInBackground, add_duplicates
 from search.retrieve.dedupe import Duplicates, find_duplicates
 
@@ -60,7 +60,7 @@ class GroupKeeper:
         kept, old_positions = _kept_stories(known, ids, sizes)
         bands = self._bands.result() if self._bands is not None and known is self._known else None
         if kept == size and known is not None and np.array_equal(old_positions, np.arange(kept)):
-            duplicates = Duplicates(known.group)  # the same segments: deletions since do not change groups
+            duplicates = Duplicates(known.group[:kept])  # no new stories; deleted ones never show
             self._bands = BandsInBackground(lambda: BandIndex.build(hashes, eligible, digests))
         elif kept:
             assert known is not None
@@ -92,6 +92,7 @@ class GroupKeeper:
             known = _Known(tuple(strings.get("segments", ())), tuple(strings.get("sizes", ())), group)
             if len(known.segment_ids) == len(known.sizes) and sum(known.sizes) == len(group):
                 return known
+            discard(path, "its groups do not match its segments")
         return None
 
     def _save(self, known: _Known) -> None:

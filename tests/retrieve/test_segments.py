@@ -412,3 +412,21 @@ def test_groups_are_carried_over_a_merge_and_a_restart(tmp_path, monkeypatch) ->
             after_restart = summary(searcher._gen)
         restarted.close()
     assert after_restart == scratch() and len(after_restart["ids"]) == 50
+    from search.indexing.merging import tiered_merge
+    from search.indexing.schema import ID_FIELD
+
+    ix = whoosh_index.open_dir(str(tmp_path))
+    writer = ix.writer()
+    for n in range(45, 50):
+        writer.delete_by_term(ID_FIELD, f"late-{n}")
+    writer.commit(mergetype=tiered_merge)  # the late segment, wholly deleted, is dropped: 45 stories
+    assert len(ix._segments()) == 3
+    segments.keep_only(tmp_path / segments.FOLDER, {s.segment_id() for s in ix._segments()})  # as the indexer
+    with monkeypatch.context() as patched:
+        patched.setattr(groups_module, "find_duplicates", no_grouping)
+        restarted = open_index(tmp_path)
+        with restarted.searcher() as searcher:
+            after_dropping = summary(searcher._gen)
+            assert len(searcher._gen.duplicates.group) == searcher._gen.doc_count
+        restarted.close()
+    assert after_dropping == scratch() and len(after_dropping["ids"]) == 45
