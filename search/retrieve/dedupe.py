@@ -23,6 +23,7 @@ import logging
 from functools import cached_property
 
 import numpy as np
+import numpy.ma  # np.unique imports it on first use: 22 ms of the first search after a commit
 
 logger = logging.getLogger(__name__)
 

@@ -103,15 +103,13 @@ class FacetTable:
     def count(self, mask: np.ndarray, about: bool = False) -> np.ndarray:
         """How many documents of ``mask`` name each value (are about it, with ``about``), by value id.
 
-        Few documents (most queries): their entries are found by binary search in ``entry_doc``, which is in
-        document order; many: every entry is tested. At a million stories that is the difference between
-        touching thousands of entries and touching millions, for every facet of every results page."""
+        Few documents (most queries): their entries are found through ``_starts`` (entries are in document
+        order); many: every entry is tested. At a million stories that is the difference between touching
+        thousands of entries and touching millions, for every facet of every results page."""
         matched = int(np.count_nonzero(mask))
         if matched * SPARSE_BELOW < self.doc_count:
-            docs = np.flatnonzero(mask).astype(self.entry_doc.dtype)  # the same type, or numpy converts entry_doc
-            positions = _ranges(
-                np.searchsorted(self.entry_doc, docs, "left"), np.searchsorted(self.entry_doc, docs, "right")
-            )
+            docs = np.flatnonzero(mask)
+            positions = _ranges(self._starts[docs], self._starts[docs + 1])
             if about:
                 positions = positions[self.entry_about[positions]]
             return np.bincount(self.entry_val[positions], minlength=len(self.values))
@@ -119,6 +117,14 @@ class FacetTable:
         if about:
             hit &= self.entry_about
         return np.bincount(self.entry_val[hit], minlength=len(self.values))
+
+    @cached_property
+    def _starts(self) -> np.ndarray:
+        """Where each document's entries start (and, one on, end): two lookups per document instead of two
+        binary searches over every entry (searchsorted was a third of a query's time at a million stories)."""
+        starts = np.zeros(self.doc_count + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.entry_doc, minlength=self.doc_count), out=starts[1:])
+        return starts
 
     def top(
         self, counts: np.ndarray, limit: int, selected: tuple[str, ...] = (), excluded: tuple[str, ...] = ()
