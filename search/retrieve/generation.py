@@ -123,8 +123,8 @@ class GenerationBuilder:
         live = _concat([live_documents(leaf) for leaf, _ in leaves], bool, size)
         days = np.where(live, _concat([s.data.days for s in segments], np.int64, size), NO_DATE)
         stamps = _concat([s.data.stamps for s in segments], np.int64, size)
-        facets = {facet.name: self._facet(facet.name, segments, offsets, live, size) for facet in FACETS}
-        languages = _languages(facets[LANGUAGE])
+        facets = {facet.name: self._facet(facet.name, segments, offsets, size) for facet in FACETS}
+        languages = _languages(facets[LANGUAGE], live)
         generation = Generation(
             doc_count=size,
             live=live,
@@ -195,13 +195,12 @@ class GenerationBuilder:
         self._forms.add(new_words)
         self._deletions.add(frequent)
 
-    def _facet(self, name: str, segments: list[_Segment], offsets: list[int], live: np.ndarray, size: int):
+    def _facet(self, name: str, segments: list[_Segment], offsets: list[int], size: int) -> FacetTable:
         docs = _concat([s.data.facets[name].doc + np.int32(base) for s, base in zip(segments, offsets)], np.int32, 0)
         values = _concat([s.values[name] for s in segments], np.int32, 0)
         about = _concat([s.data.facets[name].about for s in segments], bool, 0)
-        if not live.all():  # the entries of deleted documents go (no copy when nothing was deleted)
-            keep = live[docs]
-            docs, values, about = docs[keep], values[keep], about[keep]
+        # deleted stories keep their entries: every count is over a mask of live stories (filtering them out
+        # copied every entry of every facet on each commit once the index had a deletion)
         return FacetTable(name, docs, values, about, self._vocabularies[name].snapshot(), size)
 
 
@@ -268,9 +267,9 @@ def _lengths(segments: list[_Segment], live: np.ndarray, size: int) -> dict[str,
     }
 
 
-def _languages(table: FacetTable) -> tuple[str, ...]:
+def _languages(table: FacetTable, live: np.ndarray) -> tuple[str, ...]:
     """Codes of the languages stemmed apart that live stories are in."""
-    present = np.flatnonzero(np.bincount(table.entry_val, minlength=len(table.values))).tolist()
+    present = np.flatnonzero(table.count(live)).tolist()
     return tuple(sorted({code for code in map(stemmed_language, (table.values[v] for v in present)) if code}))
 
 

@@ -59,16 +59,17 @@ class GroupKeeper:
         known = self._known if self._known is not None else self._load(ids)
         kept, old_positions = _kept_stories(known, ids, sizes)
         bands = self._bands.result() if self._bands is not None and known is self._known else None
-        if kept == size and known is not None and np.array_equal(old_positions, np.arange(kept)):
+        if kept == size and known is not None and old_positions is None:
             duplicates = Duplicates(known.group[:kept])  # no new stories; deleted ones never show
             self._bands = BandsInBackground(lambda: BandIndex.build(hashes, eligible, digests))
         elif kept:
             assert known is not None
-            if bands is None or not np.array_equal(old_positions, np.arange(kept)) or bands.size < kept:
+            if bands is None or old_positions is not None or bands.size < kept:
                 bands = BandIndex.build(hashes[:kept], eligible[:kept], digests[:kept])
             else:
                 bands = bands.truncated(kept)
-            duplicates = add_duplicates(_renumbered(known.group, old_positions), bands, hashes, eligible, digests)
+            roots = known.group[:kept] if old_positions is None else _renumbered(known.group, old_positions)
+            duplicates = add_duplicates(roots, bands, hashes, eligible, digests)
             self._bands = BandsInBackground(lambda: bands.extended(hashes, eligible, digests))
         else:
             duplicates = find_duplicates(hashes, eligible, digests)
@@ -105,22 +106,27 @@ def saved_name(segment_ids: tuple[str, ...]) -> str:
     return PREFIX + hashlib.blake2b("\x00".join(segment_ids).encode("utf-8"), digest_size=12).hexdigest()
 
 
-def _kept_stories(known: _Known | None, ids: tuple[str, ...], sizes: tuple[int, ...]) -> tuple[int, np.ndarray]:
+def _kept_stories(known: _Known | None, ids: tuple[str, ...], sizes: tuple[int, ...]) -> tuple[int, np.ndarray | None]:
     """How many leading stories of the new generation the known one also had (whole leading segments it
-    had, in the same order), and each one's position in the known generation."""
+    had, in the same order), and each one's position in the known generation (None: the same positions, the
+    usual commit that only added segments)."""
     if known is None:
-        return 0, np.zeros(0, dtype=np.int64)
+        return 0, None
+    same = 0
+    while same < min(len(ids), len(known.segment_ids)) and ids[same] == known.segment_ids[same]:
+        same += 1
     offsets = dict(zip(known.segment_ids, np.cumsum((0, *known.sizes[:-1])).tolist()))
     known_sizes = dict(zip(known.segment_ids, known.sizes))
-    parts, last = [], -1
+    parts, last, kept = [], -1, 0
     for segment_id, size in zip(ids, sizes):
         start = offsets.get(segment_id)
         if start is None or known_sizes[segment_id] != size or start < last:
             break
         parts.append(np.arange(start, start + size, dtype=np.int64))
-        last = start
-    positions = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-    return len(positions), positions
+        last, kept = start, kept + 1
+    if kept == same:
+        return sum(sizes[:kept]), None
+    return sum(sizes[:kept]), np.concatenate(parts)
 
 
 def _renumbered(group: np.ndarray, old_positions: np.ndarray) -> np.ndarray:
