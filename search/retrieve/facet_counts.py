@@ -39,15 +39,18 @@ class FacetTable:
         entry_about: np.ndarray,
         vocabulary: tuple[list[str], dict[str, int]],
         doc_count: int,
+        starts: np.ndarray | None = None,
     ) -> None:
         """:param vocabulary: the values by id, and the id of each lowercased value (ids past the end of
-        the list belong to later generations: unknown here)."""
+        the list belong to later generations: unknown here).
+        :param starts: where each document's entries start, when the caller has them (else computed)."""
         self.name = name
         self.doc_count = doc_count
         self.values, self._ids = vocabulary
         self.entry_doc = entry_doc
         self.entry_val = entry_val
         self.entry_about = entry_about
+        self._given_starts = starts
         self._words: list[tuple[str, int]] | None = None
 
     @classmethod
@@ -122,9 +125,9 @@ class FacetTable:
     def _starts(self) -> np.ndarray:
         """Where each document's entries start (and, one on, end): two lookups per document instead of two
         binary searches over every entry (searchsorted was a third of a query's time at a million stories)."""
-        starts = np.zeros(self.doc_count + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.entry_doc, minlength=self.doc_count), out=starts[1:])
-        return starts
+        if self._given_starts is not None:
+            return self._given_starts
+        return entry_starts(self.entry_doc, self.doc_count)
 
     def top(
         self, counts: np.ndarray, limit: int, selected: tuple[str, ...] = (), excluded: tuple[str, ...] = ()
@@ -230,6 +233,13 @@ def date_mask(days: np.ndarray, start: date | None, end: date | None) -> np.ndar
     return mask
 
 
+def entry_starts(entry_doc: np.ndarray, doc_count: int) -> np.ndarray:
+    """For entries in document order: where each document's entries start, then the number of entries."""
+    starts = np.zeros(doc_count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(entry_doc, minlength=doc_count), out=starts[1:])
+    return starts
+
+
 def _ranges(low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """The positions of every range ``[low[i], high[i])``, concatenated."""
     counts = high - low
@@ -247,16 +257,21 @@ class DateIndex:
     @cached_property
     def months(self) -> np.ndarray:
         """year * 12 + month - 1 per document (computed on first use: a commit's next search may not need it)."""
-        return self._as_dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+        return self._by_day(lambda dates: dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12)
 
     @cached_property
     def years(self) -> np.ndarray:
-        return self._as_dates.astype("datetime64[Y]").astype(np.int64) + 1970
+        return self._by_day(lambda dates: dates.astype("datetime64[Y]").astype(np.int64) + 1970)
 
-    @property
-    def _as_dates(self) -> np.ndarray:
+    def _by_day(self, convert) -> np.ndarray:
+        """``convert`` (of datetime64 days) applied to each document's day through a table of the days the
+        corpus spans: a few thousand conversions and one lookup per story, instead of a conversion per story
+        (18 ms per array at a million)."""
         epoch = date(1970, 1, 1).toordinal()
-        return (np.where(self.dated, self.days, epoch) - epoch).astype("datetime64[D]")
+        days = np.where(self.dated, self.days, epoch)
+        low, high = int(days.min(initial=epoch)), int(days.max(initial=epoch))
+        table = convert((np.arange(low, high + 1) - epoch).astype("datetime64[D]"))
+        return table[days - low]
 
     def histogram(self, mask: np.ndarray) -> tuple[DateBucket, ...]:
         """Counts of the dated documents of ``mask`` per day, month or year, whichever suits their span.

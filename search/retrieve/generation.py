@@ -31,7 +31,7 @@ from search.indexing.segment_contents import LENGTH_FIELDS, SegmentData, live_do
 from search.indexing.segments import segment_data
 from search.indexing.vocabulary import load_vocabulary
 from search.retrieve.dedupe import Duplicates
-from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable
+from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable, entry_starts
 from search.retrieve.groups import GroupKeeper
 from search.retrieve.query import ParsedQuery, check_expansion, parse_query
 from search.retrieve.scoring import PostingsCache, SegmentPostings
@@ -201,13 +201,29 @@ class GenerationBuilder:
         about = _concat([s.data.facets[name].about for s in segments], bool, 0)
         # deleted stories keep their entries: every count is over a mask of live stories (filtering them out
         # copied every entry of every facet on each commit once the index had a deletion)
-        return FacetTable(name, docs, values, about, self._vocabularies[name].snapshot(), size)
+        return FacetTable(name, docs, values, about, self._vocabularies[name].snapshot(), size, _starts(name, segments))
 
 
 @dataclass(frozen=True)
 class _Segment:
     data: SegmentData
     values: dict[str, np.ndarray]  # per facet, each entry's value id in the process-wide vocabulary
+    starts: dict[str, np.ndarray] = field(default_factory=dict)  # per facet, computed once: entry_starts
+
+    def entry_starts(self, name: str) -> np.ndarray:
+        if name not in self.starts:
+            self.starts[name] = entry_starts(self.data.facets[name].doc, self.data.size)
+        return self.starts[name]
+
+
+def _starts(name: str, segments: list[_Segment]) -> np.ndarray:
+    """A generation's entry starts of one facet, from its segments' own (a commit computes only the new ones)."""
+    parts, base = [], 0
+    for segment in segments:
+        local = segment.entry_starts(name)
+        parts.append(local[:-1] + base)
+        base += int(local[-1])
+    return np.concatenate([*parts, np.array([base], dtype=np.int64)])
 
 
 class _Vocabulary:

@@ -16,6 +16,7 @@ from search.indexing.indexer import build_index
 from search.indexing.segment_contents import LENGTH_FIELDS
 from search.indexing.vocabulary import vocabulary_name
 from search.models import SearchRequest
+from search.retrieve.facet_counts import entry_starts
 from search.retrieve.generation import Generation, GenerationBuilder, build_generation
 from search.retrieve.index import open_index
 
@@ -66,6 +67,7 @@ def summary(generation: Generation) -> dict:
         "lengths": {f: generation.postings._lengths[f][live].tolist() for f in LENGTH_FIELDS},
     }
     for name, table in generation.facets.items():
+        assert np.array_equal(table._starts, entry_starts(table.entry_doc, table.doc_count))  # from the segments'
         entries = sorted(
             (generation.ids[d], table.values[v], bool(a))
             for d, v, a in zip(table.entry_doc.tolist(), table.entry_val.tolist(), table.entry_about.tolist())
