@@ -39,18 +39,18 @@ class FacetTable:
         entry_about: np.ndarray,
         vocabulary: tuple[list[str], dict[str, int]],
         doc_count: int,
-        starts: np.ndarray | None = None,
+        bounds: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         """:param vocabulary: the values by id, and the id of each lowercased value (ids past the end of
         the list belong to later generations: unknown here).
-        :param starts: where each document's entries start, when the caller has them (else computed)."""
+        :param bounds: where each document's entries start and end, when the caller has them (else computed)."""
         self.name = name
         self.doc_count = doc_count
         self.values, self._ids = vocabulary
         self.entry_doc = entry_doc
         self.entry_val = entry_val
         self.entry_about = entry_about
-        self._given_starts = starts
+        self._given_bounds = bounds
         self._words: list[tuple[str, int]] | None = None
 
     @classmethod
@@ -106,13 +106,14 @@ class FacetTable:
     def count(self, mask: np.ndarray, about: bool = False) -> np.ndarray:
         """How many documents of ``mask`` name each value (are about it, with ``about``), by value id.
 
-        Few documents (most queries): their entries are found through ``_starts`` (entries are in document
-        order); many: every entry is tested. At a million stories that is the difference between touching
+        Few documents (most queries): their entries are found by document (entries are in document
+        order, ``_bounds``); many: every entry is tested. At a million stories that is the difference between touching
         thousands of entries and touching millions, for every facet of every results page."""
         matched = int(np.count_nonzero(mask))
         if matched * SPARSE_BELOW < self.doc_count:
             docs = np.flatnonzero(mask)
-            positions = _ranges(self._starts[docs], self._starts[docs + 1])
+            starts, ends = self._bounds
+            positions = _ranges(starts[docs], ends[docs])
             if about:
                 positions = positions[self.entry_about[positions]]
             return np.bincount(self.entry_val[positions], minlength=len(self.values))
@@ -122,12 +123,13 @@ class FacetTable:
         return np.bincount(self.entry_val[hit], minlength=len(self.values))
 
     @cached_property
-    def _starts(self) -> np.ndarray:
-        """Where each document's entries start (and, one on, end): two lookups per document instead of two
-        binary searches over every entry (searchsorted was a third of a query's time at a million stories)."""
-        if self._given_starts is not None:
-            return self._given_starts
-        return entry_starts(self.entry_doc, self.doc_count)
+    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where each document's entries start and end: two lookups per document instead of two binary searches
+        over every entry (searchsorted was a third of a query's time at a million stories)."""
+        if self._given_bounds is not None:
+            return self._given_bounds
+        starts = entry_starts(self.entry_doc, self.doc_count)
+        return starts[:-1], starts[1:]
 
     def top(
         self, counts: np.ndarray, limit: int, selected: tuple[str, ...] = (), excluded: tuple[str, ...] = ()

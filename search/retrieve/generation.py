@@ -33,6 +33,7 @@ from search.indexing.vocabulary import load_vocabulary
 from search.retrieve.dedupe import Duplicates
 from search.retrieve.facet_counts import NO_DATE, DateIndex, FacetTable, entry_starts
 from search.retrieve.groups import GroupKeeper
+from search.retrieve.growing import GrowingArray
 from search.retrieve.query import ParsedQuery, check_expansion, parse_query
 from search.retrieve.scoring import PostingsCache, SegmentPostings
 from search.retrieve.snippets import SurfaceForms
@@ -109,6 +110,7 @@ class GenerationBuilder:
         self._deletions = DeletionIndex()
         self._postings = SegmentPostings()
         self._groups = GroupKeeper(folder)
+        self._arrays: dict[str, GrowingArray] = {}
 
     def build(self, reader, number: int) -> Generation:
         """The generation ``reader`` reads (its number only for the log)."""
@@ -121,8 +123,9 @@ class GenerationBuilder:
         size = reader.doc_count_all()
         self._postings.fit(size)
         live = _concat([live_documents(leaf) for leaf, _ in leaves], bool, size)
-        days = np.where(live, _concat([s.data.days for s in segments], np.int64, size), NO_DATE)
-        stamps = _concat([s.data.stamps for s in segments], np.int64, size)
+        ids = [s.data.segment_id for s in segments]
+        days = np.where(live, self._combined("days", ids, lambda i: segments[i].data.days, np.int64), NO_DATE)
+        stamps = self._combined("stamps", ids, lambda i: segments[i].data.stamps, np.int64)
         facets = {facet.name: self._facet(facet.name, segments, offsets, size) for facet in FACETS}
         languages = _languages(facets[LANGUAGE], live)
         generation = Generation(
@@ -134,7 +137,7 @@ class GenerationBuilder:
             stamps=stamps,
             duplicates=self._groups.groups([s.data for s in segments], live),
             spelling=SpellingDictionary(dict(self._counts), self._deletions),
-            postings=PostingsCache(size, _lengths(segments, live, size), self._postings),
+            postings=PostingsCache(size, self._lengths(segments, live), self._postings),
             forms=self._forms,
             languages=languages,
         )
@@ -196,12 +199,33 @@ class GenerationBuilder:
         self._deletions.add(frequent)
 
     def _facet(self, name: str, segments: list[_Segment], offsets: list[int], size: int) -> FacetTable:
-        docs = _concat([s.data.facets[name].doc + np.int32(base) for s, base in zip(segments, offsets)], np.int32, 0)
-        values = _concat([s.values[name] for s in segments], np.int32, 0)
-        about = _concat([s.data.facets[name].about for s in segments], bool, 0)
-        # deleted stories keep their entries: every count is over a mask of live stories (filtering them out
-        # copied every entry of every facet on each commit once the index had a deletion)
-        return FacetTable(name, docs, values, about, self._vocabularies[name].snapshot(), size, _starts(name, segments))
+        """One facet's entries (deleted stories keep theirs: every count is over a mask of live stories)."""
+        ids = [s.data.segment_id for s in segments]
+        parts = [s.data.facets[name] for s in segments]
+        bases = np.cumsum([0, *(len(part.doc) for part in parts)]).tolist()  # where each segment's entries start
+        docs = self._combined(f"{name}.doc", ids, lambda i: parts[i].doc + np.int32(offsets[i]), np.int32)
+        values = self._combined(f"{name}.val", ids, lambda i: segments[i].values[name], np.int32)
+        about = self._combined(f"{name}.about", ids, lambda i: parts[i].about, bool)
+        own = [s.entry_starts(name) for s in segments]  # computed once per segment
+        starts = self._combined(f"{name}.starts", ids, lambda i: own[i][:-1] + bases[i], np.int64)
+        ends = self._combined(f"{name}.ends", ids, lambda i: own[i][1:] + bases[i], np.int64)
+        return FacetTable(name, docs, values, about, self._vocabularies[name].snapshot(), size, (starts, ends))
+
+    def _lengths(self, segments: list[_Segment], live: np.ndarray) -> dict[str, np.ndarray]:
+        """Per-document length of each scored field (0 for deleted documents, as Whoosh's readers give)."""
+        ids = [s.data.segment_id for s in segments]
+        lengths = {}
+        for name in LENGTH_FIELDS:
+            parts = [s.data.lengths[name] for s in segments]
+            combined = self._combined(f"length.{name}", ids, parts.__getitem__, np.float32)
+            lengths[name] = np.where(live, combined, 0).astype(np.float32)
+        return lengths
+
+    def _combined(self, key: str, segment_ids: list[str], part, dtype) -> np.ndarray:
+        """The segments' parts of one array, one after the other, grown in place from the last generation's."""
+        if key not in self._arrays:
+            self._arrays[key] = GrowingArray(dtype)
+        return self._arrays[key].combine(segment_ids, part)
 
 
 @dataclass(frozen=True)
@@ -214,16 +238,6 @@ class _Segment:
         if name not in self.starts:
             self.starts[name] = entry_starts(self.data.facets[name].doc, self.data.size)
         return self.starts[name]
-
-
-def _starts(name: str, segments: list[_Segment]) -> np.ndarray:
-    """A generation's entry starts of one facet, from its segments' own (a commit computes only the new ones)."""
-    parts, base = [], 0
-    for segment in segments:
-        local = segment.entry_starts(name)
-        parts.append(local[:-1] + base)
-        base += int(local[-1])
-    return np.concatenate([*parts, np.array([base], dtype=np.int64)])
 
 
 class _Vocabulary:
@@ -271,16 +285,6 @@ def _concat(parts: list[np.ndarray], dtype, size: int) -> np.ndarray:
     if not parts:
         return np.zeros(size, dtype=dtype)
     return np.concatenate(parts).astype(dtype, copy=False)
-
-
-def _lengths(segments: list[_Segment], live: np.ndarray, size: int) -> dict[str, np.ndarray]:
-    """Per-document length of each scored field (0 for deleted documents, as Whoosh's readers give)."""
-    return {
-        field: np.where(live, _concat([s.data.lengths[field] for s in segments], np.float32, size), 0).astype(
-            np.float32
-        )
-        for field in LENGTH_FIELDS
-    }
 
 
 def _languages(table: FacetTable, live: np.ndarray) -> tuple[str, ...]:

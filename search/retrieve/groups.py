@@ -27,6 +27,7 @@ from search.indexing.segment_contents import SegmentData
 from search.indexing.segments import GROUPS, discard
 from search.retrieve.bands import BandIndex, BandsInBackground, add_duplicates
 from search.retrieve.dedupe import Duplicates, find_duplicates
+from search.retrieve.growing import GrowingArray
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +50,18 @@ class GroupKeeper:
         self._folder = folder
         self._known: _Known | None = None
         self._bands: BandsInBackground | None = None  # the band index of self._known's stories, when built
+        self._hashes, self._long_enough, self._exact = (
+            GrowingArray(np.uint64),
+            GrowingArray(bool),
+            GrowingArray(np.uint64),
+        )
 
     def groups(self, segments: list[SegmentData], live: np.ndarray) -> Duplicates:
         size = len(live)
-        hashes = _concat([s.hashes for s in segments], np.uint64, size)
-        eligible = _concat([s.long_enough for s in segments], bool, size) & live
-        digests = np.where(live, _concat([s.exact for s in segments], np.uint64, size), np.uint64(0))
         ids, sizes = tuple(s.segment_id for s in segments), tuple(s.size for s in segments)
+        hashes = self._hashes.combine(ids, lambda i: segments[i].hashes)
+        eligible = self._long_enough.combine(ids, lambda i: segments[i].long_enough) & live
+        digests = np.where(live, self._exact.combine(ids, lambda i: segments[i].exact), np.uint64(0))
         known = self._known if self._known is not None else self._load(ids)
         kept, old_positions = _kept_stories(known, ids, sizes)
         bands = self._bands.result() if self._bands is not None and known is self._known else None
@@ -142,9 +148,3 @@ def _modified(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def _concat(parts: list[np.ndarray], dtype, size: int) -> np.ndarray:
-    if not parts:
-        return np.zeros(size, dtype=dtype)
-    return np.concatenate(parts).astype(dtype, copy=False)

@@ -67,7 +67,8 @@ def summary(generation: Generation) -> dict:
         "lengths": {f: generation.postings._lengths[f][live].tolist() for f in LENGTH_FIELDS},
     }
     for name, table in generation.facets.items():
-        assert np.array_equal(table._starts, entry_starts(table.entry_doc, table.doc_count))  # from the segments'
+        starts = entry_starts(table.entry_doc, table.doc_count)  # the bounds combined from the segments' agree
+        assert np.array_equal(table._bounds[0], starts[:-1]) and np.array_equal(table._bounds[1], starts[1:])
         entries = sorted(
             (generation.ids[d], table.values[v], bool(a))
             for d, v, a in zip(table.entry_doc.tolist(), table.entry_val.tolist(), table.entry_about.tolist())
