@@ -207,8 +207,9 @@ class GenerationBuilder:
         values = self._combined(f"{name}.val", ids, lambda i: segments[i].values[name], np.int32)
         about = self._combined(f"{name}.about", ids, lambda i: parts[i].about, bool)
         own = [s.entry_starts(name) for s in segments]  # computed once per segment
-        starts = self._combined(f"{name}.starts", ids, lambda i: own[i][:-1] + bases[i], np.int64)
-        ends = self._combined(f"{name}.ends", ids, lambda i: own[i][1:] + bases[i], np.int64)
+        kind = np.int32 if bases[-1] < 2**31 else np.int64  # half the memory: 35 MB per worker at a million
+        starts = self._combined(f"{name}.starts.{kind.__name__}", ids, lambda i: own[i][:-1] + bases[i], kind)
+        ends = self._combined(f"{name}.ends.{kind.__name__}", ids, lambda i: own[i][1:] + bases[i], kind)
         return FacetTable(name, docs, values, about, self._vocabularies[name].snapshot(), size, (starts, ends))
 
     def _lengths(self, segments: list[_Segment], live: np.ndarray) -> dict[str, np.ndarray]:

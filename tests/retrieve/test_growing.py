@@ -21,8 +21,8 @@ def test_an_appended_segment_is_the_only_part_computed_and_older_views_stay_as_t
     assert asked == ["A", "B", "C"], "a commit that appends a segment computes its part only"
     third = combine(array, ["A", "B", "C", "D"])
     assert first.tolist() == [0, 1, 2, 10, 11, 12, 13]
-    assert second.tolist() == first.tolist() + [20, 21]
-    assert third.tolist() == second.tolist() + [30]
+    assert second.tolist() == [*first.tolist(), 20, 21]
+    assert third.tolist() == [*second.tolist(), 30]
     asked.clear()
     merged = combine(array, ["A", "D"])  # B and C merged away: a new buffer, from every part
     assert asked == ["A", "D"] and merged.tolist() == [0, 1, 2, 30]
