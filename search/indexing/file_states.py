@@ -9,8 +9,9 @@ holds for that file. At a million stories in 50 files this turns a 150 s increme
 Like git's index, a file changed within ``RACY_SECONDS`` of being looked at is not recorded (a write in the
 same clock tick would not change its times), and the records are trusted only from the same version of
 news-search (a new reader may read the same file differently). The records are saved in ``files.json`` in
-the index folder, atomically, after the run's last commit; a missing or damaged file only means reading
-everything once. ``--rebuild`` reads every file.
+the index folder, atomically, after the run's last commit, with that commit's index generation: records
+of another generation (a run that crashed after a checkpoint, an index started over) are not trusted, and
+a missing or damaged file only means reading everything once. ``--rebuild`` reads every file.
 """
 
 from __future__ import annotations
@@ -43,8 +44,10 @@ def file_state(path: Path, root: Path) -> FileState | None:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, os.path.realpath(root)]
 
 
-def load_file_states(index_path: Path) -> dict[str, FileState]:
-    """The records of the last run (resolved path -> state); {} when there are none or they can't be used."""
+def load_file_states(index_path: Path, generation: int) -> dict[str, FileState]:
+    """The records of the last run (resolved path -> state); {} when there are none or they can't be used:
+    written for another index generation (a run that crashed after a commit, an index started over) or by
+    another version."""
     try:
         saved = json.loads((index_path / FILE).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -52,17 +55,23 @@ def load_file_states(index_path: Path) -> dict[str, FileState]:
     except (OSError, ValueError) as exc:
         logger.warning("%s ignored (every file is read again): %s", index_path / FILE, exc)
         return {}
-    if not isinstance(saved, dict) or (saved.get("format"), saved.get("version")) != (FORMAT, _version()):
+    if not isinstance(saved, dict) or (saved.get("format"), saved.get("version"), saved.get("generation")) != (
+        FORMAT,
+        _version(),
+        generation,
+    ):
         return {}
     files = saved.get("files")
     return files if isinstance(files, dict) else {}
 
 
-def save_file_states(index_path: Path, states: dict[str, FileState]) -> None:
-    """Replace the records in one rename; a failure is only logged (the next run reads every file)."""
+def save_file_states(index_path: Path, states: dict[str, FileState], generation: int) -> None:
+    """Replace the records, those of index generation ``generation``, in one rename; a failure is only logged
+    (the next run reads every file)."""
     temporary = index_path / f".{FILE}.tmp"
+    saved = {"format": FORMAT, "version": _version(), "generation": generation, "files": states}
     try:
-        temporary.write_text(json.dumps({"format": FORMAT, "version": _version(), "files": states}), encoding="utf-8")
+        temporary.write_text(json.dumps(saved), encoding="utf-8")
         os.replace(temporary, index_path / FILE)
     except OSError as exc:
         logger.warning("can't save %s: %s", index_path / FILE, exc)

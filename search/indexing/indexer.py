@@ -67,9 +67,10 @@ class _Plan:
     existing: dict[str, tuple[str, str]]  # id -> (content hash, path) of every indexed article
     report: IndexReport
     rebuild: bool
-    seen: set[str] = field(default_factory=set)
     read_paths: set[str] = field(default_factory=set)  # files read (or not news): what they no longer hold goes
     known_files: dict[str, FileState] = field(default_factory=dict)  # the last run's file states
+    generation: int = -1  # the index generation the run started from
+    seen: set[str] = field(default_factory=set)
     file_states: dict[str, FileState] = field(default_factory=dict)  # this run's, recorded if nothing fails
     _by_path: dict[str, list[str]] | None = None
 
@@ -117,13 +118,14 @@ def build_index(
         ix = open_for_writing(index_path, rebuild)
         try:
             existing = {} if rebuild else _stored_state(ix, index_path)
-            known_files = {} if rebuild else load_file_states(index_path)
-            plan = _Plan(existing, report, rebuild, read_paths=set(report.skipped), known_files=known_files)
+            generation = ix.latest_generation()
+            known_files = {} if rebuild else load_file_states(index_path, generation)
+            plan = _Plan(existing, report, rebuild, set(report.skipped), known_files, generation)
             try:
                 _write(ix, index_path, files, roots, plan, workers, progress, cluster)
             except OSError as exc:  # the corpus is read without raising: this is the index folder's
                 raise IndexWriteFailed(index_path, exc) from exc
-            _record_files(index_path, plan, roots)
+            _record_files(index_path, plan, roots, ix.latest_generation())
         finally:
             ix.close()
     report.seconds = time.perf_counter() - started
@@ -177,7 +179,8 @@ def _changed_articles(files: list[tuple[Path, Path]], plan: _Plan, progress: Pro
     bar = progress(len(files), "reading")
     for file_path, root in files:
         state = None if plan.rebuild else file_state(file_path, root)
-        if state is not None and plan.known_files.get(path := resolved_path(file_path)) == state:
+        path = resolved_path(file_path)
+        if state is not None and plan.known_files.get(path) == state and plan.ids_in(path):
             _unchanged_file(path, plan)
             plan.file_states[path] = state
             bar.update()
@@ -217,15 +220,15 @@ def _unchanged_file(path: str, plan: _Plan) -> None:
         plan.report.unchanged += 1
 
 
-def _record_files(index_path: Path, plan: _Plan, roots: list[Path]) -> None:
+def _record_files(index_path: Path, plan: _Plan, roots: list[Path], generation: int) -> None:
     """Save the states of the files whose every article the index now holds as read (none that had a problem,
     an empty record or an article that failed), keeping the records of files under other roots."""
     root_prefixes = [str(r.resolve()) for r in roots]
     failed = {path for path, _ in plan.report.failed} | {path for path, _ in plan.report.empty}
     states = {path: state for path, state in plan.known_files.items() if not _under(path, root_prefixes)}
     states.update((path, state) for path, state in plan.file_states.items() if path not in failed)
-    if states != plan.known_files:
-        save_file_states(index_path, states)
+    if states != plan.known_files or generation != plan.generation:
+        save_file_states(index_path, states, generation)
 
 
 def _gone(existing: dict[str, tuple[str, str]], seen: set[str], read_paths: set[str], roots: list[Path]) -> set[str]:

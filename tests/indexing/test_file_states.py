@@ -138,3 +138,19 @@ def test_a_file_just_written_is_not_trusted(tmp_path: Path) -> None:
     assert RACY_SECONDS > 0
     assert file_state(fresh, tmp_path) is None, "a write in the same clock tick would not change its times"
     assert file_state(tmp_path / "missing.jsonl", tmp_path) is None
+
+
+def test_records_of_another_index_generation_are_not_trusted(corpus: Path, tmp_path: Path, reads) -> None:
+    """An index started over beside an old files.json (or a run that crashed after a checkpoint commit) must
+    not skip files: their stories would never be indexed."""
+    import shutil
+
+    build_index([corpus], tmp_path / "ix", workers=1)
+    records = (tmp_path / "ix" / FILE).read_text(encoding="utf-8")
+    shutil.rmtree(tmp_path / "ix")
+    (tmp_path / "ix").mkdir()
+    (tmp_path / "ix" / FILE).write_text(records, encoding="utf-8")
+    reads.clear()
+    report = build_index([corpus], tmp_path / "ix", workers=1)
+    assert sorted(reads) == ["a.jsonl", "b.jsonl", "c.jsonl"] and report.added == 6
+    assert len(stored_documents(tmp_path / "ix")) == 6

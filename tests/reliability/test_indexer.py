@@ -217,4 +217,6 @@ def segment_ids(index_dir) -> set[str]:
 
 
 def saved_segment_data(index_dir) -> set[str]:
-    return {path.name for path in (Path(index_dir) / segments.FOLDER).iterdir() if not path.name.startswith("groups-")}
+    """The saved per-segment folders (not what generations derive from them: groups, vocabularies)."""
+    derived = ("groups-", "vocabulary-")
+    return {path.name for path in (Path(index_dir) / segments.FOLDER).iterdir() if not path.name.startswith(derived)}
