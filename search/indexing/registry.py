@@ -49,6 +49,9 @@ class FirmRegistry:
     def add(self, article_id: str, evidence: Mapping[str, bool]) -> None:
         """Record what one article shows (name -> True a firm, False a titled person), replacing what it gave."""
         self.remove(article_id)
+        self._record(article_id, evidence)
+
+    def _record(self, article_id: str, evidence: Mapping[str, bool]) -> None:
         if evidence:
             self._articles[article_id] = dict(evidence)
             for name, firm in evidence.items():
@@ -80,7 +83,7 @@ class FirmRegistry:
                     isinstance(n, str) and isinstance(f, bool) for n, f in evidence.items()
                 ):
                     raise ValueError(f"article {article_id!r}: evidence is not a name -> bool mapping")
-                registry.add(article_id, evidence)
+                registry._record(article_id, evidence)  # a new registry: nothing to take back first
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"not a firm registry: {exc!r}") from exc
         return registry
@@ -111,6 +114,9 @@ class PersonRegistry:
         (``Entities.firm_evidence``), replacing what it gave before."""
         self.remove(article_id)
         self.firms.add(article_id, firm_evidence or {})
+        self._record(article_id, persons)
+
+    def _record(self, article_id: str, persons: Iterable[str]) -> None:
         names = tuple(n for n in dict.fromkeys(persons) if len(n.split()) > 1)
         self._articles[article_id] = names
         for name in names:
@@ -154,7 +160,7 @@ class PersonRegistry:
             for article_id, names in articles.items():
                 if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
                     raise ValueError(f"article {article_id!r}: names are not a list of strings")
-                registry.add(article_id, names)
+                registry._record(article_id, names)  # a new registry: nothing to take back first
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"not a person registry: {exc!r}") from exc
         return registry
