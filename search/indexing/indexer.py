@@ -30,7 +30,14 @@ from search.entities.nlp import ensure_resources
 from search.errors import IndexLocked, IndexWriteFailed, reads_index
 from search.indexing import schema, segments
 from search.indexing.document import content_hash, entity_fields
-from search.indexing.file_states import FileState, file_state, load_file_states, save_file_states
+from search.indexing.file_states import (
+    FileRecord,
+    file_state,
+    load_file_states,
+    reported,
+    save_file_states,
+    unchanged,
+)
 from search.indexing.opening import open_for_writing
 from search.indexing.pipeline import extract_entities
 from search.indexing.registry import resolve_persons
@@ -68,10 +75,11 @@ class _Plan:
     report: IndexReport
     rebuild: bool
     read_paths: set[str] = field(default_factory=set)  # files read (or not news): what they no longer hold goes
-    known_files: dict[str, FileState] = field(default_factory=dict)  # the last run's file states
+    known_files: dict[str, FileRecord] = field(default_factory=dict)  # the last run's file records
     generation: int = -1  # the index generation the run started from
     seen: set[str] = field(default_factory=set)
-    file_states: dict[str, FileState] = field(default_factory=dict)  # this run's, recorded if nothing fails
+    file_states: dict[str, FileRecord] = field(default_factory=dict)  # this run's, kept unless a story fails
+    retry: set[str] = field(default_factory=set)  # files to read again next time (a story failed, a duplicate)
     _by_path: dict[str, list[str]] | None = None
 
     def is_new(self, article_id: str) -> bool:
@@ -180,9 +188,8 @@ def _changed_articles(files: list[tuple[Path, Path]], plan: _Plan, progress: Pro
     for file_path, root in files:
         state = None if plan.rebuild else file_state(file_path, root)
         path = resolved_path(file_path)
-        if state is not None and plan.known_files.get(path) == state and plan.ids_in(path):
+        if unchanged(plan.known_files.get(path), state) and plan.ids_in(path):
             _unchanged_file(path, plan)
-            plan.file_states[path] = state
             bar.update()
             continue
         result = read_file(file_path, root)
@@ -190,12 +197,13 @@ def _changed_articles(files: list[tuple[Path, Path]], plan: _Plan, progress: Pro
         plan.report.empty.extend((result.path, record) for record in result.empty)
         if result.articles or not result.problems:
             plan.read_paths.add(result.path)
-        if state is not None and not result.problems and not result.empty:
-            plan.file_states[result.path] = state
+        if state is not None and result.articles:  # a file that gave nothing (unreadable, say) is read again
+            plan.file_states[result.path] = [*state, list(result.problems), list(result.empty)]
         for article in result.articles:
             plan.report.read += 1
             if article.id in plan.seen:
                 plan.report.failed.append((result.path, f"duplicate article id {article.id}: later copy skipped"))
+                plan.retry.add(result.path)
                 continue
             plan.seen.add(article.id)
             old = plan.existing.get(article.id)
@@ -208,25 +216,31 @@ def _changed_articles(files: list[tuple[Path, Path]], plan: _Plan, progress: Pro
 
 
 def _unchanged_file(path: str, plan: _Plan) -> None:
-    """Count the articles of a file as the last run left them as read and unchanged, without reading it."""
+    """Count the articles of a file as the last run left them as read and unchanged, without reading it, and
+    report again what reading it reported."""
+    record = plan.known_files[path]
+    problems, empty = reported(record)
+    plan.report.failed.extend((path, problem) for problem in problems)
+    plan.report.empty.extend((path, key) for key in empty)
     plan.report.files_not_reread += 1
     plan.read_paths.add(path)
+    plan.file_states[path] = record
     for article_id in plan.ids_in(path):
         plan.report.read += 1
         if article_id in plan.seen:  # an earlier file now has this id: as when the file is read
             plan.report.failed.append((path, f"duplicate article id {article_id}: later copy skipped"))
+            plan.retry.add(path)
             continue
         plan.seen.add(article_id)
         plan.report.unchanged += 1
 
 
 def _record_files(index_path: Path, plan: _Plan, roots: list[Path], generation: int) -> None:
-    """Save the states of the files whose every article the index now holds as read (none that had a problem,
-    an empty record or an article that failed), keeping the records of files under other roots."""
+    """Save the records of the files whose every article the index now holds as read (none failed, none a
+    later copy of another file's id), keeping the records of files under other roots."""
     root_prefixes = [str(r.resolve()) for r in roots]
-    failed = {path for path, _ in plan.report.failed} | {path for path, _ in plan.report.empty}
     states = {path: state for path, state in plan.known_files.items() if not _under(path, root_prefixes)}
-    states.update((path, state) for path, state in plan.file_states.items() if path not in failed)
+    states.update((path, state) for path, state in plan.file_states.items() if path not in plan.retry)
     if states != plan.known_files or generation != plan.generation:
         save_file_states(index_path, states, generation)
 
@@ -299,6 +313,7 @@ def _write_extracted(
         bar.update()
         if prepared is None:
             plan.report.failed.append((article.path, f"{article.id}: entity extraction failed: {error}"))
+            plan.retry.add(article.path)
             continue
         entities, doc = prepared
         out.registry.add(article.id, entities.persons, entities.firm_evidence)
