@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 STRINGS = "strings.json"
 
 
-def save_derived(folder: Path, name: str, arrays: dict[str, np.ndarray], strings: dict | None = None) -> None:
+def save_derived(folder: Path, name: str, arrays: dict[str, np.ndarray], strings: dict) -> None:
     """Save ``arrays`` (``<key>.npy``) and ``strings`` (JSON) as ``folder/name``, atomically; a folder that
     can't be written is only logged."""
     temporary = folder / f".tmp-{name}-{uuid.uuid4().hex}"
@@ -36,9 +36,8 @@ def save_derived(folder: Path, name: str, arrays: dict[str, np.ndarray], strings
         for key, array in arrays.items():
             np.save(temporary / f"{key}.npy", np.ascontiguousarray(array), allow_pickle=False)
             files[f"{key}.npy"] = describe(temporary / f"{key}.npy")
-        if strings is not None:
-            (temporary / STRINGS).write_text(json.dumps(strings, ensure_ascii=False), encoding="utf-8")
-            files[STRINGS] = describe(temporary / STRINGS)
+        (temporary / STRINGS).write_text(json.dumps(strings, ensure_ascii=False), encoding="utf-8")
+        files[STRINGS] = describe(temporary / STRINGS)
         sizes = {key: len(array) for key, array in arrays.items()}
         manifest = {"format": FORMAT, "sizes": sizes, "files": files}
         (temporary / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
@@ -49,8 +48,9 @@ def save_derived(folder: Path, name: str, arrays: dict[str, np.ndarray], strings
         shutil.rmtree(temporary, ignore_errors=True)
 
 
-def load_derived(folder: Path, name: str) -> tuple[dict[str, np.ndarray], dict | None] | None:
-    """The arrays and strings saved as ``name`` when intact; None otherwise (a damaged one is removed)."""
+def load_derived(folder: Path, name: str, arrays: set[str]) -> tuple[dict[str, np.ndarray], dict] | None:
+    """The arrays (named ``arrays``, each saved as ``<name>.npy``) and the strings saved as ``name`` when
+    intact; None otherwise (a damaged one is removed)."""
     path = folder / name
     if not path.is_dir():
         return None
@@ -59,16 +59,18 @@ def load_derived(folder: Path, name: str) -> tuple[dict[str, np.ndarray], dict |
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise ValueError("another format")
         files, sizes = manifest["files"], manifest["sizes"]
-        if set(files) != {f"{key}.npy" for key in sizes} | ({STRINGS} & set(files)):
-            raise ValueError(f"files {sorted(files)}")  # never a name from the manifest outside the folder's own
+        if set(sizes) != arrays or set(files) != {f"{key}.npy" for key in arrays} | {STRINGS}:
+            raise ValueError(f"files {sorted(files)}")  # never a name from the manifest: only the expected ones
         for file_name, described in files.items():
             if describe(path / file_name) != described:
                 raise ValueError(f"{file_name} does not match its manifest")
-        arrays = {key: np.load(path / f"{key}.npy", allow_pickle=False) for key in sizes}
-        if any(len(arrays[key]) != size for key, size in sizes.items()):
+        loaded = {key: np.load(path / f"{key}.npy", allow_pickle=False) for key in arrays}
+        if any(len(loaded[key]) != sizes[key] for key in arrays):
             raise ValueError("an array of another size")
-        strings = json.loads((path / STRINGS).read_text(encoding="utf-8")) if STRINGS in files else None
-        return arrays, strings
+        strings = json.loads((path / STRINGS).read_text(encoding="utf-8"))
+        if not isinstance(strings, dict):
+            raise ValueError("strings are not an object")
+        return loaded, strings
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         discard(path, f"{type(exc).__name__}: {exc}")
         return None

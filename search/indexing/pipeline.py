@@ -26,6 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from search.entities import EntityExtractor
+from search.errors import SearchError
 from search.indexing.document import to_document
 from search.models import Article, Entities
 
@@ -36,6 +37,7 @@ IN_FLIGHT_PER_WORKER = 64  # chunks queued per worker: about 4 s of work, so a c
 IN_PROCESS_BELOW = 64  # starting workers costs more than it saves for a handful of articles
 PARENT_CHECK_SECONDS = 0.2
 WORKER_DEATHS_PER_ARTICLE = 2  # an article whose worker dies this many times is reported, not retried
+WORKER_DEATHS_IN_A_ROW = 8  # ... and this many deaths in a row, whatever the article, stop the run
 
 _extractor: EntityExtractor | None = None
 _extractor_lock = threading.Lock()  # a Dask worker may run tasks in several threads of one process
@@ -115,11 +117,15 @@ def _one_at_a_time(pool: _WorkerPool, lost: list[list[Article]]) -> Iterator[Res
     whose worker dies again is split into single articles, and an article that kills its worker twice is
     reported as failed."""
     todo = deque((chunk, 1) for chunk in lost)
+    dying = 0  # deaths in a row: past WORKER_DEATHS_IN_A_ROW no article is to blame, the machine is
     while todo:
         chunk, attempt = todo.popleft()
         try:
             outcomes = pool.submit(chunk).result()
         except BrokenProcessPool:
+            dying += 1
+            if dying >= WORKER_DEATHS_IN_A_ROW:
+                raise ExtractionWorkersDying(dying) from None
             pool.restart()
             if len(chunk) > 1:
                 todo.extendleft(([article], 1) for article in reversed(chunk))
@@ -128,7 +134,22 @@ def _one_at_a_time(pool: _WorkerPool, lost: list[list[Article]]) -> Iterator[Res
             else:
                 yield chunk[0], None, f"the extraction worker died on it {attempt} times (out of memory?)"
             continue
+        dying = 0
         yield from _results(chunk, outcomes)
+
+
+class ExtractionWorkersDying(SearchError):
+    """Extraction workers die whatever they are given: out of memory, most likely."""
+
+    code = "extraction_workers_dying"
+
+    def __init__(self, deaths: int) -> None:
+        super().__init__(
+            f"The entity extraction workers died {deaths} times in a row, on different stories: the machine is "
+            "probably out of memory. Run `news-search index` again with fewer --workers (or free some memory); "
+            "what was committed is kept and skipped.",
+            None,
+        )
 
 
 def _results(chunk: list[Article], outcomes: list[Outcome]) -> Iterator[Result]:

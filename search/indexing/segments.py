@@ -214,9 +214,17 @@ def keep_only(folder: Path, segment_ids: set[str]) -> None:
     if not folder.is_dir():
         return
     now = time.time()
-    groups = sorted(folder.glob(f"{GROUPS}*"), key=lambda path: path.stat().st_mtime)
+    groups = sorted(folder.glob(f"{GROUPS}*"), key=modified_time)
     keep = segment_ids | {path.name for path in groups[-1:]}
     for path in folder.iterdir():
-        being_saved = path.name.startswith(".tmp-") and now - path.stat().st_mtime < ABANDONED_AFTER
+        being_saved = path.name.startswith(".tmp-") and now - modified_time(path, now) < ABANDONED_AFTER
         if path.name not in keep and not being_saved:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def modified_time(path: Path, gone: float = 0.0) -> float:
+    """When ``path`` was last modified; ``gone`` when a searcher renamed or removed it meanwhile."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return gone

@@ -14,13 +14,14 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 import numpy as np
 
 from search.indexing.analysis import ENGLISH, stemmer
 from search.indexing.derived import load_derived, save_derived
 from search.indexing.segment_contents import SegmentData
-from search.indexing.segments import segment_data
+from search.indexing.segments import discard, segment_data
 
 
 @dataclass(frozen=True)
@@ -65,14 +66,17 @@ def save_vocabulary(folder: Path, reader) -> None:
 
 def load_vocabulary(folder: Path, segment_ids: Iterable[str]) -> Vocabulary | None:
     """The saved vocabulary of these segments, or None when none is saved intact."""
-    loaded = load_derived(folder, vocabulary_name(segment_ids))
+    name = vocabulary_name(segment_ids)
+    loaded = load_derived(folder, name, {"counts"})
     if loaded is None:
         return None
     arrays, strings = loaded
-    try:
-        words, stems, counts = strings["words"], strings["stems"], arrays["counts"]  # type: ignore[index]
-    except (KeyError, TypeError):
-        return None
-    if not (len(words) == len(stems) == len(counts)):
+    words, stems, counts = strings.get("words"), strings.get("stems"), arrays["counts"]
+    if not (_strings(words) and _strings(stems) and len(words) == len(stems) == len(counts)):
+        discard(folder / name, "its words do not match its counts")
         return None
     return Vocabulary(words, counts, stems)
+
+
+def _strings(value: object) -> TypeGuard[list[str]]:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)

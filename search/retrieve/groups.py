@@ -24,7 +24,7 @@ import numpy as np
 
 from search.indexing.derived import load_derived, save_derived
 from search.indexing.segment_contents import SegmentData
-from search.indexing.segments import GROUPS, discard
+from search.indexing.segments import GROUPS, discard, modified_time
 from search.retrieve.bands import BandIndex, BandsInBackground, add_duplicates
 from search.retrieve.dedupe import Duplicates, find_duplicates
 from search.retrieve.growing import GrowingArray
@@ -64,12 +64,14 @@ class GroupKeeper:
         digests = np.where(live, self._exact.combine(ids, lambda i: segments[i].exact), np.uint64(0))
         known = self._known if self._known is not None else self._load(ids)
         kept, old_positions = _kept_stories(known, ids, sizes)
-        bands = self._bands.result() if self._bands is not None and known is self._known else None
+        own_bands = self._bands if known is self._known else None  # of known's stories, in its numbering
         if kept == size and known is not None and old_positions is None:
             duplicates = Duplicates(known.group[:kept])  # no new stories; deleted ones never show
-            self._bands = BandsInBackground(lambda: BandIndex.build(hashes, eligible, digests))
+            if own_bands is None or len(known.group) != kept:
+                self._bands = BandsInBackground(lambda: BandIndex.build(hashes, eligible, digests))
         elif kept:
             assert known is not None
+            bands = own_bands.result() if own_bands is not None else None
             if bands is None or old_positions is not None or bands.size < kept:
                 bands = BandIndex.build(hashes[:kept], eligible[:kept], digests[:kept])
             else:
@@ -90,14 +92,19 @@ class GroupKeeper:
             return None
         exact = self._folder / saved_name(ids)
         candidates = [exact] if exact.is_dir() else []
-        candidates += sorted(self._folder.glob(f"{PREFIX}*"), key=_modified, reverse=True)[:1]
+        candidates += sorted(self._folder.glob(f"{PREFIX}*"), key=modified_time, reverse=True)[:1]
         for path in candidates:
-            loaded = load_derived(self._folder, path.name)
-            if loaded is None or loaded[1] is None or "group" not in loaded[0]:
+            loaded = load_derived(self._folder, path.name, {"group"})
+            if loaded is None:
                 continue
             group, strings = loaded[0]["group"], loaded[1]
             known = _Known(tuple(strings.get("segments", ())), tuple(strings.get("sizes", ())), group)
-            if len(known.segment_ids) == len(known.sizes) and sum(known.sizes) == len(group):
+            if (
+                all(isinstance(segment_id, str) for segment_id in known.segment_ids)
+                and all(isinstance(size, int) for size in known.sizes)
+                and len(known.segment_ids) == len(known.sizes)
+                and sum(known.sizes) == len(group)
+            ):
                 return known
             discard(path, "its groups do not match its segments")
         return None
@@ -141,10 +148,3 @@ def _renumbered(group: np.ndarray, old_positions: np.ndarray) -> np.ndarray:
     new_root = np.full(len(group), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(new_root, old_roots, np.arange(len(old_positions), dtype=np.int64))
     return new_root[old_roots]
-
-
-def _modified(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0

@@ -394,3 +394,27 @@ def test_what_the_index_holds_is_read_from_the_saved_segment_data(corpus: Path, 
 
     monkeypatch.setattr(SegmentReader, "stored_fields", unread)
     assert _stored_state(ix, tmp_path / "ix") == expected and set(expected) == {"w1", "w2"}
+
+
+def test_a_deleted_story_counts_in_no_facet_filter_or_language(corpus: Path, tmp_path: Path) -> None:
+    """A generation keeps the facet entries of deleted stories (no copy of every entry per commit): every
+    count, selection and exclusion must still see only live stories."""
+    from search.models import SearchRequest
+    from search.retrieve import open_index
+
+    build_index([corpus], tmp_path / "ix", workers=1)
+    (corpus / "budget.txt").unlink()
+    build_index([corpus], tmp_path / "ix", workers=1)
+    news = open_index(tmp_path / "ix")
+    with news.searcher() as searcher:
+        page = searcher.search(SearchRequest(q=""))
+        assert page.total == 2
+        assert "Angela Merkel" not in {value.value for value in page.facets["person"]}
+        assert "Germany" not in {value.value for value in page.facets["country"]}
+        for mentions in ("any", "about"):
+            chosen = SearchRequest(q="", filters={"person": ("Angela Merkel",)}, mentions=mentions)
+            assert searcher.search(chosen).total == 0
+        assert searcher.search(SearchRequest(q="", excludes={"person": ("Angela Merkel",)})).total == 2
+        table = searcher._gen.facets["person"]
+        assert "Angela Merkel" in [table.values[v] for v in table.entry_val.tolist()], "its entry is still there"
+    news.close()

@@ -50,9 +50,9 @@ def test_nothing_to_extract_starts_nothing(monkeypatch: pytest.MonkeyPatch) -> N
     assert list(pipeline.extract_entities(iter([]), workers=1)) == []
 
 
-def dies_on(monkeypatch: pytest.MonkeyPatch, article_id: str, times_file=None) -> None:
-    """Make a worker process die (as the OOM killer would end it) when it extracts ``article_id``: every
-    time, or only while ``times_file`` does not exist yet (it is created first: the worker dies once)."""
+def dies_on(monkeypatch: pytest.MonkeyPatch, article_id: str | None, times_file=None) -> None:
+    """Make a worker process die (as the OOM killer would end it) when it extracts ``article_id`` (None: any
+    article): every time, or only while ``times_file`` does not exist yet (it is created first: once)."""
     import os
 
     from search.entities import EntityExtractor
@@ -60,7 +60,7 @@ def dies_on(monkeypatch: pytest.MonkeyPatch, article_id: str, times_file=None) -
     real = EntityExtractor.extract
 
     def extract(self, article):
-        if article.id == article_id and os.getpid() != parent:
+        if article_id in (None, article.id) and os.getpid() != parent:
             if times_file is None:
                 os._exit(9)
             if not times_file.exists():
@@ -88,3 +88,12 @@ def test_an_article_that_kills_its_worker_every_time_is_reported(monkeypatch: py
     assert sorted(article.id for article, _, _ in results) == sorted(f"a{n}" for n in range(200))
     failed = {article.id: error for article, prepared, error in results if prepared is None}
     assert list(failed) == ["a37"] and "worker died" in failed["a37"]
+
+
+def test_workers_that_die_on_every_story_stop_the_run_with_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not every story reported as failed after two pool restarts each: the machine is at fault, not them."""
+    monkeypatch.setattr(pipeline, "CHUNK_SIZE", 4)
+    monkeypatch.setattr(pipeline, "WORKER_DEATHS_IN_A_ROW", 3)
+    dies_on(monkeypatch, None)
+    with pytest.raises(pipeline.ExtractionWorkersDying, match=r"died 3 times in a row.*fewer --workers"):
+        list(pipeline.extract_entities(CountingArticles(100), workers=2))

@@ -297,6 +297,7 @@ def test_a_restart_reads_the_saved_near_duplicate_groups(tmp_path, monkeypatch, 
     for damage in (
         lambda: damage_flip_a_byte_of(saved[0] / "group.npy"),
         lambda: damage_manifest_not_an_object(saved[0]),
+        lambda: damage_derived_manifest_names_a_file_elsewhere(saved[0], tmp_path),
     ):
         damage()
         caplog.clear()
@@ -307,6 +308,19 @@ def test_a_restart_reads_the_saved_near_duplicate_groups(tmp_path, monkeypatch, 
             news.close()
         assert "ignored and rebuilt" in caplog.text
         assert (saved[0] / segments.MANIFEST).is_file()  # saved again
+
+
+def damage_derived_manifest_names_a_file_elsewhere(folder: Path, elsewhere: Path) -> None:
+    """A manifest that sends the loader to a file outside the folder: it must not be read."""
+    outside = elsewhere / "outside.npy"
+    np.save(outside, np.zeros(3))
+    manifest = json.loads((folder / segments.MANIFEST).read_text())
+    manifest["sizes"] = {"../../outside": 3}
+    manifest["files"] = {
+        "../../outside.npy": segments.describe(outside),
+        "strings.json": manifest["files"]["strings.json"],
+    }
+    (folder / segments.MANIFEST).write_text(json.dumps(manifest))
 
 
 def damage_flip_a_byte_of(file: Path) -> None:
@@ -433,3 +447,19 @@ def test_groups_are_carried_over_a_merge_and_a_restart(tmp_path, monkeypatch) ->
             assert len(searcher._gen.duplicates.group) == searcher._gen.doc_count
         restarted.close()
     assert after_dropping == scratch() and len(after_dropping["ids"]) == 45
+
+
+def test_the_indexer_cleans_up_while_a_searcher_renames_or_removes_folders(tmp_path, monkeypatch) -> None:
+    """A searcher may rename its temporary folder into place, or remove a damaged one, while the indexer
+    lists the folder: the indexer's clean-up must not fail on what vanished."""
+    folder = tmp_path / segments.FOLDER
+    for name in ("MAIN_kept", "MAIN_gone", "groups-old", "groups-new"):
+        (folder / name).mkdir(parents=True)
+    real_iterdir, real_glob = Path.iterdir, Path.glob
+    vanished = [folder / ".tmp-groups-x-123", folder / "groups-vanished"]
+    monkeypatch.setattr(Path, "iterdir", lambda self: iter([*real_iterdir(self), *vanished]))
+    monkeypatch.setattr(Path, "glob", lambda self, pattern: iter([*real_glob(self, pattern), vanished[1]]))
+    segments.keep_only(folder, {"MAIN_kept"})
+    monkeypatch.undo()
+    left = {path.name for path in folder.iterdir()}
+    assert "MAIN_kept" in left and "MAIN_gone" not in left and len(left & {"groups-old", "groups-new"}) == 1
