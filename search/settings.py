@@ -8,6 +8,7 @@ the core never reads the environment per request.
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -110,3 +111,11 @@ class Limits:
     def from_env(cls) -> Limits:
         """Limits from the ``NEWS_SEARCH_*`` environment variables (the CLI's)."""
         return cls.from_mapping({item.name.upper(): get(item.name.upper()) for item in fields(cls)})
+
+
+def installed_version() -> str | None:
+    """The installed news-search's version (None when run from a source tree without installing)."""
+    try:
+        return importlib.metadata.version("news-search")
+    except importlib.metadata.PackageNotFoundError:
+        return None

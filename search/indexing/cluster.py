@@ -16,7 +16,6 @@ as failed articles, which the next run retries); a chunk whose task raises is re
 
 from __future__ import annotations
 
-import importlib.metadata
 import itertools
 import logging
 import os
@@ -31,6 +30,7 @@ from typing import Any
 from search.entities.nlp import missing_resources
 from search.errors import SearchError
 from search.models import Article, Entities
+from search.settings import installed_version
 
 logger = logging.getLogger(__name__)
 
@@ -166,15 +166,8 @@ def _probe(address: str) -> None:
 # -- the workers' install -------------------------------------------------------------------------
 
 
-def version() -> str | None:
-    try:
-        return importlib.metadata.version("news-search")
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
 def setup_hint() -> str:
-    wanted = f"news-search=={version()}" if version() else "news-search"
+    wanted = f"news-search=={installed_version()}" if installed_version() else "news-search"
     return (
         f"Every worker needs `pip install '{wanted}'` (the version of this indexer) and the NLTK models "
         "(`news-search setup` on its machine, or NLTK_DATA in the environment it is started with)."
@@ -183,7 +176,11 @@ def setup_hint() -> str:
 
 def worker_status() -> dict[str, Any]:
     """Run on each worker: its news-search version, missing NLTK models and NLTK_DATA."""
-    return {"version": version(), "missing": missing_resources(), "nltk_data": os.environ.get("NLTK_DATA", "")}
+    return {
+        "version": installed_version(),
+        "missing": missing_resources(),
+        "nltk_data": os.environ.get("NLTK_DATA", ""),
+    }
 
 
 def check_workers(client, address: str) -> None:
@@ -212,8 +209,8 @@ def _problem(status: object) -> str | None:
     if isinstance(status, BaseException):
         return _describe(status)
     assert isinstance(status, dict)
-    if status["version"] != version():
-        return f"news-search {status['version'] or '(not installed)'}, not {version()}"
+    if status["version"] != installed_version():
+        return f"news-search {status['version'] or '(not installed)'}, not {installed_version()}"
     if status["missing"]:
         where = f" (NLTK_DATA={status['nltk_data']})" if status["nltk_data"] else ""
         return f"NLTK models missing{where}: {', '.join(status['missing'])}"

@@ -22,8 +22,9 @@ import json
 import logging
 import os
 import time
-from importlib import metadata
 from pathlib import Path
+
+from search.settings import installed_version
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def load_file_states(index_path: Path, generation: int) -> dict[str, FileRecord]
         return {}
     if not isinstance(saved, dict) or (saved.get("format"), saved.get("version"), saved.get("generation")) != (
         FORMAT,
-        _version(),
+        installed_version(),
         generation,
     ):
         return {}
@@ -93,16 +94,9 @@ def save_file_states(index_path: Path, states: dict[str, FileRecord], generation
     """Replace the records, those of index generation ``generation``, in one rename; a failure is only logged
     (the next run reads every file)."""
     temporary = index_path / f".{FILE}.tmp"
-    saved = {"format": FORMAT, "version": _version(), "generation": generation, "files": states}
+    saved = {"format": FORMAT, "version": installed_version(), "generation": generation, "files": states}
     try:
         temporary.write_text(json.dumps(saved), encoding="utf-8")
         os.replace(temporary, index_path / FILE)
     except OSError as exc:
         logger.warning("can't save %s: %s", index_path / FILE, exc)
-
-
-def _version() -> str:
-    try:
-        return metadata.version("news-search")
-    except metadata.PackageNotFoundError:  # run from a source tree
-        return "source"
