@@ -32,6 +32,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Dask scheduler address (tcp://HOST:8786) `news-search index` sends entity extraction to; "
         "empty: local worker processes.",
     ),
+    Setting(
+        "CACHE_DIR",
+        "",
+        "Where the built entity models are kept between runs (a third of a small indexing run builds them); "
+        "empty: $XDG_CACHE_HOME/news-search or ~/.cache/news-search; off: nowhere.",
+    ),
     Setting("PER_PAGE", 10, "Hits per page when the request does not say."),
     Setting("MAX_PER_PAGE", 100, "Largest per_page a request may ask for."),
     Setting("MAX_DEPTH", 1000, "Deepest hit a page may reach (page * per_page); deeper pages are refused."),

@@ -28,7 +28,7 @@ import filelock
 
 from search.entities.nlp import ensure_resources
 from search.errors import IndexLocked, IndexWriteFailed, reads_index
-from search.indexing import schema, segments
+from search.indexing import analysed, schema, segments
 from search.indexing.document import content_hash, entity_fields
 from search.indexing.file_states import (
     FileRecord,
@@ -326,9 +326,9 @@ def _write_extracted(
 
 def _write_one(out: RunWriter, article_id: str, doc: dict, plan: _Plan) -> None:
     if plan.is_new(article_id):
-        out.writer.add_document(**doc)
+        analysed.add(out.writer, doc)
         plan.report.added += 1
     else:
-        out.writer.update_document(**doc)
+        analysed.update(out.writer, doc)
         plan.report.updated += 1
     out.wrote()

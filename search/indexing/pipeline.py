@@ -26,7 +26,9 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from search.entities import EntityExtractor
+from search.entities.model_cache import load_extractor
 from search.errors import SearchError
+from search.indexing.analysed import analyse
 from search.indexing.document import to_document
 from search.models import Article, Entities
 
@@ -215,7 +217,7 @@ def get_extractor() -> EntityExtractor:
     global _extractor
     with _extractor_lock:
         if _extractor is None:
-            _extractor = EntityExtractor()
+            _extractor = load_extractor()
         return _extractor
 
 
@@ -233,7 +235,7 @@ def prepare(extractor: EntityExtractor, article: Article) -> Outcome:
     """One article's entities and document; an unexpected failure is reported for that article, not the run."""
     try:
         entities = extractor.extract(article)
-        return (entities, to_document(article, entities)), None
+        return (entities, analyse(to_document(article, entities))), None
     except Exception as exc:
         logger.exception("entity extraction failed for %s", article.id)
         return None, f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,104 @@
+"""The built extractor kept on disk: loaded when its inputs are unchanged, rebuilt otherwise, never trusted torn."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from search.entities import EntityExtractor, model_cache
+from search.models import Article
+
+
+class Built:
+    """Stands in for the extractor in the cache's mechanics (building the real one takes seconds)."""
+
+    count = 0
+
+    def __init__(self) -> None:
+        Built.count += 1
+        self.serial = Built.count
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("NEWS_SEARCH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(model_cache, "EntityExtractor", Built)
+    monkeypatch.setattr(model_cache, "fingerprint", lambda: "inputs-a")
+    Built.count = 0
+    return tmp_path / "cache"
+
+
+def saved(cache: Path) -> list[str]:
+    return sorted(p.name for p in cache.iterdir())
+
+
+def test_the_first_process_builds_and_saves_the_next_one_loads(cache: Path) -> None:
+    first = model_cache.load_extractor()
+    assert saved(cache) == ["extractor-inputs-a.pickle"]
+    second = model_cache.load_extractor()
+    assert Built.count == 1
+    assert second.serial == first.serial
+
+
+def test_changed_inputs_build_afresh_and_replace_the_old_file(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model_cache.load_extractor()
+    monkeypatch.setattr(model_cache, "fingerprint", lambda: "inputs-b")
+    model_cache.load_extractor()
+    assert Built.count == 2
+    assert saved(cache) == ["extractor-inputs-b.pickle"]
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x80\x05garbage", pickle.dumps({"not": "an extractor"})])
+def test_a_torn_or_foreign_file_is_rebuilt_not_trusted(cache: Path, damage: bytes) -> None:
+    cache.mkdir()
+    (cache / "extractor-inputs-a.pickle").write_bytes(damage)
+    extractor = model_cache.load_extractor()
+    assert isinstance(extractor, Built)
+    assert Built.count == 1
+    assert isinstance(pickle.loads((cache / "extractor-inputs-a.pickle").read_bytes()), Built)
+
+
+def test_off_keeps_nothing_on_disk(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWS_SEARCH_CACHE_DIR", "off")
+    model_cache.load_extractor()
+    model_cache.load_extractor()
+    assert Built.count == 2
+    assert not cache.exists()
+
+
+def test_a_folder_that_cannot_be_written_only_costs_a_build(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache.write_text("a file where the folder should be")
+    assert isinstance(model_cache.load_extractor(), Built)
+    assert isinstance(model_cache.load_extractor(), Built)
+    assert Built.count == 2
+
+
+def test_the_default_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("NEWS_SEARCH_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert model_cache.cache_folder() == tmp_path / "news-search"
+
+
+def test_the_fingerprint_changes_with_the_entity_tables(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    before = model_cache.fingerprint()
+    assert model_cache.fingerprint() == before
+    source = tmp_path / "entities"
+    source.mkdir()
+    (source / "cities.tsv").write_text("Springfield\tUnited States\n")
+    monkeypatch.setattr(model_cache, "_SOURCE", source)
+    changed = model_cache.fingerprint()
+    (source / "cities.tsv").write_text("Springfield\tCanada\n")
+    assert len({before, changed, model_cache.fingerprint()}) == 3
+
+
+def test_a_loaded_extractor_finds_what_a_built_one_finds(extractor: EntityExtractor) -> None:
+    loaded = pickle.loads(pickle.dumps(extractor, protocol=pickle.HIGHEST_PROTOCOL))
+    article = Article(
+        id="t",
+        title="Merkel meets Putin in Moscow",
+        body="BERLIN - Chancellor Angela Merkel said on Monday that Siemens would invest in Russia. Merkel "
+        "later met Vladimir Putin and officials of the World Bank.",
+    )
+    assert loaded.extract(article) == extractor.extract(article)
