@@ -1,4 +1,5 @@
-"""Title and body analysed by the workers: the writer then indexes exactly what ``add_document`` would have."""
+"""Where the indexer steps into Whoosh's writer, it writes exactly the index Whoosh's own code would: title and
+body analysed by the workers (``analysed``) and the commit's field lengths read once (``writer``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from whoosh.fields import TEXT
 
 from search.indexing import analysed, schema
 from search.indexing.document import to_document
+from search.indexing.writer import RunWriter
 from search.models import Article, Entities, Mention
 
 ARTICLES = [
@@ -55,10 +57,13 @@ def build(folder: Path, add) -> Any:
 
 
 def contents(ix) -> tuple[list, list, dict]:
-    """Every posting (with weight and encoded positions), every stored document and every field length."""
+    """Every term's statistics and postings (with weight and encoded positions), every stored document and every
+    field length."""
     with ix.reader() as reader:
         postings = []
         for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)  # the lengths of the stories with the term: block statistics
+            postings.append((info.weight(), info.doc_frequency(), info.min_length(), info.max_length()))
             matcher = reader.postings(fieldname, text)
             while matcher.is_active():
                 postings.append((fieldname, text, matcher.id(), matcher.weight(), matcher.value()))
@@ -84,6 +89,18 @@ def test_the_writer_indexes_what_add_document_would(tmp_path: Path) -> None:
     expected, got = contents(whoosh_ix), contents(ours)
     assert got == expected
     assert any(fieldname == schema.BODY and text.startswith(b"de:") for fieldname, text, *_ in got[0])
+
+
+def test_the_run_writers_commit_writes_what_whooshs_would(tmp_path: Path) -> None:
+    (tmp_path / "whoosh").mkdir()
+    (tmp_path / "ours").mkdir()
+    whoosh_ix = build(tmp_path / "whoosh", lambda writer, doc: writer.add_document(**doc))
+    ours = index.create_in(tmp_path / "ours", schema.make_schema())
+    out = RunWriter(ours, tmp_path / "ours", rebuild=True)
+    for doc in documents():
+        out.writer.add_document(**doc)
+    out.commit()
+    assert contents(ours) == contents(whoosh_ix)
 
 
 def test_update_replaces_the_story_with_the_same_id(tmp_path: Path) -> None:
