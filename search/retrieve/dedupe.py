@@ -31,6 +31,7 @@ MAX_DISTANCE = 4
 BANDS = MAX_DISTANCE + 1
 BAND_EDGES = [round(64 * i / BANDS) for i in range(BANDS + 1)]  # 0, 13, 26, 38, 51, 64
 MAX_BUCKET = 400  # a band value shared by more documents than this carries no signal
+SCANS_BEFORE_SORTING = 32  # group lookups of a generation before its documents are sorted by group
 
 
 class Duplicates:
@@ -42,6 +43,7 @@ class Duplicates:
         self.in_group = np.zeros(len(group), dtype=bool)
         self.in_group[grouped] = True
         self.in_group[group[grouped]] = True  # and the roots
+        self._scans = 0  # lookups answered without the sorted index (``members``)
 
     @cached_property
     def group_count(self) -> int:
@@ -49,7 +51,7 @@ class Duplicates:
 
     @cached_property
     def _by_group(self) -> tuple[np.ndarray, np.ndarray]:
-        """(grouped documents by group, then document number; their groups): only an article page needs it."""
+        """(grouped documents by group, then document number; their groups)."""
         grouped_docs = np.flatnonzero(self.in_group)
         docs = grouped_docs[np.argsort(self.group[grouped_docs], kind="stable")]
         return docs, self.group[docs]
@@ -68,10 +70,17 @@ class Duplicates:
         return out
 
     def members(self, docnum: int) -> np.ndarray:
-        """Every document of ``docnum``'s group, itself included, in document order."""
+        """Every document of ``docnum``'s group, itself included, in document order.
+
+        The first ``SCANS_BEFORE_SORTING`` lookups of a generation scan the group array (under a millisecond
+        each at a million stories); later ones use the documents sorted by group, sorted then (20-40 ms at a
+        million): the first results page after a commit, ten lookups, does not wait for that sort."""
         if not self.in_group[docnum]:
             return np.asarray([docnum], dtype=np.int64)
         root = self.group[docnum]
+        if "_by_group" not in self.__dict__ and self._scans < SCANS_BEFORE_SORTING:
+            self._scans += 1  # a race between threads only moves the switch by a lookup or two
+            return np.flatnonzero(self.group == root)
         docs, groups = self._by_group
         start, end = np.searchsorted(groups, [root, root + 1])
         return docs[start:end]

@@ -112,6 +112,10 @@ class GenerationBuilder:
         self._groups = GroupKeeper(folder)
         self._arrays: dict[str, GrowingArray] = {}
 
+    def close(self) -> None:
+        """Finish what is being saved for later processes (the near-duplicate groups)."""
+        self._groups.finish_saving()
+
     def build(self, reader, number: int) -> Generation:
         """The generation ``reader`` reads (its number only for the log)."""
         started = time.perf_counter()
@@ -127,7 +131,7 @@ class GenerationBuilder:
         days = np.where(live, self._combined("days", ids, lambda i: segments[i].data.days, np.int64), NO_DATE)
         stamps = self._combined("stamps", ids, lambda i: segments[i].data.stamps, np.int64)
         facets = {facet.name: self._facet(facet.name, segments, offsets, size) for facet in FACETS}
-        languages = _languages(facets[LANGUAGE], live)
+        languages = tuple(sorted(set().union(*(s.languages() for s in segments))))
         generation = Generation(
             doc_count=size,
             live=live,
@@ -234,11 +238,22 @@ class _Segment:
     data: SegmentData
     values: dict[str, np.ndarray]  # per facet, each entry's value id in the process-wide vocabulary
     starts: dict[str, np.ndarray] = field(default_factory=dict)  # per facet, computed once: entry_starts
+    stemmed: list[frozenset[str]] = field(default_factory=list)  # computed once: languages
 
     def entry_starts(self, name: str) -> np.ndarray:
         if name not in self.starts:
             self.starts[name] = entry_starts(self.data.facets[name].doc, self.data.size)
         return self.starts[name]
+
+    def languages(self) -> frozenset[str]:
+        """Codes of the languages stemmed apart that the segment's stories are in, computed once. Its deleted
+        stories count too: a query then also looks up the terms of a language no live story is in, which
+        finds nothing, instead of counting every story's language at every commit."""
+        if not self.stemmed:
+            part = self.data.facets[LANGUAGE]
+            names = (part.values[v] for v in np.unique(part.val).tolist())
+            self.stemmed.append(frozenset(code for code in map(stemmed_language, names) if code))
+        return self.stemmed[0]
 
 
 class _Vocabulary:
@@ -286,12 +301,6 @@ def _concat(parts: list[np.ndarray], dtype, size: int) -> np.ndarray:
     if not parts:
         return np.zeros(size, dtype=dtype)
     return np.concatenate(parts).astype(dtype, copy=False)
-
-
-def _languages(table: FacetTable, live: np.ndarray) -> tuple[str, ...]:
-    """Codes of the languages stemmed apart that live stories are in."""
-    present = np.flatnonzero(table.count(live)).tolist()
-    return tuple(sorted({code for code in map(stemmed_language, (table.values[v] for v in present)) if code}))
 
 
 def _date_order(live: np.ndarray, days: np.ndarray, stamps: np.ndarray, newest: bool) -> np.ndarray:

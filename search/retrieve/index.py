@@ -101,6 +101,7 @@ class NewsIndex:
             idle, self._idle = self._idle, []
         for whoosh_searcher in idle:
             whoosh_searcher.close()
+        self._builder.close()
         self._ix.close()
 
     def _checkout(self):

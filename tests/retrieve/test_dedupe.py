@@ -10,7 +10,7 @@ import pytest
 
 from search.indexing.document import simhash
 from search.indexing.segment_contents import MIN_WORDS, content_digest
-from search.retrieve.dedupe import find_duplicates
+from search.retrieve.dedupe import Duplicates, find_duplicates
 
 from support import REUTERS
 
@@ -159,3 +159,16 @@ def test_collapse_keeps_each_groups_first_match_on_many_groups() -> None:
     expected = sorted(first_of.values())
     assert np.flatnonzero(dups.collapse(mask)).tolist() == expected
     assert dups.group_count > 100
+
+
+def test_group_lookups_scan_first_then_sort_and_agree() -> None:
+    """The first lookups of a generation scan the group array, later ones use the sorted index: same members."""
+    rng = np.random.default_rng(7)
+    roots = rng.integers(0, 40, size=400)
+    group = np.where(rng.random(400) < 0.5, roots, np.arange(400))
+    group[roots] = roots  # every root is its own root
+    dups = Duplicates(group)
+    expected = {d: np.flatnonzero(group == group[d]).tolist() if dups.in_group[d] else [d] for d in range(400)}
+    looked_up = {d: dups.members(d).tolist() for d in range(400)}
+    assert "_by_group" in dups.__dict__  # past SCANS_BEFORE_SORTING lookups it sorted
+    assert looked_up == expected
