@@ -103,15 +103,16 @@ class FacetTable:
             mask[self.entry_doc[hit]] = True
         return mask
 
-    def count(self, mask: np.ndarray, about: bool = False) -> np.ndarray:
+    def count(self, mask: np.ndarray, about: bool = False, docs: np.ndarray | None = None) -> np.ndarray:
         """How many documents of ``mask`` name each value (are about it, with ``about``), by value id.
 
         Few documents (most queries): their entries are found by document (entries are in document
         order, ``_bounds``); many: every entry is tested. At a million stories that is the difference between touching
-        thousands of entries and touching millions, for every facet of every results page."""
-        matched = int(np.count_nonzero(mask))
-        if matched * SPARSE_BELOW < self.doc_count:
-            docs = np.flatnonzero(mask)
+        thousands of entries and touching millions, for every facet of every results page. ``docs`` is
+        ``sparse_docs(mask)`` when the caller has it: a results page counts every facet over the same results."""
+        if docs is None:
+            docs = sparse_docs(mask)
+        if docs is not None:
             starts, ends = self._bounds
             positions = _ranges(starts[docs], ends[docs])
             if about:
@@ -221,6 +222,13 @@ class FacetTable:
 
 def _contains_at_word(name: str, prefix: str) -> bool:
     return name.startswith(prefix) or f" {prefix}" in name
+
+
+def sparse_docs(mask: np.ndarray) -> np.ndarray | None:
+    """The document numbers of ``mask`` when they are few enough to count facets by document, else None."""
+    if int(np.count_nonzero(mask)) * SPARSE_BELOW < len(mask):
+        return np.flatnonzero(mask)
+    return None
 
 
 def date_mask(days: np.ndarray, start: date | None, end: date | None) -> np.ndarray | None:

@@ -20,6 +20,9 @@ import numpy as np
 from whoosh import query as wq
 
 from search.retrieve.query import WILDCARD_CLASSES, term_text
+from search.retrieve.sparse import Sparse, intersection, total, union
+
+DENSE_SHARE = 8  # an OR whose parts hold more postings than 1/8 of the index is combined as masks (measured)
 
 
 class PostingsCache:
@@ -210,18 +213,23 @@ def evaluate(q: wq.Query, postings, searcher, size: int) -> tuple[np.ndarray, np
 
     Terms and wildcard expansions come from ``postings`` (a :class:`PostingsCache`); AND / OR sum the
     scores of their matching parts and NOT matches what its part doesn't with a score of 1, as Whoosh does.
-    Anything else (phrases) is matched by Whoosh itself and cached the same way.
+    Anything else (phrases) is matched by Whoosh itself and cached the same way. Terms, phrases, AND and OR
+    combine sparse results (:mod:`search.retrieve.sparse`); NOT and its kin work on masks of every document.
     """
+    found = _evaluate(q, postings, searcher, size)
+    return found.dense(size) if isinstance(found, Sparse) else found
+
+
+def _evaluate(q: wq.Query, postings, searcher, size: int) -> Sparse | tuple[np.ndarray, np.ndarray]:
     if isinstance(q, wq.Term):
-        docs, scores = postings.term(searcher.reader(), q.fieldname, q.text)
-        return _dense(docs, scores, size, q.boost)
+        return Sparse(*postings.term(searcher.reader(), q.fieldname, q.text)).boosted(q.boost)
     if isinstance(q, WILDCARD_CLASSES):
         reader = searcher.reader()
-        parts = []
-        for text in q._btexts(reader):
-            docs, scores = postings.term(reader, q.fieldname, term_text(text))
-            parts.append(_dense(docs, scores, size, q.boost))
-        return _combine(parts, size, np.logical_or)
+        expansions = [postings.term(reader, q.fieldname, term_text(text)) for text in q._btexts(reader)]
+        parts = [Sparse(docs, scores).boosted(q.boost) for docs, scores in expansions]
+        if total(parts) * DENSE_SHARE < size:
+            return union(parts)
+        return _combine([part.dense(size) for part in parts], size, np.logical_or)
     if isinstance(q, wq.Not):
         mask, _ = evaluate(q.query, postings, searcher, size)
         return ~mask, (~mask).astype(np.float32)  # Whoosh's InverseMatcher scores each match 1.0
@@ -234,19 +242,14 @@ def evaluate(q: wq.Query, postings, searcher, size: int) -> tuple[np.ndarray, np
             return mask & other_mask, scores
         return mask, scores + other_scores * mask
     if isinstance(q, (wq.And, wq.Or)) and not getattr(q, "minmatch", 0):
-        parts = [evaluate(child, postings, searcher, size) for child in q.subqueries]
-        mask, scores = _combine(parts, size, np.logical_and if isinstance(q, wq.And) else np.logical_or)
+        parts = [_evaluate(child, postings, searcher, size) for child in q.subqueries]
+        sparse = [part for part in parts if isinstance(part, Sparse)]
+        if len(sparse) == len(parts) and (isinstance(q, wq.And) or total(sparse) * DENSE_SHARE < size):
+            return (intersection(sparse) if isinstance(q, wq.And) else union(sparse)).boosted(q.boost)
+        dense = [part.dense(size) if isinstance(part, Sparse) else part for part in parts]
+        mask, scores = _combine(dense, size, np.logical_and if isinstance(q, wq.And) else np.logical_or)
         return mask, scores if q.boost == 1.0 else scores * np.float32(q.boost)
-    docs, scores = postings.query(("whoosh", repr(q)), lambda: _whoosh_matches(q, searcher))
-    return _dense(docs, scores, size)
-
-
-def _dense(docs: np.ndarray, scores: np.ndarray, size: int, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    mask = np.zeros(size, dtype=bool)
-    mask[docs] = True
-    dense = np.zeros(size, dtype=np.float32)
-    dense[docs] = scores if boost == 1.0 else scores * boost
-    return mask, dense
+    return Sparse(*postings.query(("whoosh", repr(q)), lambda: _whoosh_matches(q, searcher)))
 
 
 def _combine(parts, size: int, op) -> tuple[np.ndarray, np.ndarray]:

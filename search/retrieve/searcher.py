@@ -40,6 +40,7 @@ from search.indexing import document, schema
 from search.indexing.analysis import stemmed_language
 from search.models import ArticleDetail, FacetPage, FacetValue, Hit, SearchPage, SearchRequest, Timeline
 from search.retrieve.cooccurrence import EntityProfile, entity_profile, related_articles
+from search.retrieve.facet_counts import sparse_docs
 from search.retrieve.filters import Filters, apply_filters
 from search.retrieve.generation import Generation
 from search.retrieve.query import ParsedQuery, clean_text, highlight_terms
@@ -188,11 +189,13 @@ class NewsSearcher:
     ) -> tuple[dict[str, tuple[FacetValue, ...]], dict[str, int]]:
         """Each facet's top values and how many values have a count, counted over the results of every
         filter but the facet's own selections."""
-        about = request.mentions == "about"
-        values, totals = {}, {}
+        about, values, totals = request.mentions == "about", {}, {}
+        result_docs = sparse_docs(results)  # once for every facet counted over the results themselves
         for name, table in self._gen.facets.items():
-            within = results if name not in filters.selections else self._gen.duplicates.collapse(filters.without(name))
-            counts = table.count(within, about)
+            if name in filters.selections:
+                counts = table.count(self._gen.duplicates.collapse(filters.without(name)), about)
+            else:
+                counts = table.count(results, about, result_docs)
             totals[name] = int(np.count_nonzero(counts))
             values[name] = table.top(counts, request.facet_limit, request.selected(name), request.excluded(name))
         return values, totals
