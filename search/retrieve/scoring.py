@@ -226,10 +226,10 @@ def _evaluate(q: wq.Query, postings, searcher, size: int) -> Sparse | tuple[np.n
     if isinstance(q, WILDCARD_CLASSES):
         reader = searcher.reader()
         expansions = [postings.term(reader, q.fieldname, term_text(text)) for text in q._btexts(reader)]
-        parts = [Sparse(docs, scores).boosted(q.boost) for docs, scores in expansions]
-        if total(parts) * DENSE_SHARE < size:
-            return union(parts)
-        return _combine([part.dense(size) for part in parts], size, np.logical_or)
+        terms = [Sparse(docs, scores).boosted(q.boost) for docs, scores in expansions]
+        if total(terms) * DENSE_SHARE < size:
+            return union(terms)
+        return _combine([term.dense(size) for term in terms], size, np.logical_or)
     if isinstance(q, wq.Not):
         mask, _ = evaluate(q.query, postings, searcher, size)
         return ~mask, (~mask).astype(np.float32)  # Whoosh's InverseMatcher scores each match 1.0
