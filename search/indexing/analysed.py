@@ -8,6 +8,10 @@ document the postings Whoosh's own ``field.index(value)`` makes of its title and
 ``SegmentWriter.add_document`` of whoosh-reloaded 2.7.5 (pinned) taking those postings instead of analysing
 again. Same postings, field lengths and stored values (tested against ``add_document``); a field the worker
 did not analyse, or a writer whose schema analyses it differently, is analysed as before.
+
+The postings of English (unmarked) text are made by :mod:`search.indexing.fast_analysis`, the same list as
+``field.index(value)`` without Whoosh's token generators (they were about a quarter of a worker's time);
+marked text, and any field the fast path does not recognise, is analysed by Whoosh itself.
 """
 
 from __future__ import annotations
@@ -18,12 +22,11 @@ from typing import Any
 from whoosh.fields import FieldType, Schema
 
 from search.indexing import schema
+from search.indexing.fast_analysis import EnglishPostings, Postings, english_postings, is_english
 
 ANALYSED = "_analysed"  # document key (Whoosh skips names starting with "_"): field name -> its postings
 FIELDS = (schema.TITLE, schema.BODY)
 _CHECKED = "_news_search_takes_postings"  # set on a Whoosh writer once its schema is checked
-
-Postings = list[tuple[bytes, int, float, bytes]]  # (term, frequency, weight, encoded positions)
 
 
 @lru_cache(maxsize=1)
@@ -31,11 +34,26 @@ def _fields() -> Schema:
     return schema.make_schema()
 
 
+@lru_cache(maxsize=1)
+def _fast() -> dict[str, EnglishPostings | None]:
+    """Per field of ``FIELDS``: the fast path for its English text, or ``None`` (Whoosh analyses it)."""
+    fields = _fields()
+    return {name: english_postings(fields[name]) for name in FIELDS}
+
+
 def analyse(doc: dict[str, Any]) -> dict[str, Any]:
     """``doc`` with the postings of its title and body (the worker's side)."""
-    fields = _fields()
-    doc[ANALYSED] = {name: list(fields[name].index(doc[name])) for name in FIELDS if doc.get(name)}
+    doc[ANALYSED] = {name: postings(name, doc[name]) for name in FIELDS if doc.get(name)}
     return doc
+
+
+def postings(name: str, value: Any) -> Postings:
+    """``list(field.index(value))`` of the field ``name`` of ``FIELDS``: by the fast path for English text it
+    recognises, by Whoosh otherwise."""
+    fast = _fast()[name]
+    if fast is not None and is_english(value):
+        return fast(value)
+    return list(_fields()[name].index(value))
 
 
 def add(writer: Any, doc: dict[str, Any]) -> None:

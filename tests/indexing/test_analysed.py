@@ -10,9 +10,12 @@ from typing import Any
 
 import pytest
 from whoosh import index
+from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import TEXT
+from whoosh.formats import Positions
 
-from search.indexing import analysed, schema
+from search.indexing import analysed, fast_analysis, schema
+from search.indexing.analysis import NewsAnalyzer, marked
 from search.indexing.document import to_document
 from search.indexing.writer import RunWriter
 from search.models import Article, Entities, Mention
@@ -135,3 +138,122 @@ def test_an_index_that_analyses_differently_is_analysed_as_before(tmp_path: Path
         assert lexicon == {b"planted"}
     else:
         assert b"planted" not in lexicon and b"quota" in lexicon
+
+
+# The fast path for English text (``fast_analysis``): exactly Whoosh's postings, for the title (boost 3.0) and body.
+TEXTS = [
+    "",
+    " \t\n",
+    "the",
+    "The a an AND of to in",
+    "a b c d e f 1 2 3",
+    "...!!! ??? --- ,,, ;;;",
+    "* ** *** a*b **bold** and *emph*",
+    "Brazil coffee exports rise",
+    "SAO PAULO - Brazil's coffee exports rose in March, the Coffee Institute said. Exports rose again.",
+    "The the THE tHe cat cats CATS catty",
+    "U.S. U.S.A. u.s. U.S.. us US",
+    "e-mail E-Mail re-elected co-operate",
+    "don't won't it's O'Neill rock'n'roll it’s ‘quoted’",
+    "a.b.c..d...e .leading trailing. 3.5 0.25% 1,000,000 $12.50",
+    "12th 1st 2nd 1987 a1 b2 1a 2b",
+    "foo_bar __init__ _ __ snake_case_words",
+    "ÉCOLE Élève naïve café Ångström façade",
+    "İstanbul ΣΟΦΙΑ ΟΔΟΣ ΑΣ.Α straße STRASSE ẞ",
+    "Ǆemal ǅ ǆ ﬁle ﬂow ﬀ ﬃ",
+    "١٢٣ ٤٥٦ ๑๒๓ ²³ ½ Ⅻ ⅻ ①",
+    "東京 北京市 日本語のテキスト Москва РОССИИ",
+    "tab\tseparated\twords\nnew\nlines\r\nwindows",
+    "a\u00a0b\u2009c\u200bd e\u0301clair cafe\u0301",
+    "Ⓐⓑ 🎉 emoji 🙂 text \ufeffBOM",
+    "word\x1erecord \x1e ends with a marker",
+    "Y yes YES yelling yyy ies sses ss s",
+    "generalizations oscillators relational conditional hesitancy digitizer radically",
+    "agreed feed bled sing singing hopping hoping",
+    "http://example.com/a?b=c&d=e user@example.com #tag @handle",
+    "tbd TBD yet Yet will WILL your we when",
+    "x" * 3000,
+    "antidisestablishmentarianism " * 40,
+    " ".join(f"word{n % 37} the" for n in range(1500)),  # terms repeated, stop words between
+    "cat dog the " * 1200,  # more than 1000 positions a term (pickled in batches)
+]
+
+
+def _news_analyzer_without_stop_words() -> NewsAnalyzer:
+    analyzer = NewsAnalyzer()
+    analyzer._english = StemmingAnalyzer(stoplist=None)
+    return analyzer
+
+
+def _news_analyzer_with_a_maximum_size() -> NewsAnalyzer:
+    analyzer = NewsAnalyzer()
+    analyzer._english = StemmingAnalyzer(maxsize=20)
+    return analyzer
+
+
+@pytest.mark.parametrize("name", list(analysed.FIELDS))
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_fast_path_makes_whooshs_postings(name: str, text: str) -> None:
+    field = analysed._fields()[name]
+    fast = fast_analysis.english_postings(field)
+    assert fast is not None and fast.field_boost == (schema.TITLE_BOOST if name == schema.TITLE else 1.0)
+    expected = list(field.index(text))
+    assert repr(fast(text)) == repr(expected)  # repr: the same values and types (a weight of 3.0, not 3)
+    assert repr(analysed.postings(name, text)) == repr(expected)
+
+
+def test_the_title_is_boosted() -> None:
+    assert analysed.postings(schema.TITLE, "Coffee coffee exports") == [
+        (b"coffe", 2, 6.0, fast_analysis.encode([0, 1])),
+        (b"export", 1, 3.0, fast_analysis.encode([2])),
+    ]
+    assert analysed.postings(schema.BODY, "The coffee")[0][:3] == (b"coffe", 1, 1.0)
+
+
+def test_marked_text_is_analysed_by_whoosh() -> None:
+    text = marked("Die Häuser der Stadt", "de")
+    assert not fast_analysis.is_english(text)
+    for name in analysed.FIELDS:
+        assert analysed.postings(name, text) == list(analysed._fields()[name].index(text))
+    assert [term for term, *_ in analysed.postings(schema.BODY, text)] == [
+        b"de:die",
+        b"de:haus",
+        b"de:der",
+        b"de:stadt",
+    ]
+
+
+def test_a_small_stem_cache_and_few_encoded_positions_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    field = analysed._fields()[schema.BODY]
+    fast = fast_analysis.english_postings(field)
+    assert fast is not None
+    monkeypatch.setattr(fast_analysis, "STEM_CACHE", 5)  # emptied again and again
+    monkeypatch.setattr(fast_analysis, "SINGLES", 8)  # later positions encoded one by one
+    monkeypatch.setattr(fast_analysis, "_SINGLES", [])
+    fast.stems.clear()
+    for text in TEXTS:
+        assert repr(fast(text)) == repr(list(field.index(text)))
+        assert len(fast.stems) <= 5
+    assert len(fast_analysis._SINGLES) <= 8
+
+
+@pytest.mark.parametrize(
+    "poslist", [[0], [7], [255, 256], [0, 1, 2], [3, 300, 70_000, 70_001], list(range(0, 5000, 3)), [2**31 + 5]]
+)
+def test_positions_are_encoded_as_whoosh_encodes_them(poslist: list[int]) -> None:
+    assert fast_analysis.encode(poslist) == Positions().encode(poslist)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        TEXT(analyzer=schema.news_analyzer(), phrase=False),  # frequencies only
+        TEXT(analyzer=schema.news_analyzer(), chars=True),  # character offsets too
+        TEXT(analyzer=schema.plain_analyzer()),
+        TEXT(analyzer=StemmingAnalyzer()),  # not NewsAnalyzer: its dispatch is not the fast path's
+        TEXT(analyzer=_news_analyzer_without_stop_words()),
+        TEXT(analyzer=_news_analyzer_with_a_maximum_size()),
+    ],
+)
+def test_a_field_analysed_otherwise_has_no_fast_path(field: TEXT) -> None:
+    assert fast_analysis.english_postings(field) is None
