@@ -56,6 +56,12 @@ def postings(name: str, value: Any) -> Postings:
     return list(_fields()[name].index(value))
 
 
+def without_postings(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` without the postings ``analyse`` added (to keep it for later at a fraction of the size: the few
+    documents written again are analysed by Whoosh then)."""
+    return {name: value for name, value in doc.items() if name != ANALYSED}
+
+
 def add(writer: Any, doc: dict[str, Any]) -> None:
     """``writer.add_document(**doc)``, with the postings ``analyse`` made (the writer's side)."""
     analysed = doc.get(ANALYSED)

@@ -7,7 +7,12 @@ One run:
    processes that run the NLTK entity pipeline (``search.indexing.pipeline``);
 3. the parent is the only writer: it adds or updates each article as its entities arrive, removes
    articles whose file (or record) is gone, and commits every few thousand documents (a ``--rebuild``
-   commits once, atomically).
+   commits once, atomically);
+4. the persons of a story that names any are settled against the whole corpus (lone surnames resolved,
+   names other stories show to be firms dropped: ``registry``). A plain run writes such a story as it
+   arrives, resolved against the corpus read so far, and rewrites at the end the few whose persons the
+   rest of the corpus changed (2 % on Reuters): the one writer works while the workers extract instead of
+   writing them all after. A ``--rebuild``, which commits once, holds them back and writes them at the end.
 
 A file lock (``indexer.lock`` in the index folder) keeps a second indexer out; Whoosh's commit
 swaps the table of contents in one rename, so a crash mid-run leaves the last committed index intact
@@ -289,9 +294,7 @@ def _write(
                 for article_id in gone:
                     out.writer.delete_by_term(schema.ID_FIELD, article_id)
                     out.registry.remove(article_id)
-            for article_id, entities, doc in held_back:  # resolved against the whole corpus
-                doc.update(entity_fields(resolve_persons(entities, out.registry)))
-                _write_one(out, article_id, doc, plan)
+            _settle_persons(out, held_back, plan)
         out.commit()
     except BaseException:
         out.cancel()
@@ -307,7 +310,8 @@ def _write_extracted(
     progress: ProgressFactory,
     cluster: str | None,
 ) -> None:
-    """Write each article as its entities arrive; hold back those with persons or unresolved lone surnames."""
+    """Write each article as its entities arrive, and keep those that name persons for ``_settle_persons`` (a
+    rebuild holds them back unwritten)."""
     bar = progress(None, "indexing")
     for article, prepared, error in extract_entities(articles, workers, cluster):
         bar.update()
@@ -317,11 +321,34 @@ def _write_extracted(
             continue
         entities, doc = prepared
         out.registry.add(article.id, entities.persons, entities.firm_evidence)
-        if entities.surnames or entities.persons:  # its lone surnames and firm-like names need the whole corpus
-            held_back.append((article.id, entities, doc))
-        else:
+        if not (entities.surnames or entities.persons):
             _write_one(out, article.id, doc, plan)
+        elif plan.rebuild:  # one commit: a story written now could not be rewritten before it
+            held_back.append((article.id, entities, doc))
+        else:  # its lone surnames and firm-like names need the whole corpus: written as it stands so far
+            doc.update(entity_fields(resolve_persons(entities, out.registry)))
+            _write_one(out, article.id, doc, plan)
+            held_back.append((article.id, entities, analysed.without_postings(doc)))
     bar.close()
+
+
+def _settle_persons(out: RunWriter, held_back: HeldBack, plan: _Plan) -> None:
+    """Resolve the persons of the stories that name any against the whole corpus: write those a ``--rebuild``
+    held back; rewrite those a plain run wrote whose persons the rest of the corpus changed (a story written
+    since the last commit can only be replaced once committed: one commit first)."""
+    committed = False
+    for article_id, entities, doc in held_back:
+        settled = entity_fields(resolve_persons(entities, out.registry))
+        if plan.rebuild:
+            doc.update(settled)
+            _write_one(out, article_id, doc, plan)
+        elif any(doc.get(name) != value for name, value in settled.items()):
+            if not committed:
+                out.checkpoint()
+                committed = True
+            doc.update(settled)
+            analysed.update(out.writer, doc)  # counted once, when first written
+            out.wrote()
 
 
 def _write_one(out: RunWriter, article_id: str, doc: dict, plan: _Plan) -> None:

@@ -68,12 +68,18 @@ class RunWriter:
     def wrote(self) -> None:
         self._pending += 1
         if not self._rebuild and checkpoint_due(self._pending, self._committed):
-            self.writer.commit(mergetype=writing.NO_MERGE)
-            self._writer = None
-            self._save_segment_data()
-            save_registry(self._index_path, self.registry)
-            self._committed += self._pending
-            self._pending = 0
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Commit what was written since the last commit, without merging (not on a rebuild: it commits once)."""
+        if self._rebuild or not self._pending:
+            return
+        self.writer.commit(mergetype=writing.NO_MERGE)
+        self._writer = None
+        self._save_segment_data()
+        save_registry(self._index_path, self.registry)
+        self._committed += self._pending
+        self._pending = 0
 
     def commit(self) -> None:
         """Commit what the run wrote (with at most one bounded merge, ``merging``) and save the registry;
@@ -134,9 +140,10 @@ def checkpoint_due(pending: int, committed: int) -> bool:
 
 
 class HeldBack:
-    """Documents held back until the whole corpus is read (their lone surnames and firm-like names are resolved
-    against it), kept in an unnamed temporary file beside the index instead of memory: at a million stories
-    they are a few gigabytes. Give it an unnamed temporary file: it disappears with the process, crash included."""
+    """The stories that name persons, kept until the whole corpus is read (their lone surnames and firm-like
+    names are resolved against it, and a few written stories rewritten), in an unnamed temporary file beside
+    the index instead of memory: at a million stories they are gigabytes. Give it an unnamed temporary file: it
+    disappears with the process, crash included."""
 
     def __init__(self, file: IO[bytes]) -> None:
         self._file = file

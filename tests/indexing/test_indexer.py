@@ -418,3 +418,31 @@ def test_a_deleted_story_counts_in_no_facet_filter_or_language(corpus: Path, tmp
         table = searcher._gen.facets["person"]
         assert "Angela Merkel" in [table.values[v] for v in table.entry_val.tolist()], "its entry is still there"
     news.close()
+
+
+def test_a_plain_run_rewrites_what_the_rest_of_the_corpus_settles_and_ends_as_a_rebuild(tmp_path: Path) -> None:
+    """A plain run writes a story that names persons as it arrives, resolved against the corpus read so far,
+    and rewrites it at the end when the rest of the corpus changed its persons (here a lone "Volcker" read
+    before the stories naming Paul Volcker, and "Wells Fargo" read before the story showing it is a firm); a
+    rebuild holds such stories back. Both end with the same stories, once each."""
+    from whoosh import index as whoosh_index
+
+    corpus = tmp_path / "c"
+    write(corpus / "a-lone.txt", "Fed view\n\nVolcker said the dollar had fallen enough.\n")
+    write(corpus / "a-vague.txt", "Bank cuts\n\nWells Fargo said it would cut jobs. Chairman Carl Reichardt spoke.\n")
+    for n in (1, 2):
+        write(corpus / f"b-fed{n}.txt", f"Fed story {n}\n\nFed chairman Paul Volcker spoke on day {n}.\n")
+    write(corpus / "b-firm.txt", "Bank results\n\nWells Fargo and Co said profits rose.\n")
+    build_index([corpus], tmp_path / "plain", workers=1)
+    build_index([corpus], tmp_path / "rebuilt", workers=1, rebuild=True)
+    plain, rebuilt = stored_documents(tmp_path / "plain"), stored_documents(tmp_path / "rebuilt")
+    persons = {doc[schema.PATH].split("/")[-1]: doc[schema.FACET_FIELDS["person"]] for doc in plain.values()}
+    assert persons["a-lone.txt"] == "Paul Volcker" and persons["a-vague.txt"] == "Carl Reichardt"
+    assert plain == rebuilt
+    ix = whoosh_index.open_dir(str(tmp_path / "plain"))
+    try:
+        with ix.searcher() as searcher:
+            assert searcher.doc_count() == len(plain) == 5  # the first versions are deleted
+            assert searcher.doc_count_all() == 7
+    finally:
+        ix.close()
