@@ -1,9 +1,10 @@
-"""The indexer's writing side: its one Whoosh writer with checkpoint commits, and the stories held back on disk.
+"""The indexer's writing side: its one Whoosh writer with checkpoint commits, and the stories kept on disk.
 
 ``RunWriter`` opens the writer and the person registry on first use (a run that changes nothing commits
 nothing), commits in checkpoints that space out as a run grows (:func:`checkpoint_due`) and saves each new
-segment's data for searchers after every commit. ``HeldBack`` keeps the documents that wait for the whole
-corpus (their lone surnames and person-like names) in a temporary file instead of memory.
+segment's data for searchers after every commit; its commits read the new segment's field lengths once
+(:func:`_flush_segment`). ``HeldBack`` keeps the stories whose persons wait for the whole corpus (their
+lone surnames and person-like names) in a temporary file instead of memory.
 """
 
 from __future__ import annotations
