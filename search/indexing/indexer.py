@@ -29,10 +29,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import filelock
-
 from search.entities.nlp import ensure_resources
-from search.errors import IndexLocked, IndexWriteFailed, reads_index
+from search.errors import IndexWriteFailed, reads_index
 from search.indexing import analysed, schema, segments
 from search.indexing.document import content_hash, entity_fields
 from search.indexing.file_states import (
@@ -43,7 +41,7 @@ from search.indexing.file_states import (
     save_file_states,
     unchanged,
 )
-from search.indexing.opening import open_for_writing
+from search.indexing.opening import IndexerLock, open_for_writing
 from search.indexing.pipeline import extract_entities
 from search.indexing.registry import resolve_persons
 from search.indexing.segment_contents import live_documents
@@ -53,7 +51,6 @@ from search.models import Article, IndexReport
 
 logger = logging.getLogger(__name__)
 
-LOCK_FILE = "indexer.lock"
 
 ProgressFactory = Callable[[int | None, str], "Progress"]  # (total if known, what)
 
@@ -127,7 +124,7 @@ def build_index(
     )
     check_readers(path.suffix for path, _ in files)  # ... and a reader's missing library, the same way
     index_path.mkdir(parents=True, exist_ok=True)
-    with _index_lock(index_path, wait):
+    with IndexerLock(index_path, wait):
         ix = open_for_writing(index_path, rebuild)
         try:
             existing = {} if rebuild else _stored_state(ix, index_path)
@@ -147,26 +144,6 @@ def build_index(
 
 
 # -- locking and opening -------------------------------------------------------------------------
-
-
-class _index_lock:
-    """The indexer's own lock, held for the whole run (Whoosh's lock only covers a writer)."""
-
-    def __init__(self, index_path: Path, wait: float) -> None:
-        self._path = index_path
-        self._lock = filelock.FileLock(str(index_path / LOCK_FILE), timeout=wait)
-
-    def __enter__(self) -> None:
-        try:
-            self._lock.acquire()
-        except filelock.Timeout:
-            raise IndexLocked(
-                f"Another `news-search index` is writing to {self._path}. Wait for it to finish, "
-                "or run again with --wait SECONDS to queue behind it."
-            ) from None
-
-    def __exit__(self, *exc: object) -> None:
-        self._lock.release()
 
 
 @reads_index

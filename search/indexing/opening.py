@@ -1,5 +1,6 @@
 """Opening an index for writing: created when there is none, refused when it is damaged or an older
-news-search built it (both readable again with ``--rebuild``), and brought up to today's schema.
+news-search built it (both readable again with ``--rebuild``), and brought up to today's schema; and the
+indexer's own lock, which keeps a second indexer out for a whole run.
 
 Kept apart from the indexer: what an index must have is the schema's business, how documents get into it
 the indexer's.
@@ -10,12 +11,15 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import filelock
 from whoosh import index as whoosh_index
 
-from search.errors import TOC_ERRORS, IndexDamaged, IndexOutdated
+from search.errors import TOC_ERRORS, IndexDamaged, IndexLocked, IndexOutdated
 from search.indexing import schema
 
 logger = logging.getLogger(__name__)
+
+LOCK_FILE = "indexer.lock"
 
 
 def open_for_writing(index_path: Path, rebuild: bool):
@@ -63,3 +67,23 @@ def _add_missing_fields(ix) -> None:
 
 def _analyzer(field) -> object:
     return getattr(field, "analyzer", None)
+
+
+class IndexerLock:
+    """The indexer's own lock, held for the whole run (Whoosh's lock only covers a writer)."""
+
+    def __init__(self, index_path: Path, wait: float) -> None:
+        self._path = index_path
+        self._lock = filelock.FileLock(str(index_path / LOCK_FILE), timeout=wait)
+
+    def __enter__(self) -> None:
+        try:
+            self._lock.acquire()
+        except filelock.Timeout:
+            raise IndexLocked(
+                f"Another `news-search index` is writing to {self._path}. Wait for it to finish, "
+                "or run again with --wait SECONDS to queue behind it."
+            ) from None
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()

@@ -15,7 +15,8 @@ from whoosh import index as whoosh_index
 
 from search.errors import IndexLocked, IndexWriteFailed, MissingResource
 from search.indexing import schema
-from search.indexing.indexer import LOCK_FILE, build_index
+from search.indexing.indexer import build_index
+from search.indexing.opening import LOCK_FILE
 from search.indexing.writer import CHECKPOINT_EVERY, CHECKPOINT_GROWTH, checkpoint_due
 
 from support import SHARED, stored_documents
