@@ -229,7 +229,7 @@ def _evaluate(q: wq.Query, postings, searcher, size: int) -> Sparse | tuple[np.n
         terms = [Sparse(docs, scores).boosted(q.boost) for docs, scores in expansions]
         if total(terms) * DENSE_SHARE < size:
             return union(terms)
-        return _combine([term.dense(size) for term in terms], size, np.logical_or)
+        return combine_masks([term.dense(size) for term in terms], size, np.logical_or)
     if isinstance(q, wq.Not):
         mask, _ = evaluate(q.query, postings, searcher, size)
         return ~mask, (~mask).astype(np.float32)  # Whoosh's InverseMatcher scores each match 1.0
@@ -247,12 +247,14 @@ def _evaluate(q: wq.Query, postings, searcher, size: int) -> Sparse | tuple[np.n
         if len(sparse) == len(parts) and (isinstance(q, wq.And) or total(sparse) * DENSE_SHARE < size):
             return (intersection(sparse) if isinstance(q, wq.And) else union(sparse)).boosted(q.boost)
         dense = [part.dense(size) if isinstance(part, Sparse) else part for part in parts]
-        mask, scores = _combine(dense, size, np.logical_and if isinstance(q, wq.And) else np.logical_or)
+        mask, scores = combine_masks(dense, size, np.logical_and if isinstance(q, wq.And) else np.logical_or)
         return mask, scores if q.boost == 1.0 else scores * np.float32(q.boost)
     return Sparse(*postings.query(("whoosh", repr(q)), lambda: _whoosh_matches(q, searcher)))
 
 
-def _combine(parts, size: int, op) -> tuple[np.ndarray, np.ndarray]:
+def combine_masks(parts, size: int, op) -> tuple[np.ndarray, np.ndarray]:
+    """AND (``op`` ``np.logical_and``) or OR of (mask, scores) pairs over every document: the scores of the
+    matching parts summed part by part (what ``sparse`` must equal, bit for bit)."""
     if not parts:
         return np.zeros(size, dtype=bool), np.zeros(size, dtype=np.float32)
     mask, scores = parts[0][0].copy(), parts[0][1].copy()

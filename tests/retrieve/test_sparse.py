@@ -1,10 +1,12 @@
-"""Sparse AND / OR give the documents and the very float32 scores the dense evaluation gave."""
+"""Sparse AND / OR give the documents and the very float32 scores of the dense evaluation (``combine_masks``,
+still used when a part is a mask)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from search.retrieve.scoring import combine_masks
 from search.retrieve.sparse import NOTHING, Sparse, intersection, union
 
 SIZE = 5000
@@ -15,25 +17,13 @@ def random_part(rng: np.random.Generator) -> Sparse:
     return Sparse(docs.astype(np.int32), rng.gamma(2.0, 3.0, size=len(docs)).astype(np.float32))
 
 
-def dense_combine(parts: list[Sparse], op) -> tuple[np.ndarray, np.ndarray]:
-    """What ``evaluate`` did before: a mask and a score per document, part after part."""
-    dense = [part.dense(SIZE) for part in parts]
-    mask, scores = dense[0][0].copy(), dense[0][1].copy()
-    for other_mask, other_scores in dense[1:]:
-        op(mask, other_mask, out=mask)
-        scores += other_scores
-    if op is np.logical_and:
-        scores *= mask
-    return mask, scores
-
-
 @pytest.mark.parametrize("seed", range(40))
 def test_union_and_intersection_equal_the_dense_sums_bit_for_bit(seed: int) -> None:
     rng = np.random.default_rng(seed)
     parts = [random_part(rng) for _ in range(int(rng.integers(1, 6)))]
     for combine, op in ((union, np.logical_or), (intersection, np.logical_and)):
         mask, scores = combine(parts).dense(SIZE)
-        expected_mask, expected_scores = dense_combine(parts, op)
+        expected_mask, expected_scores = combine_masks([part.dense(SIZE) for part in parts], SIZE, op)
         assert np.array_equal(mask, expected_mask)
         assert np.array_equal(scores.view(np.uint32), expected_scores.view(np.uint32))
 
