@@ -100,6 +100,14 @@ def _load(path: Path) -> EntityExtractor | None:
             extractor = pickle.load(file)  # our own file, named after its inputs (see the docstring)
     except FileNotFoundError:
         return None
+    except OSError as exc:  # the folder is no folder, or not ours to read: the setting is wrong
+        logger.warning(
+            "can't read the entity model cache %s (%s): the models are built instead; set NEWS_SEARCH_CACHE_DIR "
+            "to a folder of yours, or to off",
+            path.parent,
+            exc.strerror or exc,
+        )
+        return None
     except Exception as exc:  # noqa: BLE001 - torn, truncated, unreadable: rebuilt, never trusted
         logger.warning("the saved entity models at %s did not load (%s): building them again", path, exc)
         return None

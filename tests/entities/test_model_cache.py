@@ -102,3 +102,13 @@ def test_a_loaded_extractor_finds_what_a_built_one_finds(extractor: EntityExtrac
         "later met Vladimir Putin and officials of the World Bank.",
     )
     assert loaded.extract(article) == extractor.extract(article)
+
+
+def test_a_cache_setting_that_names_no_folder_says_so_and_builds(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    (cache.parent / "a-file").write_text("not a folder")
+    monkeypatch.setenv("NEWS_SEARCH_CACHE_DIR", str(cache.parent / "a-file" / "cache"))
+    assert isinstance(model_cache.load_extractor(), Built)
+    assert "NEWS_SEARCH_CACHE_DIR" in caplog.text and "did not load" not in caplog.text
