@@ -37,6 +37,24 @@ class SegmentFacet:
 
 
 @dataclass(frozen=True)
+class SegmentOrigin:
+    """Where the stories of a segment that a commit merged from others were before (recorded by the merge,
+    :class:`search.indexing.merging.TieredMerge`): searchers carry their near-duplicate groups through the
+    merge instead of comparing them all again."""
+
+    sources: tuple[tuple[str, int], ...]  # each merged segment: (its id, its number of documents)
+    source: np.ndarray  # int32 per document: index into sources; -1 for the commit's own new stories
+    doc: np.ndarray  # int32 per document: its number in that source segment
+
+    def positions(self, starts: dict[str, int], sizes: dict[str, int]) -> np.ndarray:
+        """Each document's number in a generation whose segments start at ``starts`` and have ``sizes``
+        documents (-1: a new story, or one from a segment that generation did not have)."""
+        first = np.array([starts.get(s, -1) if sizes.get(s) == n else -1 for s, n in self.sources] + [-1])
+        base = first[self.source]  # index -1 is the appended -1: the commit's own stories
+        return np.where(base >= 0, base + self.doc, -1).astype(np.int64)
+
+
+@dataclass(frozen=True)
 class SegmentData:
     """What one segment's documents hold, by document number within the segment (deleted ones included)."""
 
@@ -56,6 +74,7 @@ class SegmentData:
     facets: dict[str, SegmentFacet]
     words: list[str]  # the spelling words of the segment
     word_counts: np.ndarray  # int64: how many of its documents hold each word
+    origin: SegmentOrigin | None = None  # a merged segment's: where its stories came from
 
     def doc_id(self, docnum: int) -> str:
         start = int(self.id_ends[docnum - 1]) if docnum else 0

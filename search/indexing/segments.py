@@ -18,12 +18,13 @@ import shutil
 import time
 import uuid
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from search.facets import FACETS
-from search.indexing.segment_contents import LENGTH_FIELDS, SegmentData, SegmentFacet, compute
+from search.indexing.segment_contents import LENGTH_FIELDS, SegmentData, SegmentFacet, SegmentOrigin, compute
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ def _arrays(data: SegmentData) -> dict[str, np.ndarray]:
     for name, facet in data.facets.items():
         arrays.update({f"facet.{name}.doc": facet.doc, f"facet.{name}.val": facet.val})
         arrays[f"facet.{name}.about"] = facet.about
+    if data.origin is not None:
+        arrays.update({"origin.source": data.origin.source, "origin.doc": data.origin.doc})
     return arrays
 
 
@@ -79,6 +82,7 @@ EXPECTED_FILES = {
     *(f"facet.{facet.name}.{part}.npy" for facet in FACETS for part in ("doc", "val", "about")),
     STRINGS,
 }
+ORIGIN_FILES = {"origin.source.npy", "origin.doc.npy"}  # a merged segment's (SegmentOrigin), when recorded
 
 
 def save(data: SegmentData, folder: Path) -> None:
@@ -96,6 +100,8 @@ def save(data: SegmentData, folder: Path) -> None:
             "paths": data.paths,
             "facets": {name: facet.values for name, facet in data.facets.items()},
         }
+        if data.origin is not None:
+            strings["origin"] = [list(source) for source in data.origin.sources]
         (temporary / STRINGS).write_text(json.dumps(strings, ensure_ascii=False), encoding="utf-8")
         files[STRINGS] = describe(temporary / STRINGS)
         manifest = {"format": FORMAT, "segment": data.segment_id, "size": data.size, "files": files}
@@ -128,7 +134,8 @@ def load(path: Path, segment_id: str, size: int) -> SegmentData | None:
         return None
     try:
         files = manifest["files"]
-        if set(files) != EXPECTED_FILES:  # never a name from the manifest outside this folder's own files
+        # never a name from the manifest outside this folder's own files
+        if set(files) not in (EXPECTED_FILES, EXPECTED_FILES | ORIGIN_FILES):
             raise ValueError(f"files {sorted(files)}")
         for name, described in files.items():
             if describe(path / name) != described:
@@ -173,7 +180,18 @@ def _read(path: Path, manifest: dict, files: dict) -> SegmentData:
         facets=facets,
         words=strings["words"],
         word_counts=arrays["word_counts"],
+        origin=_origin(arrays, strings, size),
     )
+
+
+def _origin(arrays: dict[str, np.ndarray], strings: dict, size: int) -> SegmentOrigin | None:
+    if "origin.source" not in arrays:
+        return None
+    sources = tuple((str(segment_id), int(count)) for segment_id, count in strings["origin"])
+    source, doc = arrays["origin.source"], arrays["origin.doc"]
+    if len(source) != size or len(doc) != size or (len(source) and int(source.max()) >= len(sources)):
+        raise ValueError(f"the origin of {len(source)} documents does not match the segment's {size}")
+    return SegmentOrigin(sources, source, doc)
 
 
 def describe(file: Path) -> list[int]:
@@ -190,9 +208,10 @@ def discard(path: Path, why: str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def save_missing(folder: Path, reader) -> None:
+def save_missing(folder: Path, reader, origins: dict[str, SegmentOrigin] | None = None) -> None:
     """Save the data of every segment ``reader`` reads that has none saved, and remove the data of the
-    others: the indexer calls this after each commit, so no searcher pays for reading the stored fields."""
+    others: the indexer calls this after each commit, so no searcher pays for reading the stored fields.
+    ``origins``: where the stories of the segments the commit merged came from, by segment id."""
     segment_ids = set()
     for leaf, _ in reader.leaf_readers():
         if not leaf.doc_count_all():  # the reader of an empty index
@@ -200,7 +219,8 @@ def save_missing(folder: Path, reader) -> None:
         segment_id = leaf.segment().segment_id()
         segment_ids.add(segment_id)
         if not (folder / segment_id / MANIFEST).is_file():
-            save(compute(leaf, segment_id), folder)
+            origin = (origins or {}).get(segment_id)
+            save(replace(compute(leaf, segment_id), origin=origin), folder)
     keep_only(folder, segment_ids)
 
 

@@ -20,7 +20,7 @@ from whoosh.index import LockError
 
 from search.errors import IndexLocked
 from search.indexing import segments
-from search.indexing.merging import tiered_merge
+from search.indexing.merging import TieredMerge
 from search.indexing.registry import PersonRegistry, load_registry, save_registry
 from search.indexing.vocabulary import save_vocabulary
 from search.models import Entities
@@ -86,17 +86,24 @@ class RunWriter:
         """Commit what the run wrote (with at most one bounded merge, ``merging``) and save the registry;
         nothing if it wrote nothing."""
         if self._used:
-            self.writer.commit(mergetype=writing.CLEAR if self._rebuild else tiered_merge)
+            writer, policy = self.writer, TieredMerge()
+            writer.commit(mergetype=writing.CLEAR if self._rebuild else policy)
             self._writer = None
-            self._save_segment_data()
+            self._save_segment_data(writer.newsegment.segment_id(), policy)
         if self._registry is not None:
             save_registry(self._index_path, self._registry)
 
-    def _save_segment_data(self) -> None:
-        """What searchers read of every document, saved once per new segment (``segments``), and the
-        generation's vocabulary (``vocabulary``)."""
+    def _save_segment_data(self, new_segment: str = "", merge: TieredMerge | None = None) -> None:
+        """What searchers read of every document, saved once per new segment (``segments``) with where the
+        stories ``merge`` merged into ``new_segment`` came from, and the generation's vocabulary
+        (``vocabulary``)."""
         with self._ix.reader() as reader:
-            segments.save_missing(self._index_path / segments.FOLDER, reader)
+            origins = {}
+            for leaf, _ in reader.leaf_readers():
+                if merge is not None and leaf.doc_count_all() and leaf.segment().segment_id() == new_segment:
+                    origin = merge.origin(leaf.doc_count_all())
+                    origins = {new_segment: origin} if origin is not None else {}
+            segments.save_missing(self._index_path / segments.FOLDER, reader, origins)
             save_vocabulary(self._index_path / segments.FOLDER, reader)
 
     def cancel(self) -> None:

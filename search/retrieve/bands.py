@@ -4,8 +4,8 @@ adds.
 ``find_duplicates`` compares every document's SimHash bands; after a commit only the new stories need
 comparing. A :class:`BandIndex` holds the earlier stories' band keys, sorted per band, and their content
 digests, sorted, so the new stories' candidates are found by binary search (:func:`add_duplicates`), and it
-is extended by the new stories for the next commit. :class:`BandsInBackground` builds or extends it in a
-thread while the generation serves.
+is extended by the new stories for the next commit; a commit that merged segments renumbers it.
+:class:`BandsInBackground` builds or extends it in a thread while the generation serves.
 """
 
 from __future__ import annotations
@@ -23,14 +23,22 @@ class BandIndex:
     digests, sorted: kept from one generation to the next (``GenerationBuilder``), so that grouping the stories
     of a small commit costs binary searches and the comparisons it adds, not passes over every SimHash.
 
-    It covers documents ``[0, size)``: those eligible (or with a digest) when they were added. Documents deleted
-    since stay in it; callers pass ``eligible`` and ``digests`` of the current generation, which exclude them.
+    It numbers documents as a generation of ``size`` documents does and covers those it was built or extended
+    with that were eligible (or had a digest) then. Documents deleted since stay in it; callers pass
+    ``eligible`` and ``digests`` of the current generation, which exclude them.
     """
 
-    def __init__(self, size: int, bands: list[tuple[np.ndarray, np.ndarray]], digests: tuple[np.ndarray, np.ndarray]):
+    def __init__(
+        self,
+        size: int,
+        bands: list[tuple[np.ndarray, np.ndarray]],
+        digests: tuple[np.ndarray, np.ndarray],
+        numbers: np.ndarray | None = None,
+    ):
         self.size = size
         self._bands = bands  # per band: (sorted keys as uint16, document numbers (int32) in that order)
         self._digests = digests  # (sorted non-zero digests, document numbers (int32) in that order)
+        self._numbers = numbers  # the current number of each document number held (-1: gone); None: the same
 
     @classmethod
     def build(cls, hashes: np.ndarray, eligible: np.ndarray, digests: np.ndarray) -> BandIndex:
@@ -47,15 +55,39 @@ class BandIndex:
 
     def truncated(self, size: int) -> BandIndex:
         """The index of documents ``[0, size)`` only (the later ones were merged into new segments)."""
+        if self._numbers is not None:
+            return self.settled().truncated(size)
         if size >= self.size:
             return self
         bands = [(keys[docs < size], docs[docs < size]) for keys, docs in self._bands]
         values, docs = self._digests
         return BandIndex(size, bands, (values[docs < size], docs[docs < size]))
 
-    def extended(self, hashes: np.ndarray, eligible: np.ndarray, digests: np.ndarray) -> BandIndex:
-        """This index plus documents ``[self.size, len(hashes))`` (a copy: a searcher may still use this one)."""
-        new = np.arange(self.size, len(hashes), dtype=np.int32)
+    def renumbered(self, new_numbers: np.ndarray, size: int) -> BandIndex:
+        """The index in a generation of ``size`` documents where document ``d`` of this one is
+        ``new_numbers[d]`` (-1: gone). Lookups translate what they find (a merge's first search compares a
+        few new stories); :meth:`settled` rewrites the arrays, in the background, for the next commit."""
+        numbers = new_numbers if self._numbers is None else np.where(self._numbers >= 0, new_numbers[self._numbers], -1)
+        return BandIndex(size, self._bands, self._digests, numbers)
+
+    def settled(self) -> BandIndex:
+        """This index with its document numbers rewritten to the current ones (keys stay sorted: a pass per
+        band instead of sorting)."""
+        if self._numbers is None:
+            return self
+        bands = []
+        for keys, docs in [*self._bands, self._digests]:
+            moved = self._numbers[docs]
+            kept = moved >= 0
+            bands.append((keys[kept], moved[kept].astype(np.int32)))
+        return BandIndex(self.size, bands[:-1], bands[-1])
+
+    def extended(self, new: np.ndarray, hashes: np.ndarray, eligible: np.ndarray, digests: np.ndarray) -> BandIndex:
+        """This index plus the documents ``new`` (a copy: a searcher may still use this one); the arrays are
+        the generation's, of ``len(hashes)`` documents."""
+        if self._numbers is not None:
+            return self.settled().extended(new, hashes, eligible, digests)
+        new = np.asarray(new, dtype=np.int32)
         docs = new[eligible[new]]
         bands = []
         for band, (keys, members) in enumerate(self._bands):
@@ -72,11 +104,11 @@ class BandIndex:
         return BandIndex(len(hashes), bands, digest_index)
 
     def pairs(
-        self, hashes: np.ndarray, eligible: np.ndarray, digests: np.ndarray
+        self, new: np.ndarray, hashes: np.ndarray, eligible: np.ndarray, digests: np.ndarray
     ) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Every pair ``find_duplicates`` would join that has a document ``>= self.size``: SimHash pairs within
-        MAX_DISTANCE bits in buckets of at most MAX_BUCKET eligible documents, and pairs of equal digests."""
-        new = np.arange(self.size, len(hashes))
+        """Every pair ``find_duplicates`` would join that has one of the documents ``new`` (none of them in
+        this index): SimHash pairs within MAX_DISTANCE bits in buckets of at most MAX_BUCKET eligible
+        documents, and pairs of equal digests."""
         pairs = [self._digest_pairs(new[digests[new] != 0], digests)]
         docs = new[eligible[new]]
         for band, (keys, members) in enumerate(self._bands):
@@ -88,7 +120,7 @@ class BandIndex:
             return []
         low, high = np.searchsorted(known_keys, keys, "left"), np.searchsorted(known_keys, keys, "right")
         new_ids, others = _expand(low, high)
-        others = known_docs[others]
+        new_ids, others = self._current(new_ids, known_docs[others])
         live = eligible[others]
         new_ids, others = new_ids[live], others[live]
         _, inverse, new_counts = np.unique(keys, return_inverse=True, return_counts=True)
@@ -99,7 +131,7 @@ class BandIndex:
         close = dedupe.popcount(hashes[docs[new_ids]] ^ hashes[others]) <= dedupe.MAX_DISTANCE
         pairs = [(docs[new_ids[close]], others[close])]
         order = np.flatnonzero(fits)[np.argsort(keys[fits], kind="stable")]  # new documents among themselves
-        pairs += dedupe.close_pairs(order, keys[order], docs, hashes[docs], 0)
+        pairs += dedupe.close_pairs(order, keys[order], docs, hashes[docs])
         return pairs
 
     def _digest_pairs(self, docs: np.ndarray, digests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -108,19 +140,26 @@ class BandIndex:
         values, known_docs = self._digests
         low, high = np.searchsorted(values, digests[docs], "left"), np.searchsorted(values, digests[docs], "right")
         new_ids, others = _expand(low, high)
-        others = known_docs[others]
+        new_ids, others = self._current(new_ids, known_docs[others])
         live = digests[others] != 0
-        first, second = dedupe.exact_pairs(digests[docs], 0)  # new documents among themselves
+        first, second = dedupe.exact_pairs(digests[docs])  # new documents among themselves
         return np.concatenate([docs[new_ids[live]], docs[first]]), np.concatenate([others[live], docs[second]])
 
+    def _current(self, ids: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, docs) with ``docs`` in current numbers, those gone left out."""
+        if self._numbers is None:
+            return ids, docs
+        moved = self._numbers[docs]
+        return ids[moved >= 0], moved[moved >= 0]
 
-def add_duplicates(known: np.ndarray, index: BandIndex, hashes, eligible, digests) -> dedupe.Duplicates:
-    """``find_duplicates(hashes, eligible, digests, known=known)`` for ``known`` groups of documents
-    ``[0, index.size)``, comparing the newer documents through ``index`` instead of every band of every
-    document."""
-    parent = np.arange(len(hashes), dtype=np.int64)
-    parent[: index.size] = known
-    pairs = index.pairs(np.asarray(hashes, dtype=np.uint64), eligible, np.asarray(digests, dtype=np.uint64))
+
+def add_duplicates(
+    parent: np.ndarray, index: BandIndex, new: np.ndarray, hashes, eligible, digests
+) -> dedupe.Duplicates:
+    """The groups once the documents ``new`` are compared, through ``index`` (which holds the others), instead
+    of every band of every document: ``parent`` gives each other document's known group root (the smallest
+    member), each new one itself."""
+    pairs = index.pairs(new, np.asarray(hashes, dtype=np.uint64), eligible, np.asarray(digests, dtype=np.uint64))
     firsts = np.concatenate([a for a, _ in pairs])
     seconds = np.concatenate([b for _, b in pairs])
     return dedupe.Duplicates(dedupe.components(parent, firsts, seconds))

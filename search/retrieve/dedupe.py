@@ -108,11 +108,7 @@ def find_duplicates(
     parent = np.arange(size, dtype=np.int64)
     if known is not None:
         parent[:start] = known
-    pairs = [exact_pairs(np.asarray(digests, dtype=np.uint64), start)]
-    pairs += _simhash_pairs(np.asarray(hashes, dtype=np.uint64), np.flatnonzero(eligible), start)
-    firsts = np.concatenate([a for a, _ in pairs])
-    seconds = np.concatenate([b for _, b in pairs])
-    dups = Duplicates(components(parent, firsts, seconds))
+    dups = join_new(parent, None if known is None else parent >= start, hashes, eligible, digests)
     logger.info(
         "near-duplicates: %d groups covering %d of %d documents (%d compared anew)",
         dups.group_count,
@@ -121,6 +117,18 @@ def find_duplicates(
         size - start,
     )
     return dups
+
+
+def join_new(parent: np.ndarray, new: np.ndarray | None, hashes, eligible, digests) -> Duplicates:
+    """The groups once the documents ``new`` (a bool per document; None: every one) are compared with every
+    document: ``parent`` gives the others' known group roots (the smallest member), each new one itself.
+    A pass over every document's band keys, without sorting them: for a few new documents, cheaper than
+    building a band index (``bands``)."""
+    hashes, digests = np.asarray(hashes, dtype=np.uint64), np.asarray(digests, dtype=np.uint64)
+    pairs = [exact_pairs(digests, new), *_simhash_pairs(hashes, np.flatnonzero(eligible), new)]
+    firsts = np.concatenate([a for a, _ in pairs])
+    seconds = np.concatenate([b for _, b in pairs])
+    return Duplicates(components(parent, firsts, seconds))
 
 
 def components(parent: np.ndarray, firsts: np.ndarray, seconds: np.ndarray) -> np.ndarray:
@@ -152,16 +160,16 @@ def _flatten(parent: np.ndarray) -> np.ndarray:
         parent = grand
 
 
-def exact_pairs(digests: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
-    """(first, other) pairs of documents with the same non-zero digest (one with a document >= start)."""
+def exact_pairs(digests: np.ndarray, new: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(first, other) pairs of documents with the same non-zero digest (one of them ``new``, when given)."""
     docs = np.flatnonzero(digests)
-    if start:
-        new = digests[start:][digests[start:] != 0]
-        if not len(new):
+    if new is not None:
+        fresh = digests[new & (digests != 0)]
+        if not len(fresh):
             return NO_PAIRS
         low = np.uint64(0xFFFF)  # a table lookup on 16 bits first: linear, where sorting a million is not
-        docs = docs[np.isin((digests[docs] & low).astype(np.int64), (new & low).astype(np.int64), kind="table")]
-        docs = docs[np.isin(digests[docs], new)]
+        docs = docs[np.isin((digests[docs] & low).astype(np.int64), (fresh & low).astype(np.int64), kind="table")]
+        docs = docs[np.isin(digests[docs], fresh)]
     order = docs[np.argsort(digests[docs], kind="stable")]
     keys = digests[order]
     same = np.flatnonzero(keys[1:] == keys[:-1]) + 1  # positions whose key equals the previous one
@@ -172,26 +180,27 @@ def exact_pairs(digests: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray
     return order[first_of], order[same]
 
 
-def _simhash_pairs(hashes: np.ndarray, docs: np.ndarray, start: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Pairs within MAX_DISTANCE bits, found band by band (each pair with a document >= start)."""
+def _simhash_pairs(hashes: np.ndarray, docs: np.ndarray, new: np.ndarray | None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Pairs within MAX_DISTANCE bits, found band by band (each pair with a ``new`` document, when given)."""
     pairs = []
     values = hashes[docs]
     for low, high in itertools.pairwise(BAND_EDGES):
         keys = ((values >> np.uint64(low)) & np.uint64((1 << (high - low)) - 1)).astype(np.int64)
         candidates = np.arange(len(docs))
-        if start:
-            new_keys = keys[docs >= start]
+        if new is not None:
+            new_keys = keys[new[docs]]
             if not len(new_keys):
                 continue
             candidates = np.flatnonzero(np.isin(keys, new_keys, kind="table"))
         order = candidates[np.argsort(keys[candidates], kind="stable")]
-        pairs += close_pairs(order, keys[order], docs, values, start)
+        pairs += close_pairs(order, keys[order], docs, values, new)
     return pairs
 
 
-def close_pairs(order, sorted_keys, docs, values, start) -> list[tuple[np.ndarray, np.ndarray]]:
+def close_pairs(order, sorted_keys, docs, values, new=None) -> list[tuple[np.ndarray, np.ndarray]]:
     """Pairs of each bucket (same band key, 2 to MAX_BUCKET members) within MAX_DISTANCE bits, compared
-    size by size: the buckets of one size form a matrix, and all their pairs are one numpy pass."""
+    size by size: the buckets of one size form a matrix, and all their pairs are one numpy pass. Only pairs
+    with a ``new`` document (a bool per document number), when given."""
     starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
     sizes = np.diff(np.r_[starts, len(sorted_keys)])
     pairs = []
@@ -201,8 +210,8 @@ def close_pairs(order, sorted_keys, docs, values, start) -> list[tuple[np.ndarra
         a, b = members[:, left].ravel(), members[:, right].ravel()
         close = popcount(values[a] ^ values[b]) <= MAX_DISTANCE
         a, b = docs[a[close]], docs[b[close]]
-        if start:
-            fresh = np.maximum(a, b) >= start
+        if new is not None:
+            fresh = new[a] | new[b]
             a, b = a[fresh], b[fresh]
         pairs.append((a, b))
     return pairs

@@ -10,7 +10,7 @@ import pytest
 
 from search.indexing.document import simhash
 from search.indexing.segment_contents import MIN_WORDS, content_digest
-from search.retrieve.dedupe import Duplicates, find_duplicates
+from search.retrieve.dedupe import Duplicates, find_duplicates, join_new
 
 from support import REUTERS
 
@@ -137,16 +137,63 @@ def test_a_band_index_groups_new_documents_as_comparing_them_with_every_band(mon
         live[rng.choice(end, size=40, replace=False)] = False  # stories replaced or deleted since
         now_eligible, now_digests = eligible[:end] & live[:end], np.where(live[:end], digests[:end], np.uint64(0))
         expected = find_duplicates(hashes[:end], now_eligible, now_digests, known=known)
-        added = bands.add_duplicates(known, index, hashes[:end], now_eligible, now_digests)
+        new = np.arange(len(known), end)
+        added = bands.add_duplicates(parents(known, end), index, new, hashes[:end], now_eligible, now_digests)
         assert added.group.tolist() == expected.group.tolist()
-        known, index = added.group, index.extended(hashes[:end], now_eligible, now_digests)
+        known, index = added.group, index.extended(new, hashes[:end], now_eligible, now_digests)
     assert len(np.unique(known)) < len(known) - 200  # families were grouped
     cut = index.truncated(2000)  # a merge replaced the segments after document 2000
     now_eligible, now_digests = eligible & live, np.where(live, digests, np.uint64(0))
     expected = find_duplicates(hashes, now_eligible, now_digests, known=known[:2000])
-    assert bands.add_duplicates(known[:2000], cut, hashes, now_eligible, now_digests).group.tolist() == (
-        expected.group.tolist()
+    added = bands.add_duplicates(
+        parents(known[:2000], 3000), cut, np.arange(2000, 3000), hashes, now_eligible, now_digests
     )
+    assert added.group.tolist() == expected.group.tolist()
+
+
+def parents(known: np.ndarray, size: int) -> np.ndarray:
+    """The union-find start of ``size`` documents whose first ones have the ``known`` roots."""
+    parent = np.arange(size, dtype=np.int64)
+    parent[: len(known)] = known
+    return parent
+
+
+def test_groups_are_carried_through_a_merge_that_moves_and_drops_stories() -> None:
+    """After a merge, Whoosh's new segment holds the commit's new stories, then the merged segments' live
+    ones: the known groups, renumbered, and a renumbered band index (translating as it looks up, or
+    rewritten) give the groups of comparing only the new stories with everything, as in the old numbering
+    with the new stories appended; so does comparing them with every story without a band index."""
+    from search.retrieve import bands
+    from search.retrieve.groups import _renumbered
+
+    hashes, eligible, digests = random_corpus(3200, seed=11)
+    known = find_duplicates(hashes[:3000], eligible[:3000], digests[:3000]).group
+    index = bands.BandIndex.build(hashes[:3000], eligible[:3000], digests[:3000])
+    dropped = np.arange(1000, 1500)[::17]  # deleted before the merge: not copied
+    moved = np.setdiff1d(np.arange(1000, 1500), dropped)
+    old = np.concatenate([np.arange(1000), np.arange(1500, 3000), np.full(200, -1), moved])  # -1: new
+    rows = np.concatenate([np.arange(1000), np.arange(1500, 3000), np.arange(3000, 3200), moved])
+    at, new = np.flatnonzero(old >= 0), np.flatnonzero(old < 0)
+    new_numbers = np.full(3000, -1, dtype=np.int64)
+    new_numbers[old[at]] = at
+    parent = np.arange(len(old), dtype=np.int64)
+    parent[at] = _renumbered(known, old[at], at)
+    arrays = hashes[rows], eligible[rows], digests[rows]
+    carried = bands.add_duplicates(parent, index.renumbered(new_numbers, len(old)), new, *arrays).group
+    settled = index.renumbered(new_numbers, len(old)).settled()
+    assert bands.add_duplicates(parent, settled, new, *arrays).group.tolist() == carried.tolist()
+    assert join_new(parent, old < 0, *arrays).group.tolist() == carried.tolist()  # a new process, no band index
+    gone = np.zeros(3200, dtype=bool)
+    gone[dropped] = True
+    in_old_numbers = find_duplicates(hashes, eligible & ~gone, np.where(gone, np.uint64(0), digests), known=known)
+    expected = in_old_numbers.group[rows]
+    assert (
+        len(set(zip(carried.tolist(), expected.tolist()))) == len(set(carried.tolist())) == len(set(expected.tolist()))
+    )
+    assert (carried <= np.arange(len(carried))).all() and (carried[carried] == carried).all()  # roots: smallest
+    assert (carried[new] != new).sum() > 20 and (
+        carried[-len(moved) :] != np.arange(len(old))[-len(moved) :]
+    ).sum() > 20
 
 
 def test_collapse_keeps_each_groups_first_match_on_many_groups() -> None:
