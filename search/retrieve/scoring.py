@@ -228,7 +228,7 @@ def _evaluate(q: wq.Query, postings, searcher, size: int) -> Sparse | tuple[np.n
         expansions = [postings.term(reader, q.fieldname, term_text(text)) for text in q._btexts(reader)]
         terms = [Sparse(docs, scores).boosted(q.boost) for docs, scores in expansions]
         if total(terms) * DENSE_SHARE < size:
-            return union(terms)
+            return union(terms, size)
         return combine_masks([term.dense(size) for term in terms], size, np.logical_or)
     if isinstance(q, wq.Not):
         mask, _ = evaluate(q.query, postings, searcher, size)
@@ -245,7 +245,7 @@ def _evaluate(q: wq.Query, postings, searcher, size: int) -> Sparse | tuple[np.n
         parts = [_evaluate(child, postings, searcher, size) for child in q.subqueries]
         sparse = [part for part in parts if isinstance(part, Sparse)]
         if len(sparse) == len(parts) and (isinstance(q, wq.And) or total(sparse) * DENSE_SHARE < size):
-            return (intersection(sparse) if isinstance(q, wq.And) else union(sparse)).boosted(q.boost)
+            return (intersection(sparse) if isinstance(q, wq.And) else union(sparse, size)).boosted(q.boost)
         dense = [part.dense(size) if isinstance(part, Sparse) else part for part in parts]
         mask, scores = combine_masks(dense, size, np.logical_and if isinstance(q, wq.And) else np.logical_or)
         return mask, scores if q.boost == 1.0 else scores * np.float32(q.boost)

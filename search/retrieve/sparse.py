@@ -36,15 +36,25 @@ class Sparse:
 
 
 NOTHING = Sparse(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+SORT_BELOW = 32  # an OR of fewer postings than 1/32 of the index sorts them; more are added up over every story
 
 
-def union(parts: list[Sparse]) -> Sparse:
-    """The documents any part matches, each scored the sum of the parts that match it (OR)."""
+def union(parts: list[Sparse], size: int = 0) -> Sparse:
+    """The documents any part matches, each scored the sum of the parts that match it (OR). Past
+    1/SORT_BELOW of the ``size`` documents, scattering the parts over every document and reading the matches
+    back is 2-6x faster than sorting the postings (at a million stories: 1.5 ms against 5-9 ms for 60,000)."""
     if not parts:
         return NOTHING
     if len(parts) == 1:
         return parts[0]
-    merged = np.sort(np.concatenate([part.docs for part in parts]))
+    if total(parts) * SORT_BELOW >= size > 0:
+        matched, scores = np.zeros(size, dtype=bool), np.zeros(size, dtype=np.float32)
+        for part in parts:  # in order, as the dense evaluation adds them: the same float32 sums
+            matched[part.docs] = True
+            scores[part.docs] += part.scores  # a part's documents are distinct
+        docs = np.flatnonzero(matched)
+        return Sparse(docs, scores[docs])
+    merged = np.sort(np.concatenate([part.docs for part in parts]), kind="stable")  # sorted runs: merged
     distinct = np.ones(len(merged), dtype=bool)
     np.not_equal(merged[1:], merged[:-1], out=distinct[1:])
     docs = merged[distinct]

@@ -21,7 +21,8 @@ def random_part(rng: np.random.Generator) -> Sparse:
 def test_union_and_intersection_equal_the_dense_sums_bit_for_bit(seed: int) -> None:
     rng = np.random.default_rng(seed)
     parts = [random_part(rng) for _ in range(int(rng.integers(1, 6)))]
-    for combine, op in ((union, np.logical_or), (intersection, np.logical_and)):
+    scattered = lambda parts: union(parts, SIZE)  # noqa: E731 - over 1/SORT_BELOW of SIZE: added over every story
+    for combine, op in ((union, np.logical_or), (scattered, np.logical_or), (intersection, np.logical_and)):
         mask, scores = combine(parts).dense(SIZE)
         expected_mask, expected_scores = combine_masks([part.dense(SIZE) for part in parts], SIZE, op)
         assert np.array_equal(mask, expected_mask)
