@@ -95,7 +95,7 @@ def save(data: SegmentData, folder: Path) -> None:
         for name, array in _arrays(data).items():
             np.save(temporary / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
             files[f"{name}.npy"] = describe(temporary / f"{name}.npy")
-        strings = {
+        strings: dict[str, object] = {
             "words": data.words,
             "paths": data.paths,
             "facets": {name: facet.values for name, facet in data.facets.items()},

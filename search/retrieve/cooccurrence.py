@@ -209,7 +209,8 @@ def entity_profile(
         parsed = None
     scores = None if parsed is None else searcher._filters(SearchRequest(), parsed)[1]
     pool = about if about.any() else named
-    most = searcher._ranked(scores, pool, "newest" if scores is None else "relevance", 0, ENTITY_STORIES)
+    order = "newest" if scores is None else "relevance"
+    most = searcher._ranked(scores, pool, order, 0, ENTITY_STORIES, np.flatnonzero(pool))
     return EntityProfile(
         facet=name,
         name=value,

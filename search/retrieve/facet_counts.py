@@ -277,12 +277,14 @@ class DateIndex:
         epoch = date(1970, 1, 1).toordinal()
         return _per_day(np.where(self.dated, self.days, epoch), convert)
 
-    def histogram(self, mask: np.ndarray) -> tuple[DateBucket, ...]:
-        """Counts of the dated documents of ``mask`` per day, month or year, whichever suits their span.
+    def histogram(self, docs: np.ndarray) -> tuple[DateBucket, ...]:
+        """Counts of the dated documents ``docs`` (numbers, or a mask of every document) per day, month or
+        year, whichever suits their span.
 
         Buckets are contiguous from the first to the last matching date (empty ones included, count 0).
         """
-        docs = np.flatnonzero(mask)  # results are usually few: index them rather than test every document
+        if docs.dtype == bool:
+            docs = np.flatnonzero(docs)  # results are usually few: index them rather than test every document
         docs = docs[self.dated[docs]]
         matched = self.days[docs]
         if not len(matched):

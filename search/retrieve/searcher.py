@@ -40,7 +40,7 @@ from search.indexing import document, schema
 from search.indexing.analysis import stemmed_language
 from search.models import ArticleDetail, FacetPage, FacetValue, Hit, SearchPage, SearchRequest, Timeline
 from search.retrieve.cooccurrence import EntityProfile, entity_profile, related_articles
-from search.retrieve.facet_counts import sparse_docs
+from search.retrieve.facet_counts import SPARSE_BELOW
 from search.retrieve.filters import Filters, apply_filters
 from search.retrieve.generation import Generation
 from search.retrieve.query import ParsedQuery, clean_text, highlight_terms
@@ -104,15 +104,16 @@ class NewsSearcher:
         started = time.perf_counter()
         found = self._results(request)
         sort = _effective_sort(request.sort, found.parsed)
-        total = int(np.count_nonzero(found.results))
-        pages = _last_page(total, request.per_page, self._limits.max_depth)
+        docs = np.flatnonzero(found.results)  # once for the ranking, the facet counts and the timeline
+        pages = _last_page(len(docs), request.per_page, self._limits.max_depth)
         page = min(request.page, max(pages, 1))
         start, end = (page - 1) * request.per_page, page * request.per_page
-        hits = self._hits(self._ranked(found.scores, found.results, sort, start, end), found.parsed, found.matched)
-        facets, totals = self._facet_counts(request, found.filters, found.results)
+        ranked = self._ranked(found.scores, found.results, sort, start, end, docs)
+        hits = self._hits(ranked, found.parsed, found.matched)
+        facets, totals = self._facet_counts(request, found.filters, found.results, docs)
         return SearchPage(
             query=clean_text(request.q),
-            total=total,
+            total=len(docs),
             page=page,
             per_page=request.per_page,
             took_ms=(time.perf_counter() - started) * 1000,
@@ -120,7 +121,7 @@ class NewsSearcher:
             hits=hits,
             facets=facets,
             facet_totals=totals,
-            date_histogram=self._gen.dates.histogram(found.results),
+            date_histogram=self._gen.dates.histogram(docs),
             sort=sort,
             pages=pages,
             mentions=request.mentions,
@@ -138,7 +139,8 @@ class NewsSearcher:
         if not isinstance(cap, int) or cap < 1:
             raise BadParameter("cap", cap, "must be a whole number of at least 1")
         found = self._results(request)
-        ranked = self._ranked(found.scores, found.results, _effective_sort(request.sort, found.parsed), 0, cap)
+        sort, docs = _effective_sort(request.sort, found.parsed), np.flatnonzero(found.results)
+        ranked = self._ranked(found.scores, found.results, sort, 0, cap, docs)
         for start in range(0, len(ranked), EXPORT_BATCH):
             yield from self._hits(ranked[start : start + EXPORT_BATCH], found.parsed, found.matched)
 
@@ -185,12 +187,12 @@ class NewsSearcher:
         return FacetPage(name, prefix, total, page, per_page, values)
 
     def _facet_counts(
-        self, request: SearchRequest, filters: Filters, results: np.ndarray
+        self, request: SearchRequest, filters: Filters, results: np.ndarray, docs: np.ndarray
     ) -> tuple[dict[str, tuple[FacetValue, ...]], dict[str, int]]:
-        """Each facet's top values and how many values have a count, counted over the results of every
-        filter but the facet's own selections."""
+        """Each facet's top values and how many values have a count, counted over the results (``docs``: their
+        numbers) of every filter but the facet's own selections."""
         about, values, totals = request.mentions == "about", {}, {}
-        result_docs = sparse_docs(results)  # once for every facet counted over the results themselves
+        result_docs = docs if len(docs) * SPARSE_BELOW < len(results) else None  # few: counted by document
         for name, table in self._gen.facets.items():
             if name in filters.selections:
                 counts = table.count(self._gen.duplicates.collapse(filters.without(name)), about)
@@ -233,7 +235,8 @@ class NewsSearcher:
         page finds its previous and next result with them."""
         found = self._results(request)
         end = min(end, self._limits.max_depth)
-        ranked = self._ranked(found.scores, found.results, _effective_sort(request.sort, found.parsed), start, end)
+        sort, docs = _effective_sort(request.sort, found.parsed), np.flatnonzero(found.results)
+        ranked = self._ranked(found.scores, found.results, sort, start, end, docs)
         return [self._gen.ids[docnum] for _, docnum in ranked]
 
     @reads_index
@@ -290,14 +293,11 @@ class NewsSearcher:
         found, scores = evaluate(parsed.query, self._gen.postings, self._s, self._gen.doc_count)
         return apply_filters(self._gen, request, found), scores
 
-    def _ranked(
-        self, scores: np.ndarray | None, results: np.ndarray, sort: str, start: int, end: int
-    ) -> list[tuple[float | None, int]]:
-        """(score, docnum) of results ``start``..``end`` in the requested order (score None by date)."""
+    def _ranked(self, scores, results: np.ndarray, sort: str, start: int, end: int, docs: np.ndarray) -> list:
+        """(score, docnum) of results start..end in the requested order (None by date); ``docs``: all of them."""
         if start >= end or not results.any():
             return []
         if sort == "relevance" and scores is not None:
-            docs = np.flatnonzero(results)
             top = docs[top_indices(scores[docs], end)]
             return [(float(scores[d]), int(d)) for d in top[start:end]]
         order = self._gen.newest if sort == "newest" else self._gen.oldest
