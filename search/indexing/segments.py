@@ -189,8 +189,11 @@ def _origin(arrays: dict[str, np.ndarray], strings: dict, size: int) -> SegmentO
         return None
     sources = tuple((str(segment_id), int(count)) for segment_id, count in strings["origin"])
     source, doc = arrays["origin.source"], arrays["origin.doc"]
-    if len(source) != size or len(doc) != size or (len(source) and int(source.max()) >= len(sources)):
+    if len(source) != size or len(doc) != size:
         raise ValueError(f"the origin of {len(source)} documents does not match the segment's {size}")
+    counts = np.array([count for _, count in sources] + [1], dtype=np.int64)  # index -1: the commit's own
+    if ((source < -1) | (source >= len(sources))).any() or ((doc < 0) | (doc >= counts[source])).any():
+        raise ValueError("the origin names documents its merged segments do not have")
     return SegmentOrigin(sources, source, doc)
 
 

@@ -5,6 +5,7 @@ the last generation and in one started after the commit."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -87,3 +88,28 @@ def test_groups_are_carried_through_a_merge_the_indexer_recorded(tmp_path: Path,
         assert grouped(searcher._gen) == scratch
     serving.close()
     assert compared == [("every story", 2), ("band index", 2)], "only the commit's own stories are compared"
+
+
+def test_an_origin_that_names_documents_its_sources_lack_is_rebuilt_not_trusted(tmp_path: Path, caplog) -> None:
+    """The manifest's checksums catch a torn file; an origin written wrong but whole (a document number past
+    its source segment's end) would index past the known groups: the segment's data is computed again."""
+    from dataclasses import replace
+
+    from search.indexing.segment_contents import SegmentOrigin
+
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "ix"
+    write_stories(corpus, "run0", 3)
+    build_index([corpus], index_dir, workers=1)
+    folder = index_dir / segments.FOLDER
+    (segment,) = whoosh_index.open_dir(str(index_dir))._segments()
+    segment_id, size = segment.segment_id(), segment.doc_count_all()
+    data = segments.load(folder / segment_id, segment_id, size)
+    assert data is not None
+    for source, doc in (([0, 0, 0], [0, 1, 5]), ([0, 2, -1], [0, 0, 0]), ([-2, 0, 0], [0, 0, 0])):
+        wrong = SegmentOrigin((("MAIN_gone", 3),), np.array(source, dtype=np.int32), np.array(doc, dtype=np.int32))
+        shutil.rmtree(folder / segment_id, ignore_errors=True)  # load() removed the last wrong one
+        segments.save(replace(data, origin=wrong), folder)
+        assert (folder / segment_id / segments.MANIFEST).is_file()
+        caplog.clear()
+        assert segments.load(folder / segment_id, segment_id, size) is None
+        assert "ignored and rebuilt: ValueError: the origin names documents" in caplog.text
