@@ -9,8 +9,8 @@ the versions of Python and of the libraries whose data it uses, and the NLTK res
 modification time). Change any of them and the next process builds afresh and replaces the file; there is
 one file at a time. A file that does not load (torn, truncated, another Python) is rebuilt, never trusted
 half-way. It lives in ``NEWS_SEARCH_CACHE_DIR`` (default ``$XDG_CACHE_HOME/news-search``, else
-``~/.cache/news-search``; ``off`` keeps nothing on disk). Like any pickle it is code: the folder must be
-writable by its user only, which the default is.
+``~/.cache/news-search``; ``off`` keeps nothing on disk). Like any pickle it is code: a folder that another
+user owns or may write to (``NEWS_SEARCH_CACHE_DIR=/tmp``, say) is not used, and the models are built.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def load_extractor() -> EntityExtractor:
     """The extractor from the cache when its inputs are unchanged, else built (and saved for the next process)."""
     nlp.ensure_resources()  # a missing model is reported as such, not as a cache miss
     folder = cache_folder()
-    if folder is None:
+    if folder is None or not _private(folder):
         return EntityExtractor()
     path = folder / f"{PREFIX}{fingerprint()}{SUFFIX}"
     extractor = _load(path)
@@ -62,6 +62,25 @@ def cache_folder() -> Path | None:
         return Path(given)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "news-search"
+
+
+def _private(folder: Path) -> bool:
+    """Whether only this user can have put files in ``folder`` (a missing one is created private); else it is
+    not used, with a warning: loading a pickle another user planted would run their code."""
+    try:
+        info = folder.stat()
+    except OSError:  # missing (created private on saving), or unusable: reported when read
+        return True
+    if not folder.is_dir() or not hasattr(os, "getuid"):  # not a folder: reported when read; Windows: ACLs
+        return True
+    if info.st_uid == os.getuid() and not info.st_mode & 0o022:
+        return True
+    logger.warning(
+        "the entity model cache %s is not private (another user owns it or may write to it): the models are "
+        "built instead; set NEWS_SEARCH_CACHE_DIR to a folder only you can write to, or to off",
+        folder,
+    )
+    return False
 
 
 def fingerprint() -> str:

@@ -112,3 +112,19 @@ def test_a_cache_setting_that_names_no_folder_says_so_and_builds(
     monkeypatch.setenv("NEWS_SEARCH_CACHE_DIR", str(cache.parent / "a-file" / "cache"))
     assert isinstance(model_cache.load_extractor(), Built)
     assert "NEWS_SEARCH_CACHE_DIR" in caplog.text and "did not load" not in caplog.text
+
+
+def test_a_folder_others_may_write_to_is_not_trusted(cache: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A pickle runs code when loaded: a shared folder (``NEWS_SEARCH_CACHE_DIR=/tmp``) could hold another
+    user's file under the expected name. It is neither read nor written; the models are built."""
+    cache.mkdir()
+    planted = Built()
+    (cache / "extractor-inputs-a.pickle").write_bytes(pickle.dumps(planted))
+    cache.chmod(0o777)
+    try:
+        extractor = model_cache.load_extractor()
+    finally:
+        cache.chmod(0o700)
+    assert extractor.serial != planted.serial and Built.count == 2, "built, not the planted file"
+    assert "is not private" in caplog.text and "NEWS_SEARCH_CACHE_DIR" in caplog.text
+    assert pickle.loads((cache / "extractor-inputs-a.pickle").read_bytes()).serial == planted.serial  # untouched
