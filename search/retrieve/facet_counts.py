@@ -108,10 +108,12 @@ class FacetTable:
 
         Few documents (most queries): their entries are found by document (entries are in document
         order, ``_bounds``); many: every entry is tested. At a million stories that is the difference between touching
-        thousands of entries and touching millions, for every facet of every results page. ``docs`` is
-        ``sparse_docs(mask)`` when the caller has it: a results page counts every facet over the same results."""
+        thousands of entries and touching millions, for every facet of every results page. ``docs``: the numbers
+        of ``mask``'s documents, when the caller has them (a results page counts every facet over its results)."""
         if docs is None:
             docs = sparse_docs(mask)
+        elif len(docs) * SPARSE_BELOW >= len(mask):
+            docs = None
         if docs is not None:
             starts, ends = self._bounds
             positions = _ranges(starts[docs], ends[docs])
@@ -278,13 +280,11 @@ class DateIndex:
         return _per_day(np.where(self.dated, self.days, epoch), convert)
 
     def histogram(self, docs: np.ndarray) -> tuple[DateBucket, ...]:
-        """Counts of the dated documents ``docs`` (numbers, or a mask of every document) per day, month or
-        year, whichever suits their span.
+        """Counts of the dated documents among ``docs`` (document numbers: results are usually few, so they are
+        indexed rather than every document tested) per day, month or year, whichever suits their span.
 
         Buckets are contiguous from the first to the last matching date (empty ones included, count 0).
         """
-        if docs.dtype == bool:
-            docs = np.flatnonzero(docs)  # results are usually few: index them rather than test every document
         docs = docs[self.dated[docs]]
         matched = self.days[docs]
         if not len(matched):

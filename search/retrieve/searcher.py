@@ -40,7 +40,6 @@ from search.indexing import document, schema
 from search.indexing.analysis import stemmed_language
 from search.models import ArticleDetail, FacetPage, FacetValue, Hit, SearchPage, SearchRequest, Timeline
 from search.retrieve.cooccurrence import EntityProfile, entity_profile, related_articles
-from search.retrieve.facet_counts import SPARSE_BELOW
 from search.retrieve.filters import Filters, apply_filters
 from search.retrieve.generation import Generation
 from search.retrieve.query import ParsedQuery, clean_text, highlight_terms
@@ -192,12 +191,11 @@ class NewsSearcher:
         """Each facet's top values and how many values have a count, counted over the results (``docs``: their
         numbers) of every filter but the facet's own selections."""
         about, values, totals = request.mentions == "about", {}, {}
-        result_docs = docs if len(docs) * SPARSE_BELOW < len(results) else None  # few: counted by document
         for name, table in self._gen.facets.items():
             if name in filters.selections:
                 counts = table.count(self._gen.duplicates.collapse(filters.without(name)), about)
             else:
-                counts = table.count(results, about, result_docs)
+                counts = table.count(results, about, docs)
             totals[name] = int(np.count_nonzero(counts))
             values[name] = table.top(counts, request.facet_limit, request.selected(name), request.excluded(name))
         return values, totals
