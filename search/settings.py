@@ -36,7 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
         "CACHE_DIR",
         "",
         "Where the built entity models are kept between runs (a third of a small indexing run builds them); "
-        "empty: $XDG_CACHE_HOME/news-search or ~/.cache/news-search; off: nowhere.",
+        "empty: $XDG_CACHE_HOME/news-search or ~/.cache/news-search; off: nowhere; never a folder others may write to.",
     ),
     Setting("PER_PAGE", 10, "Hits per page when the request does not say."),
     Setting("MAX_PER_PAGE", 100, "Largest per_page a request may ask for."),
