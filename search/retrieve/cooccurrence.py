@@ -196,7 +196,7 @@ def entity_profile(
     vid = table.value_id(value) if isinstance(value, str) else None
     if vid is None:
         return None
-    value, stories = table.values[vid], searcher._stories()
+    value, stories = table.values[vid], gen.whole.stories
     named = stories & table.docs_with((value,))
     about = named & table.docs_with((value,), about=True)
     newest = gen.newest[named[gen.newest]]

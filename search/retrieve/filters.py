@@ -21,10 +21,16 @@ from search.retrieve.generation import Generation
 @dataclass(frozen=True)
 class Filters:
     """The masks of one request: ``base`` (live, matching the query, dated within the range, no excluded
-    value) and one selection mask per facet with selected values."""
+    value) and one selection mask per facet with selected values; ``narrowed``: whether the query, the dates
+    or an exclusion narrowed ``base`` (if not, it is every live story)."""
 
     base: np.ndarray
     selections: dict[str, np.ndarray]
+    narrowed: bool = True
+
+    def whole_without(self, name: str | None) -> bool:
+        """Whether ``without(name)`` is every live story: the counts of the whole collection apply."""
+        return not self.narrowed and all(facet == name for facet in self.selections)
 
     def matched(self) -> np.ndarray:
         """Documents that pass every filter."""
@@ -51,4 +57,4 @@ def apply_filters(generation: Generation, request: SearchRequest, found: np.ndar
     for name, values in request.excludes.items():
         base &= ~generation.facets[name].docs_with(values, about)
     selections = {name: generation.facets[name].docs_with(values, about) for name, values in request.filters.items()}
-    return Filters(base, selections)
+    return Filters(base, selections, narrowed=found is not None or within is not None or bool(request.excludes))

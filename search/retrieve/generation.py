@@ -38,6 +38,7 @@ from search.retrieve.query import ParsedQuery, check_expansion, parse_query
 from search.retrieve.scoring import PostingsCache, SegmentPostings
 from search.retrieve.snippets import SurfaceForms
 from search.retrieve.suggest import MIN_DF, DeletionIndex, SpellingDictionary
+from search.retrieve.whole import WholeCollection
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,14 @@ class Generation:
     def oldest(self) -> np.ndarray:
         """Live document numbers, oldest first, undated last."""
         return _date_order(self.live, self.dates.days, self.stamps, newest=False)
+
+    @cached_property
+    def whole(self) -> WholeCollection:
+        """Every story that counts (live, near-duplicates once) and its page's counts, on first use."""
+        stories = self.duplicates.collapse(self.live)
+        stories = stories.copy() if stories is self.live else stories
+        stories.flags.writeable = False
+        return WholeCollection(stories, self.facets, self.dates)
 
     def parsed(self, text: str, reader, max_chars: int) -> ParsedQuery:
         """The validated query for ``text`` (cached: the same text parses the same within a generation)."""

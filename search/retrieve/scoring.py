@@ -288,3 +288,17 @@ def top_indices(scores: np.ndarray, k: int) -> np.ndarray:
         candidates = np.arange(len(scores))
     order = np.lexsort((candidates, -scores[candidates]))
     return candidates[order][:k]
+
+
+def first_in_order(order: np.ndarray, results: np.ndarray, k: int, total: int) -> np.ndarray:
+    """The first ``k`` documents of ``order`` that ``results`` holds (``total`` in all, every one in ``order``).
+
+    Reads only as far into ``order`` as the results' share of it suggests, then further if that fell short:
+    a page of a million-story date order needs its first few thousand entries, not a pass over all of them."""
+    reach = min(len(order), 2 * k * len(order) // max(total, 1) + 1024)
+    while True:
+        head = order[:reach]
+        found = head[results[head]]
+        if len(found) >= k or reach == len(order):
+            return found[:k]
+        reach = min(len(order), reach * 4)

@@ -44,7 +44,7 @@ from search.retrieve.filters import Filters, apply_filters
 from search.retrieve.generation import Generation
 from search.retrieve.query import ParsedQuery, clean_text, highlight_terms
 from search.retrieve.respell import best_respelling
-from search.retrieve.scoring import evaluate, top_indices
+from search.retrieve.scoring import evaluate, first_in_order, top_indices
 from search.retrieve.snippets import WordPattern, find_spans, make_snippet, terms_in
 from search.retrieve.timeline import timelines
 from search.retrieve.validation import check_request, check_whole_number
@@ -103,7 +103,8 @@ class NewsSearcher:
         started = time.perf_counter()
         found = self._results(request)
         sort = _effective_sort(request.sort, found.parsed)
-        docs = np.flatnonzero(found.results)  # once for the ranking, the facet counts and the timeline
+        whole = self._gen.whole if found.filters.whole_without(None) else None
+        docs = whole.docs if whole else np.flatnonzero(found.results)  # once for ranking, facets and timeline
         pages = _last_page(len(docs), request.per_page, self._limits.max_depth)
         page = min(request.page, max(pages, 1))
         start, end = (page - 1) * request.per_page, page * request.per_page
@@ -120,7 +121,7 @@ class NewsSearcher:
             hits=hits,
             facets=facets,
             facet_totals=totals,
-            date_histogram=self._gen.dates.histogram(docs),
+            date_histogram=whole.histogram if whole else self._gen.dates.histogram(docs),
             sort=sort,
             pages=pages,
             mentions=request.mentions,
@@ -156,7 +157,8 @@ class NewsSearcher:
         """The timelines of several searches over the same buckets (the first request's date range shown)."""
         masks = [self._results(request).results for request in requests]
         first = requests[0] if requests else SearchRequest()
-        return timelines(self._gen.dates, masks, self._stories(), interval, normalize, first.date_from, first.date_to)
+        stories = self._gen.whole.stories
+        return timelines(self._gen.dates, masks, stories, interval, normalize, first.date_from, first.date_to)
 
     @reads_index
     def entity(self, name: str, value: str, interval: str = "", normalize: bool = False) -> EntityProfile | None:
@@ -192,7 +194,9 @@ class NewsSearcher:
         numbers) of every filter but the facet's own selections."""
         about, values, totals = request.mentions == "about", {}, {}
         for name, table in self._gen.facets.items():
-            if name in filters.selections:
+            if filters.whole_without(name):  # nothing but this facet's own selection: every story counts
+                counts = self._gen.whole.counts(name, about)
+            elif name in filters.selections:
                 counts = table.count(self._gen.duplicates.collapse(filters.without(name)), about)
             else:
                 counts = table.count(results, about, docs)
@@ -271,14 +275,11 @@ class NewsSearcher:
             parsed = self._parse(key[0])
             filters, scores = self._filters(request, parsed)
             matched = filters.matched()
-            found = self._found[key] = _Found(parsed, filters, scores, matched, self._gen.duplicates.collapse(matched))
+            results = self._gen.whole.stories if filters.whole_without(None) else self._gen.duplicates.collapse(matched)
+            found = self._found[key] = _Found(parsed, filters, scores, matched, results)
             if len(self._found) > KEPT_RESULTS:
                 self._found.popitem(last=False)
         return found
-
-    def _stories(self) -> np.ndarray:
-        """Every story that counts: live, near-duplicates once."""
-        return self._gen.duplicates.collapse(self._gen.live)
 
     def _suggest(self, request: SearchRequest) -> str | None:
         """Did you mean: the fewest corrections of the query that find results within the same filters."""
@@ -299,7 +300,7 @@ class NewsSearcher:
             top = docs[top_indices(scores[docs], end)]
             return [(float(scores[d]), int(d)) for d in top[start:end]]
         order = self._gen.newest if sort == "newest" else self._gen.oldest
-        return [(None, int(docnum)) for docnum in order[results[order]][start:end]]
+        return [(None, int(docnum)) for docnum in first_in_order(order, results, end, len(docs))[start:end]]
 
     def _hits(
         self, ranked: list[tuple[float | None, int]], parsed: ParsedQuery | None, matched: np.ndarray

@@ -164,3 +164,17 @@ def test_histogram_uses_months_then_years() -> None:
 
 def test_histogram_of_nothing_dated_is_empty() -> None:
     assert DateIndex(days(None, "1987-01-01")).histogram(np.asarray([0])) == ()
+
+
+@pytest.mark.parametrize("count", [1, 2, 4, 5, 9])
+def test_filters_on_a_few_values_or_many_find_the_same_documents(count: int) -> None:
+    """A few values are compared entry by entry, more go through ``np.isin``: the same documents."""
+    rng = np.random.default_rng(count)
+    docs = [(d, tuple(f"v{v}" for v in rng.choice(12, size=rng.integers(0, 4), replace=False)), ()) for d in range(300)]
+    t = FacetTable.from_documents("country", docs, doc_count=300)
+    wanted = tuple(f"V{v}" for v in range(count))
+    wanted_lower = {w.lower() for w in wanted}
+    expected = [any(v in wanted_lower for v in named) for _, named, _ in docs]
+    assert any(expected) and not all(expected)
+    assert t.docs_with(wanted).tolist() == expected
+    assert t.docs_with((*wanted, "nobody")).tolist() == expected
