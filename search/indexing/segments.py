@@ -18,6 +18,7 @@ import shutil
 import time
 import uuid
 import zlib
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -211,26 +212,22 @@ def discard(path: Path, why: str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def save_missing(folder: Path, reader, origins: dict[str, SegmentOrigin] | None = None) -> None:
-    """Save the data of every segment ``reader`` reads that has none saved, and remove the data of the
-    others: the indexer calls this after each commit, so no searcher pays for reading the stored fields.
-    ``origins``: where the stories of the segments the commit merged came from, by segment id."""
-    segment_ids = set()
-    for leaf, _ in reader.leaf_readers():
-        if not leaf.doc_count_all():  # the reader of an empty index
-            continue
+def save_missing(folder: Path, leaves: Iterable, origins: dict[str, SegmentOrigin] | None = None) -> None:
+    """Save the data of every segment of ``leaves`` (segment readers) that has none saved: the indexer calls
+    this before each commit's table of contents lists the segments, so no searcher pays for reading the stored
+    fields. ``origins``: where the stories of the segments the commit merged came from, by segment id."""
+    for leaf in leaves:
         segment_id = leaf.segment().segment_id()
-        segment_ids.add(segment_id)
-        if not (folder / segment_id / MANIFEST).is_file():
+        if leaf.doc_count_all() and not (folder / segment_id / MANIFEST).is_file():
             origin = (origins or {}).get(segment_id)
             save(replace(compute(leaf, segment_id), origin=origin), folder)
-    keep_only(folder, segment_ids)
 
 
-def keep_only(folder: Path, segment_ids: set[str]) -> None:
-    """Remove the saved data of segments no longer in the index (merged away or replaced by a rebuild), and
-    what generations derived from them, but for the newest near-duplicate groups: a process that starts
-    after this commit carries those over instead of grouping every story again.
+def keep_only(folder: Path, names: set[str]) -> None:
+    """Remove everything saved but ``names`` (the segments of the index and its generation's vocabulary): the
+    data of segments merged away or replaced by a rebuild, and what older generations derived from them, but
+    for the newest near-duplicate groups: a process that starts after this commit carries those over instead
+    of grouping every story again.
 
     Only the indexer calls this, holding the index's write lock; a process still reading an older
     generation keeps its mapped files (removing an open file on POSIX leaves it readable)."""
@@ -238,7 +235,7 @@ def keep_only(folder: Path, segment_ids: set[str]) -> None:
         return
     now = time.time()
     groups = sorted(folder.glob(f"{GROUPS}*"), key=modified_time)
-    keep = segment_ids | {path.name for path in groups[-1:]}
+    keep = names | {path.name for path in groups[-1:]}
     for path in folder.iterdir():
         being_saved = path.name.startswith(".tmp-") and now - modified_time(path, now) < ABANDONED_AFTER
         if path.name not in keep and not being_saved:

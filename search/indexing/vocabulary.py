@@ -46,10 +46,10 @@ def combined_counts(segments: Iterable[SegmentData]) -> dict[str, int]:
     return counts
 
 
-def save_vocabulary(folder: Path, reader) -> None:
-    """Save the vocabulary of the generation ``reader`` reads (its segments' data already saved in ``folder``),
+def save_vocabulary(folder: Path, segment_readers: Iterable) -> None:
+    """Save the vocabulary of the generation of these segments (their data already saved in ``folder``),
     unless it is saved already."""
-    leaves = [leaf for leaf, _ in reader.leaf_readers() if leaf.doc_count_all()]
+    leaves = [leaf for leaf in segment_readers if leaf.doc_count_all()]
     name = vocabulary_name(leaf.segment().segment_id() for leaf in leaves)
     if not leaves or (folder / name).is_dir():
         return

@@ -13,6 +13,8 @@ from whoosh import index as whoosh_index
 
 from search.indexing import merging, segments
 from search.indexing.indexer import build_index
+from search.models import SearchRequest
+from search.retrieve import generation as generation_module
 from search.retrieve import groups as groups_module
 from search.retrieve.generation import Generation, build_generation
 from search.retrieve.index import open_index
@@ -60,7 +62,8 @@ def test_groups_are_carried_through_a_merge_the_indexer_recorded(tmp_path: Path,
     assert saved is not None and saved.origin is not None
     assert len(saved.origin.sources) == 3 and (saved.origin.source == -1).sum() == 2  # the commit's own two
     with ix.reader() as reader:
-        scratch = grouped(build_generation(reader))
+        from_scratch = build_generation(reader)
+        scratch, spelling = grouped(from_scratch), dict(from_scratch.spelling.frequencies)
     assert len(scratch) >= 3 and any(len({story[:4] for story in group}) >= 3 for group in scratch)  # across runs
 
     compared: list[tuple[str, int]] = []
@@ -84,9 +87,15 @@ def test_groups_are_carried_through_a_merge_the_indexer_recorded(tmp_path: Path,
     with restarted.searcher() as searcher:
         assert grouped(searcher._gen) == scratch
     restarted.close()
+    loaded: list[object] = []
+    real_load = generation_module.load_vocabulary
+    monkeypatch.setattr(generation_module, "load_vocabulary", lambda *a: loaded.append(real_load(*a)) or loaded[-1])
     with serving.searcher() as searcher:  # the process that served before the merge
         assert grouped(searcher._gen) == scratch
+        assert dict(searcher._gen.spelling.frequencies) == spelling, "the merged generation's saved vocabulary"
+        assert "<mark>reported</mark>" in searcher.search(SearchRequest(q="reports")).hits[0].snippet.lower()
     serving.close()
+    assert len(loaded) == 1 and loaded[0] is not None, "after a merge the saved vocabulary is loaded"
     assert compared == [("every story", 2), ("band index", 2)], "only the commit's own stories are compared"
 
 
