@@ -39,6 +39,7 @@ from search.retrieve.scoring import PostingsCache, SegmentPostings
 from search.retrieve.snippets import SurfaceForms
 from search.retrieve.suggest import MIN_DF, DeletionIndex, SpellingDictionary
 from search.retrieve.whole import WholeCollection
+from search.retrieve.word_counts import WordCounts
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ class GenerationBuilder:
         self._folder = folder
         self._segments: dict[str, _Segment] = {}
         self._vocabularies = {facet.name: _Vocabulary() for facet in FACETS}
-        self._counts: dict[str, int] = {}
+        self._words = WordCounts()
         self._forms = SurfaceForms()
         self._deletions = DeletionIndex()
         self._postings = SegmentPostings()
@@ -149,7 +150,7 @@ class GenerationBuilder:
             dates=DateIndex(days),
             stamps=stamps,
             duplicates=self._groups.groups([s.data for s in segments], live),
-            spelling=SpellingDictionary(dict(self._counts), self._deletions),
+            spelling=SpellingDictionary(self._words.snapshot(), self._deletions),
             postings=PostingsCache(size, self._lengths(segments, live), self._postings),
             forms=self._forms,
             languages=languages,
@@ -173,43 +174,35 @@ class GenerationBuilder:
         return _Segment(data, values)
 
     def _update_words(self, segments: list[_Segment]) -> None:
-        """Spelling counts: subtract the segments gone since the last generation, add the new ones (a first
-        generation loads them when the indexer saved them)."""
-        if not self._segments and self._folder is not None:
-            saved = load_vocabulary(self._folder, [s.data.segment_id for s in segments])
-            if saved is not None:
-                self._counts = dict(zip(saved.words, saved.counts.tolist()))
-                self._forms.add_stemmed(saved.words, saved.stems)
-                self._deletions.add([word for word, count in self._counts.items() if count >= MIN_DF])
-                return
+        """Spelling counts: a first generation, or one after a merge, loads them when the indexer saved them
+        (a merge takes many segments' words away); otherwise subtract the segments gone since the last
+        generation and add the new ones."""
         now = {s.data.segment_id for s in segments}
+        merged = not now.issuperset(self._segments)
+        if (merged or not self._segments) and self._load_words([s.data.segment_id for s in segments]):
+            return
         for segment_id, gone in self._segments.items():
             if segment_id not in now:
-                for word, count in zip(gone.data.words, gone.data.word_counts.tolist()):
-                    left = self._counts.get(word, 0) - count
-                    if left > 0:
-                        self._counts[word] = left
-                    else:
-                        self._counts.pop(word, None)
-        added = [s for s in segments if s.data.segment_id not in self._segments]
+                self._words.subtract(gone.word_ids(self._words), gone.data.word_counts)
         new_words: list[str] = []
         frequent: list[str] = []
-        if not self._counts and added:  # a first generation: its largest segment's counts as they are
-            largest = max(added, key=lambda s: len(s.data.words))
-            added.remove(largest)
-            self._counts = dict(zip(largest.data.words, largest.data.word_counts.tolist()))
-            new_words = list(self._counts)
-            frequent = [word for word, count in self._counts.items() if count >= MIN_DF]
-        for segment in added:
-            for word, count in zip(segment.data.words, segment.data.word_counts.tolist()):
-                before = self._counts.get(word, 0)
-                self._counts[word] = before + count
-                if not before:
-                    new_words.append(word)
-                if before < MIN_DF <= before + count:
-                    frequent.append(word)
+        for segment in segments:
+            if segment.data.segment_id not in self._segments:
+                new, reached = self._words.add(segment.word_ids(self._words), segment.data.word_counts, MIN_DF)
+                new_words += new
+                frequent += reached
         self._forms.add(new_words)
         self._deletions.add(frequent)
+
+    def _load_words(self, segment_ids: list[str]) -> bool:
+        """Take the spelling counts and stems of the vocabulary the indexer saved for these segments, if any."""
+        saved = load_vocabulary(self._folder, segment_ids) if self._folder is not None else None
+        if saved is None:
+            return False
+        new, frequent = self._words.replace(self._words.ids(saved.words), saved.counts, MIN_DF)
+        self._forms.add_stemmed([saved.words[i] for i in new.tolist()], [saved.stems[i] for i in new.tolist()])
+        self._deletions.add(frequent)
+        return True
 
     def _facet(self, name: str, segments: list[_Segment], offsets: list[int], size: int) -> FacetTable:
         """One facet's entries (deleted stories keep theirs: every count is over a mask of live stories)."""
@@ -248,6 +241,13 @@ class _Segment:
     values: dict[str, np.ndarray]  # per facet, each entry's value id in the process-wide vocabulary
     starts: dict[str, np.ndarray] = field(default_factory=dict)  # per facet, computed once: entry_starts
     stemmed: list[frozenset[str]] = field(default_factory=list)  # computed once: languages
+    words: list[np.ndarray] = field(default_factory=list)  # computed once: word_ids
+
+    def word_ids(self, counts: WordCounts) -> np.ndarray:
+        """The process-wide ids of the segment's spelling words."""
+        if not self.words:
+            self.words.append(counts.ids(self.data.words))
+        return self.words[0]
 
     def entry_starts(self, name: str) -> np.ndarray:
         if name not in self.starts:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import combinations
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class DeletionIndex:
 class SpellingDictionary:
     """Indexed words and their document frequencies, with a deletion index built on first use."""
 
-    def __init__(self, frequencies: dict[str, int], deletions: DeletionIndex | None = None) -> None:
+    def __init__(self, frequencies: Mapping[str, int], deletions: DeletionIndex | None = None) -> None:
         """:param deletions: shared with other generations; by default one of the frequent words here."""
         self.frequencies = frequencies
         if deletions is None:
