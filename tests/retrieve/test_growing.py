@@ -24,7 +24,14 @@ def test_an_appended_segment_is_the_only_part_computed_and_older_views_stay_as_t
     assert second.tolist() == [*first.tolist(), 20, 21]
     assert third.tolist() == [*second.tolist(), 30]
     asked.clear()
-    merged = combine(array, ["A", "D"])  # B and C merged away: a new buffer, from every part
-    assert asked == ["A", "D"] and merged.tolist() == [0, 1, 2, 30]
+    parts["E"] = np.arange(40, 42)
+    merged = combine(array, ["A", "D", "E"])
+    assert asked == ["D", "E"], "B and C merged away: a new buffer, the shared beginning (A) copied, not recomputed"
+    assert merged.tolist() == [0, 1, 2, 30, 40, 41]
     assert third.tolist() == [0, 1, 2, 10, 11, 12, 13, 20, 21, 30], "the older generation's view is intact"
+    asked.clear()
+    assert combine(array, ["A", "D", "E", "B"]).tolist() == [0, 1, 2, 30, 40, 41, 10, 11, 12, 13]
+    assert asked == ["B"] and merged.tolist() == [0, 1, 2, 30, 40, 41]
+    asked.clear()
+    assert combine(array, ["D"]).tolist() == [30] and asked == ["D"], "nothing shared at the beginning"
     assert combine(array, []).tolist() == []
