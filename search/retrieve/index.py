@@ -55,7 +55,28 @@ def open_index(path: str | Path, limits: Limits | None = None) -> NewsIndex:
     if not schema.is_current(ix.schema):
         ix.close()
         raise IndexOutdated()
+    no_huge_page_advice()
     return NewsIndex(ix, path, limits or Limits())
+
+
+def no_huge_page_advice() -> None:
+    """Ask numpy not to advise transparent huge pages for this process's large arrays (unless the
+    ``NUMPY_MADVISE_HUGEPAGE`` environment variable decides).
+
+    Under the usual kernel setting (``defrag=madvise``) a first write into such an array may stall while the
+    kernel compacts memory for a huge page. Measured at a million stories: the arrays a generation combines
+    after a merging commit took 190 ms with the advice and 80 ms without (the first search 460 -> 270 ms),
+    while warm searches were as fast either way (p50 9.3 / 9.3 ms). Process-wide, like numpy's own setting."""
+    if "NUMPY_MADVISE_HUGEPAGE" in os.environ:
+        return
+    try:
+        from numpy._core.multiarray import _set_madvise_hugepage  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - numpy 1.x
+        try:
+            from numpy.core.multiarray import _set_madvise_hugepage  # type: ignore[no-redef]
+        except ImportError:
+            return
+    _set_madvise_hugepage(False)
 
 
 class NewsIndex:
