@@ -28,7 +28,7 @@ from datetime import date
 
 from search.entities import gazetteer, nlp
 from search.entities.countries import CountryRules
-from search.entities.language import ENGLISH, identify
+from search.entities.language import ENGLISH, identifier, identify
 from search.entities.lexicon import (
     AMBIGUOUS_COUNTRY_WORDS,
     CAPS_UNSAFE_KEYS,
@@ -104,11 +104,12 @@ class EntityExtractor:
         self._words = self._names.words
         self._stop_lower = nlp.stop_words() | {t.lower() for t in self._stop}
         self._upper = {tuple(t.upper() for t in k): k for k in (*self._countries, *self._orgs) if _caps_safe(k)}
+        self._language = identifier()  # kept with the extractor when ``model_cache`` saves it
 
     def extract(self, article: Article) -> Entities:
         """The article's language, and its persons, countries, orgs and every mention (persons folded within
         the article). The rules are English: a story in another language gets its language only."""
-        language = identify(article.title, article.body)
+        language = identify(article.title, article.body, self._language)
         if language not in ("", ENGLISH):
             return Entities(languages=(language,), about={"lang": (language,)})
         entities = self._entities(self._read(article))

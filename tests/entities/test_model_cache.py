@@ -128,3 +128,19 @@ def test_a_folder_others_may_write_to_is_not_trusted(cache: Path, caplog: pytest
     assert extractor.serial != planted.serial and Built.count == 2, "built, not the planted file"
     assert "is not private" in caplog.text and "NEWS_SEARCH_CACHE_DIR" in caplog.text
     assert pickle.loads((cache / "extractor-inputs-a.pickle").read_bytes()).serial == planted.serial  # untouched
+
+
+def test_a_loaded_extractor_brings_its_language_model(extractor: EntityExtractor, monkeypatch) -> None:
+    """py3langid decompresses its model file in 0.4 s per process: an extractor from the cache carries it."""
+    from py3langid import langid
+
+    from search.entities import language
+
+    loaded = pickle.loads(pickle.dumps(extractor, protocol=pickle.HIGHEST_PROTOCOL))
+    language.identifier.cache_clear()  # a new process: nothing loaded yet
+    monkeypatch.setattr(langid.LanguageIdentifier, "from_model_file", classmethod(lambda *a, **k: 1 / 0))
+    german = Article(
+        id="g", title="Regierung beschließt Haushalt", body="Der Bundestag hat heute das Gesetz beschlossen."
+    )
+    assert loaded.extract(german).languages == ("German",)
+    language.identifier.cache_clear()
