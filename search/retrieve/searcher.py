@@ -148,15 +148,16 @@ class NewsSearcher:
 
     @reads_index
     def timeline(self, request: SearchRequest, interval: str = "", normalize: bool = False) -> Timeline:
-        """The results of ``request`` per ``interval`` ("" chooses from the span), as shares of all stories when
-        ``normalize``."""
+        """The results of ``request`` per ``interval`` ("" chooses), as shares of all stories when ``normalize``."""
         return self.compare([request], interval, normalize)[0]
 
     @reads_index
     def compare(self, requests: Sequence[SearchRequest], interval: str = "", normalize: bool = False) -> list[Timeline]:
         """The timelines of several searches over the same buckets (the first request's date range shown)."""
-        masks = [self._results(request).results for request in requests]
-        first = requests[0] if requests else SearchRequest()
+        found = [self._results(request) for request in requests]
+        if len(found) == 1 and found[0].filters.whole_without(None):  # every story: counted once per generation
+            return [self._gen.whole.timeline(interval, normalize)]
+        masks, first = [f.results for f in found], requests[0] if requests else SearchRequest()
         stories = self._gen.whole.stories
         return timelines(self._gen.dates, masks, stories, interval, normalize, first.date_from, first.date_to)
 

@@ -91,3 +91,22 @@ def test_opening_an_index_turns_numpy_huge_page_advice_off_unless_the_environmen
         assert _set_madvise_hugepage(True) is True, "left as the environment says"
     finally:
         _set_madvise_hugepage(original)
+
+
+@pytest.mark.parametrize("interval", ["", "month", "year"])
+@pytest.mark.parametrize("normalize", [False, True])
+def test_the_timeline_of_every_story_equals_one_counted_afresh(small_index, interval: str, normalize: bool) -> None:
+    with small_index.searcher() as searcher:
+        whole = searcher.timeline(SearchRequest(), interval, normalize)
+        again = searcher.timeline(SearchRequest(), interval, normalize)
+        afresh = searcher.timeline(SearchRequest(excludes={"country": ("Atlantis",)}), interval, normalize)
+    assert whole == afresh and whole.total > 0 and whole.buckets
+    assert again is whole, "counted once per generation"
+
+
+def test_an_interval_refused_for_every_story_is_refused_each_time(small_index) -> None:
+    from search.errors import BadParameter
+
+    for _ in range(2):  # an error is not kept as a result
+        with small_index.searcher() as searcher, pytest.raises(BadParameter):
+            searcher.timeline(SearchRequest(), "fortnight" if _ else "day")  # unknown; too many buckets
