@@ -61,9 +61,6 @@ class WordCounts:
         """Take one segment's counts away (a segment merged or deleted since the last generation)."""
         self._counts[ids] = np.maximum(self._counts[ids] - counts, 0)
 
-    def is_empty(self) -> bool:
-        return not self._counts.any()
-
     def snapshot(self) -> Frequencies:
         """The current counts, as a read-only mapping that later updates do not change."""
         return Frequencies(self._ids, self._words, self._counts[: len(self._words)].copy())

@@ -74,7 +74,8 @@ def test_opening_an_index_turns_numpy_huge_page_advice_off_unless_the_environmen
 ) -> None:
     """A first write into a huge-page array may wait for the kernel to compact memory: 190 ms instead of 80 ms
     of combining a generation's arrays after a merge at a million stories."""
-    from numpy._core.multiarray import _set_madvise_hugepage
+    multiarray = pytest.importorskip("numpy._core.multiarray")  # numpy 2 (numpy 1 names it numpy.core)
+    _set_madvise_hugepage = multiarray._set_madvise_hugepage
 
     from search.retrieve.index import open_index
 
