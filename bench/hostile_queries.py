@@ -1,6 +1,6 @@
 """Hostile requests against a full index: how long does the worst one take? (Target: under 1 s each.)
 
-Runs every hostile query string of ``tests/test_reliability_web.py`` (the single list of them) plus the
+Runs every hostile query string of ``tests/reliability/test_web.py`` (the single list of them) plus the
 most expensive *valid* requests we could think of (two-letter wildcards, fuzzy terms, long OR chains,
 100 hits per page, the deepest page, full CSV / JSONL exports) against ``/api/search``, ``/`` and
 ``/api/facets/person`` of an in-process app (Flask test client: the cost of the request, no network).
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 os.environ.setdefault("NLTK_DATA", str(ROOT.parent / "shared" / "nltk_data"))
 
-from test_reliability_web import ENDPOINTS, HOSTILE  # noqa: E402
+from reliability.test_web import ENDPOINTS, HOSTILE  # noqa: E402
 
 from web import create_app  # noqa: E402
 

@@ -69,11 +69,6 @@ class TieredMerge:
         return SegmentOrigin(tuple((segment_id, count) for segment_id, count, _, _ in self._merged), source, doc)
 
 
-def tiered_merge(writer, segments: list) -> list:
-    """The policy of :class:`TieredMerge`, recording nothing."""
-    return TieredMerge()(writer, segments)
-
-
 def choose_merge(sizes: Sequence[tuple[int, int]]) -> list[int]:
     """Positions of the segments to merge, given each segment's (live, all) document counts; [] for none."""
     tiers: dict[int, list[int]] = {}

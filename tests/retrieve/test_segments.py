@@ -429,14 +429,14 @@ def test_groups_are_carried_over_a_merge_and_a_restart(tmp_path, monkeypatch) ->
             after_restart = summary(searcher._gen)
         restarted.close()
     assert after_restart == scratch() and len(after_restart["ids"]) == 50
-    from search.indexing.merging import tiered_merge
+    from search.indexing.merging import TieredMerge
     from search.indexing.schema import ID_FIELD
 
     ix = whoosh_index.open_dir(str(tmp_path))
     writer = ix.writer()
     for n in range(45, 50):
         writer.delete_by_term(ID_FIELD, f"late-{n}")
-    writer.commit(mergetype=tiered_merge)  # the late segment, wholly deleted, is dropped: 45 stories
+    writer.commit(mergetype=TieredMerge())  # the late segment, wholly deleted, is dropped: 45 stories
     assert len(ix._segments()) == 3
     segments.keep_only(tmp_path / segments.FOLDER, {s.segment_id() for s in ix._segments()})  # as the indexer
     with monkeypatch.context() as patched:
